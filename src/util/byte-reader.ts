@@ -1,0 +1,140 @@
+import { OutOfBoundsError } from "./errors.js";
+
+const latin1 = new TextDecoder("latin1");
+
+/**
+ * A bounds-checked cursor over a byte array. Every read checks that the bytes are there and
+ * throws {@link OutOfBoundsError} (with the offset) when they are not: decoders never index a
+ * buffer directly and never allocate from a length field before the bytes have arrived.
+ */
+export class ByteReader {
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  /** Offset of the next read, relative to `bytes`. */
+  offset: number;
+  /** One past the last readable byte. */
+  readonly end: number;
+  littleEndian: boolean;
+  /** Added to offsets in error messages, so a sub-reader reports positions in its parent. */
+  readonly base: number;
+
+  constructor(bytes: Uint8Array, options: { offset?: number; end?: number; littleEndian?: boolean; base?: number } = {}) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.offset = options.offset ?? 0;
+    this.end = options.end ?? bytes.byteLength;
+    this.littleEndian = options.littleEndian ?? false;
+    this.base = options.base ?? 0;
+    if (this.end > bytes.byteLength || this.offset > this.end || this.offset < 0) {
+      throw new OutOfBoundsError(this.base + this.offset, this.end - this.offset, bytes.byteLength - this.offset);
+    }
+  }
+
+  /** Bytes left between the cursor and `end`. */
+  get remaining(): number {
+    return this.end - this.offset;
+  }
+
+  /** Absolute position of the cursor, for error messages. */
+  get position(): number {
+    return this.base + this.offset;
+  }
+
+  /** Throws unless `n` more bytes are readable. */
+  need(n: number): void {
+    if (n < 0 || this.offset + n > this.end) throw new OutOfBoundsError(this.position, n, this.remaining);
+  }
+
+  skip(n: number): this {
+    this.need(n);
+    this.offset += n;
+    return this;
+  }
+
+  u8(): number {
+    this.need(1);
+    return this.view.getUint8(this.offset++);
+  }
+
+  u16(): number {
+    this.need(2);
+    const v = this.view.getUint16(this.offset, this.littleEndian);
+    this.offset += 2;
+    return v;
+  }
+
+  u32(): number {
+    this.need(4);
+    const v = this.view.getUint32(this.offset, this.littleEndian);
+    this.offset += 4;
+    return v;
+  }
+
+  i16(): number {
+    this.need(2);
+    const v = this.view.getInt16(this.offset, this.littleEndian);
+    this.offset += 2;
+    return v;
+  }
+
+  i32(): number {
+    this.need(4);
+    const v = this.view.getInt32(this.offset, this.littleEndian);
+    this.offset += 4;
+    return v;
+  }
+
+  f32(): number {
+    this.need(4);
+    const v = this.view.getFloat32(this.offset, this.littleEndian);
+    this.offset += 4;
+    return v;
+  }
+
+  f64(): number {
+    this.need(8);
+    const v = this.view.getFloat64(this.offset, this.littleEndian);
+    this.offset += 8;
+    return v;
+  }
+
+  u64(): bigint {
+    this.need(8);
+    const v = this.view.getBigUint64(this.offset, this.littleEndian);
+    this.offset += 8;
+    return v;
+  }
+
+  i64(): bigint {
+    this.need(8);
+    const v = this.view.getBigInt64(this.offset, this.littleEndian);
+    this.offset += 8;
+    return v;
+  }
+
+  /** The next `n` bytes as a view that aliases the input (no copy). */
+  bytesView(n: number): Uint8Array {
+    this.need(n);
+    const v = this.bytes.subarray(this.offset, this.offset + n);
+    this.offset += n;
+    return v;
+  }
+
+  /** The next `n` bytes decoded as ISO 8859-1 (a superset of the ASCII that PDUs and UIDs use). */
+  ascii(n: number): string {
+    return latin1.decode(this.bytesView(n));
+  }
+
+  /** A reader over the next `n` bytes (same byte order); the cursor moves past them. */
+  sub(n: number): ByteReader {
+    this.need(n);
+    const r = new ByteReader(this.bytes, {
+      offset: this.offset,
+      end: this.offset + n,
+      littleEndian: this.littleEndian,
+      base: this.base,
+    });
+    this.offset += n;
+    return r;
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * A growable byte buffer with chained writers. Big endian by default (the upper layer's byte
+ * order, PS3.8 9.3.1); set `littleEndian` for datasets and command sets.
+ */
+export class ByteWriter {
+  private buf: Uint8Array;
+  private view: DataView;
+  /** Bytes written so far. */
+  length = 0;
+  littleEndian: boolean;
+
+  constructor(options: { initialSize?: number; littleEndian?: boolean } = {}) {
+    this.buf = new Uint8Array(options.initialSize ?? 256);
+    this.view = new DataView(this.buf.buffer);
+    this.littleEndian = options.littleEndian ?? false;
+  }
+
+  private reserve(n: number): void {
+    const need = this.length + n;
+    if (need <= this.buf.byteLength) return;
+    let size = this.buf.byteLength * 2;
+    while (size < need) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  u8(v: number): this {
+    this.reserve(1);
+    this.view.setUint8(this.length, v);
+    this.length += 1;
+    return this;
+  }
+
+  u16(v: number): this {
+    this.reserve(2);
+    this.view.setUint16(this.length, v, this.littleEndian);
+    this.length += 2;
+    return this;
+  }
+
+  u32(v: number): this {
+    this.reserve(4);
+    this.view.setUint32(this.length, v, this.littleEndian);
+    this.length += 4;
+    return this;
+  }
+
+  i16(v: number): this {
+    this.reserve(2);
+    this.view.setInt16(this.length, v, this.littleEndian);
+    this.length += 2;
+    return this;
+  }
+
+  i32(v: number): this {
+    this.reserve(4);
+    this.view.setInt32(this.length, v, this.littleEndian);
+    this.length += 4;
+    return this;
+  }
+
+  f32(v: number): this {
+    this.reserve(4);
+    this.view.setFloat32(this.length, v, this.littleEndian);
+    this.length += 4;
+    return this;
+  }
+
+  f64(v: number): this {
+    this.reserve(8);
+    this.view.setFloat64(this.length, v, this.littleEndian);
+    this.length += 8;
+    return this;
+  }
+
+  u64(v: bigint): this {
+    this.reserve(8);
+    this.view.setBigUint64(this.length, v, this.littleEndian);
+    this.length += 8;
+    return this;
+  }
+
+  i64(v: bigint): this {
+    this.reserve(8);
+    this.view.setBigInt64(this.length, v, this.littleEndian);
+    this.length += 8;
+    return this;
+  }
+
+  bytes(b: Uint8Array): this {
+    this.reserve(b.byteLength);
+    this.buf.set(b, this.length);
+    this.length += b.byteLength;
+    return this;
+  }
+
+  /** Writes `n` zero bytes (reserved fields, PS3.8 9.3: "shall be sent with a value 00H"). */
+  zeros(n: number): this {
+    this.reserve(n);
+    this.buf.fill(0, this.length, this.length + n);
+    this.length += n;
+    return this;
+  }
+
+  /** Writes a string as single-byte characters (ISO 8859-1); code points above 255 become '?'. */
+  ascii(s: string): this {
+    this.reserve(s.length);
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      this.buf[this.length + i] = c > 255 ? 0x3f : c;
+    }
+    this.length += s.length;
+    return this;
+  }
+
+  /** Writes `s` left-justified and padded with `pad` to exactly `width` bytes (truncating). */
+  padded(s: string, width: number, pad = 0x20): this {
+    const t = s.length > width ? s.slice(0, width) : s;
+    this.ascii(t);
+    this.reserve(width - t.length);
+    this.buf.fill(pad, this.length, this.length + width - t.length);
+    this.length += width - t.length;
+    return this;
+  }
+
+  /** Overwrites a 16-bit value at `at` (for lengths known only after the body is written). */
+  setU16(at: number, v: number): this {
+    this.view.setUint16(at, v, this.littleEndian);
+    return this;
+  }
+
+  /** Overwrites a 32-bit value at `at` (for lengths known only after the body is written). */
+  setU32(at: number, v: number): this {
+    this.view.setUint32(at, v, this.littleEndian);
+    return this;
+  }
+
+  /** The bytes written, as a view of the internal buffer (valid until the next write). */
+  written(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+
+  /** A copy of the bytes written, safe to keep. */
+  toUint8Array(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
+}
