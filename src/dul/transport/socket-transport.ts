@@ -1,0 +1,132 @@
+import type { Socket } from "node:net";
+import type { PeerCertificate, TLSSocket } from "node:tls";
+import { trace } from "../../util/logger.js";
+import { TimeoutError, TransportClosedError } from "../errors.js";
+import type { SocketOptions, Transport } from "./transport.js";
+
+/**
+ * A {@link Transport} over a connected `net.Socket` or `tls.TLSSocket`. The socket should be
+ * created with `allowHalfOpen: true`: a peer's FIN is reported as the close indication and this
+ * side then ends its half itself (after flushing what the state machine still has to send).
+ */
+export class SocketTransport implements Transport {
+  private dataHandler: (chunk: Uint8Array) => void = () => {};
+  private closeHandler: (error?: Error) => void = () => {};
+  private isClosed = false;
+  private closeError: Error | undefined;
+  private readonly waiters = new Set<(err?: Error) => void>();
+
+  constructor(
+    readonly socket: Socket,
+    options: SocketOptions = {},
+  ) {
+    socket.setNoDelay(options.noDelay ?? true);
+    socket.setKeepAlive(options.keepAlive ?? true, options.keepAliveInitialDelayMs ?? 60_000);
+    if (options.idleTimeoutMs !== undefined && options.idleTimeoutMs > 0) {
+      const ms = options.idleTimeoutMs;
+      socket.setTimeout(ms, () => this.destroy(new TimeoutError("idle", ms)));
+    }
+    socket.on("data", (chunk: Buffer) => {
+      if (!this.isClosed) this.dataHandler(chunk);
+    });
+    socket.on("drain", () => this.wake());
+    // The peer half-closed: it will send nothing more, which the upper layer reads as closed.
+    socket.on("end", () => this.signalClose());
+    socket.on("error", (err: Error) => {
+      trace("transport", `socket error: ${err.message}`);
+      this.signalClose(err);
+    });
+    socket.on("close", () => this.signalClose());
+  }
+
+  onData(handler: (chunk: Uint8Array) => void): void {
+    this.dataHandler = handler;
+  }
+
+  onClose(handler: (error?: Error) => void): void {
+    this.closeHandler = handler;
+    if (this.isClosed) queueMicrotask(() => handler(this.closeError));
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  async write(data: Uint8Array | readonly Uint8Array[]): Promise<void> {
+    if (this.isClosed || this.socket.destroyed || !this.socket.writable) {
+      throw new TransportClosedError("cannot write: transport connection closed", { cause: this.closeError });
+    }
+    let ok = true;
+    if (data instanceof Uint8Array) {
+      ok = this.socket.write(data);
+    } else {
+      this.socket.cork();
+      for (const part of data) ok = this.socket.write(part);
+      this.socket.uncork();
+    }
+    if (ok) return;
+    await new Promise<void>((resolve, reject) => {
+      const w = (err?: Error) => {
+        this.waiters.delete(w);
+        if (err) reject(new TransportClosedError("transport closed while writing", { cause: err }));
+        else resolve();
+      };
+      this.waiters.add(w);
+    });
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    if (!this.isClosed) this.socket.resume();
+  }
+
+  end(): void {
+    if (!this.socket.destroyed) this.socket.end();
+    // A peer that never closes its side must not keep the socket open for ever.
+    this.socket.setTimeout(5_000, () => this.socket.destroy());
+  }
+
+  destroy(error?: Error): void {
+    this.signalClose(error);
+    this.socket.destroy();
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.socket.remoteAddress;
+  }
+
+  get remotePort(): number | undefined {
+    return this.socket.remotePort;
+  }
+
+  get localAddress(): string | undefined {
+    return this.socket.localAddress;
+  }
+
+  get localPort(): number | undefined {
+    return this.socket.localPort;
+  }
+
+  peerCertificate(): PeerCertificate | undefined {
+    const tls = this.socket as Partial<TLSSocket>;
+    if (typeof tls.getPeerCertificate !== "function") return undefined;
+    const cert = tls.getPeerCertificate();
+    return cert && Object.keys(cert).length > 0 ? cert : undefined;
+  }
+
+  private wake(err?: Error): void {
+    for (const w of [...this.waiters]) w(err);
+  }
+
+  private signalClose(error?: Error): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.closeError = error;
+    this.wake(error ?? new TransportClosedError());
+    const handler = this.closeHandler;
+    handler(error);
+  }
+}

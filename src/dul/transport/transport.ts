@@ -1,0 +1,49 @@
+import type { PeerCertificate } from "node:tls";
+
+/**
+ * The byte pipe the upper-layer provider runs over: one TCP or TLS connection (PS3.8 9.1).
+ * Implementations never throw from callbacks and report every failure through `onClose`.
+ */
+export interface Transport {
+  /**
+   * Writes one buffer, or several back to back (header and payload without a copy). Resolves once
+   * the socket has accepted the bytes without exceeding its high-water mark, i.e. after 'drain'
+   * when it was full: awaiting every write is the backpressure. Rejects with
+   * `TransportClosedError` when the connection is gone.
+   */
+  write(data: Uint8Array | readonly Uint8Array[]): Promise<void>;
+  /** Sets the receiver of incoming bytes (chunks alias the socket's buffers). */
+  onData(handler: (chunk: Uint8Array) => void): void;
+  /**
+   * Sets the receiver of the one close indication: the peer closed (FIN), the connection reset,
+   * the idle timer fired (`error` is a `TimeoutError`), or `end`/`destroy` was called.
+   */
+  onClose(handler: (error?: Error) => void): void;
+  /** Stops reading from the socket (the kernel window fills and the peer is slowed down). */
+  pause(): void;
+  /** Resumes reading. */
+  resume(): void;
+  /** Flushes pending writes, then closes this side of the connection. */
+  end(): void;
+  /** Closes the connection at once, dropping pending writes. */
+  destroy(error?: Error): void;
+  /** True once the close indication has been (or is being) delivered. */
+  readonly closed: boolean;
+  readonly remoteAddress: string | undefined;
+  readonly remotePort: number | undefined;
+  readonly localAddress: string | undefined;
+  readonly localPort: number | undefined;
+  /** The peer's certificate on a TLS connection (undefined for TCP, or when the peer sent none). */
+  peerCertificate(): PeerCertificate | undefined;
+}
+
+/** Socket options shared by the TCP and TLS adapters. */
+export interface SocketOptions {
+  /** Disable Nagle's algorithm (default true: PDUs are written whole, latency matters). */
+  readonly noDelay?: boolean;
+  /** TCP keep-alive (default true), with this initial delay in ms (default 60000). */
+  readonly keepAlive?: boolean;
+  readonly keepAliveInitialDelayMs?: number;
+  /** Close the connection when nothing is sent or received for this long (ms; default 0 = never). */
+  readonly idleTimeoutMs?: number;
+}

@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ArtimTimer, type Clock } from "../../src/dul/artim.js";
+
+/** A clock driven by hand: `advance(ms)` fires what is due, in deadline order. */
+class FakeClock implements Clock {
+  now = 0;
+  private timers = new Map<number, { at: number; fn: () => void }>();
+  private nextId = 1;
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = this.nextId++;
+    this.timers.set(id, { at: this.now + ms, fn });
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+  get pending(): number {
+    return this.timers.size;
+  }
+  advance(ms: number): void {
+    const end = this.now + ms;
+    for (let guard = 0; guard < 1000; guard++) {
+      const due = [...this.timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) break;
+      this.timers.delete(due[0]);
+      this.now = due[1].at;
+      due[1].fn();
+    }
+    this.now = end;
+  }
+}
+
+test("ARTIM expires once after its timeout", () => {
+  const clock = new FakeClock();
+  let fired = 0;
+  const t = new ArtimTimer(30_000, () => fired++, clock);
+  t.start();
+  assert.equal(t.running, true);
+  clock.advance(29_999);
+  assert.equal(fired, 0);
+  clock.advance(1);
+  assert.equal(fired, 1);
+  assert.equal(t.running, false);
+  clock.advance(100_000);
+  assert.equal(fired, 1);
+});
+
+test("ARTIM stop prevents expiry; stop when not running is harmless", () => {
+  const clock = new FakeClock();
+  let fired = 0;
+  const t = new ArtimTimer(100, () => fired++, clock);
+  t.stop();
+  t.start();
+  clock.advance(50);
+  t.stop();
+  assert.equal(clock.pending, 0);
+  clock.advance(1000);
+  assert.equal(fired, 0);
+});
+
+test("ARTIM start keeps the running deadline; restart resets it (AA-1)", () => {
+  const clock = new FakeClock();
+  let fired = 0;
+  const t = new ArtimTimer(100, () => fired++, clock);
+  t.start();
+  clock.advance(60);
+  t.start(); // no effect
+  clock.advance(40);
+  assert.equal(fired, 1);
+  t.start();
+  clock.advance(60);
+  t.restart();
+  clock.advance(60);
+  assert.equal(fired, 1);
+  clock.advance(40);
+  assert.equal(fired, 2);
+  assert.equal(clock.pending, 0);
+});
+
+test("ARTIM on the system clock fires (its timer is unref'd, so a ref'd one keeps the test alive)", async () => {
+  const keepAlive = setTimeout(() => {}, 10_000);
+  const fired = await new Promise<boolean>((resolve) => {
+    const t = new ArtimTimer(10, () => resolve(true));
+    t.start();
+  });
+  clearTimeout(keepAlive);
+  assert.equal(fired, true);
+});
