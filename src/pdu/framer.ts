@@ -1,0 +1,117 @@
+// Cuts a TCP byte stream into whole PDUs (PS3.8 9.3.1: every PDU starts with type, reserved byte
+// and a 32-bit body length), refusing to buffer a PDU larger than the receiver allows.
+import { PduTooLargeError } from "./errors.js";
+
+/** One whole PDU cut from the stream. */
+export interface FramedPdu {
+  /** The PDU type byte, possibly one this version does not know (the state machine makes that Evt19). */
+  readonly type: number;
+  /** The whole PDU including its 6-byte header; aliases a pushed chunk when it fell within one. */
+  readonly bytes: Uint8Array;
+}
+
+/** Options of {@link PduFramer}. */
+export interface PduFramerOptions {
+  /** Largest PDU body (the 4-byte length field's value) that will be buffered. Default 16 MiB + 6. */
+  readonly maxPduLength?: number;
+}
+
+/** The default limit on a PDU body: 16 MiB of data plus the PDV item header. */
+export const defaultMaxPduLength = 16 * 1024 * 1024 + 6;
+
+const headerLength = 6;
+
+/**
+ * Incremental PDU framer. `push` the chunks a socket delivers, get back the PDUs they complete.
+ * A PDU whose announced body exceeds `maxPduLength` throws {@link PduTooLargeError} as soon as its
+ * header is seen, before its body is buffered; the framer then stays failed (the association is
+ * to be aborted) and PDUs completed earlier in the same chunk are not returned.
+ */
+export class PduFramer {
+  readonly maxPduLength: number;
+  private chunks: Uint8Array[] = [];
+  /** Offset into chunks[0] of the first unconsumed byte. */
+  private head = 0;
+  private total = 0;
+  /** Whole length (header + body) of the PDU being assembled, once its header has been read. */
+  private want = -1;
+  /** Stream offset of the first unconsumed byte, for error messages. */
+  private consumed = 0;
+  private failure: PduTooLargeError | undefined;
+
+  constructor(options: PduFramerOptions = {}) {
+    this.maxPduLength = options.maxPduLength ?? defaultMaxPduLength;
+  }
+
+  /** Bytes held that do not yet form a whole PDU. */
+  get buffered(): number {
+    return this.total;
+  }
+
+  /** Adds a chunk of the stream and returns the PDUs it completes, in order. */
+  push(chunk: Uint8Array): FramedPdu[] {
+    if (this.failure) throw this.failure;
+    const out: FramedPdu[] = [];
+    if (chunk.byteLength > 0) {
+      this.chunks.push(chunk);
+      this.total += chunk.byteLength;
+    }
+    // Each turn either consumes a whole PDU (at least 6 bytes) or stops, so the loop is bounded.
+    for (;;) {
+      if (this.want < 0) {
+        if (this.total < headerLength) break;
+        const header = this.peek(headerLength);
+        const length = new DataView(header.buffer, header.byteOffset, headerLength).getUint32(2);
+        if (length > this.maxPduLength) {
+          this.failure = new PduTooLargeError(length, this.maxPduLength, this.consumed + 2);
+          throw this.failure;
+        }
+        this.want = headerLength + length;
+      }
+      if (this.total < this.want) break;
+      const bytes = this.take(this.want);
+      this.want = -1;
+      out.push({ type: bytes[0] ?? 0, bytes });
+    }
+    return out;
+  }
+
+  /** The next `n` buffered bytes without consuming them (a copy only if they span chunks). */
+  private peek(n: number): Uint8Array {
+    const first = this.chunks[0]!;
+    if (first.byteLength - this.head >= n) return first.subarray(this.head, this.head + n);
+    const copy = new Uint8Array(n);
+    let filled = 0;
+    let at = this.head;
+    for (let i = 0; filled < n; i++) {
+      const c = this.chunks[i]!;
+      const part = c.subarray(at, Math.min(c.byteLength, at + n - filled));
+      copy.set(part, filled);
+      filled += part.byteLength;
+      at = 0;
+    }
+    return copy;
+  }
+
+  /** Consumes the next `n` buffered bytes (all present): a view if within one chunk, else a copy. */
+  private take(n: number): Uint8Array {
+    const out = this.peek(n);
+    let left = n;
+    let i = 0;
+    while (left > 0) {
+      const avail = this.chunks[i]!.byteLength - this.head;
+      if (avail > left) {
+        this.head += left;
+        left = 0;
+      } else {
+        left -= avail;
+        this.head = 0;
+        i++;
+      }
+    }
+    if (i > 0) this.chunks.splice(0, i);
+    this.total -= n;
+    this.consumed += n;
+    return out;
+  }
+}

@@ -1,0 +1,96 @@
+// PS3.8 9.3.5 and Annex E: the P-DATA-TF PDU and its Presentation Data Value items.
+import type { ByteReader } from "../util/byte-reader.js";
+import type { ByteWriter } from "../util/byte-writer.js";
+import { PduDecodeError, PduEncodeError } from "./errors.js";
+import { PduType } from "./pdu-type.js";
+
+/** One fragment of a command set or dataset. */
+export interface PresentationDataValue {
+  readonly contextId: number;
+  /** Message control header bit 0 (PS3.8 E.2). */
+  readonly isCommand: boolean;
+  /** Message control header bit 1: the last fragment of the command or dataset. */
+  readonly isLast: boolean;
+  /** Aliases the decoded input. */
+  readonly data: Uint8Array;
+}
+
+/** A PDU carrying one or more presentation data values. */
+export interface PDataTf {
+  readonly type: typeof PduType.PDataTf;
+  readonly values: readonly PresentationDataValue[];
+}
+
+/** The 12-byte header of a single-PDV P-DATA-TF: PDU header, PDV length, context ID, control header. */
+export const pDataTfHeaderLength = 12;
+
+function controlHeader(isCommand: boolean, isLast: boolean): number {
+  return (isCommand ? 1 : 0) | (isLast ? 2 : 0);
+}
+
+/** Writes a whole P-DATA-TF PDU. */
+export function encodePDataTf(pdu: PDataTf, w: ByteWriter): void {
+  let length = 0;
+  for (const v of pdu.values) length += 6 + v.data.byteLength;
+  if (length > 0xffffffff) throw new PduEncodeError(`P-DATA-TF of ${length} bytes is too long`);
+  w.u8(PduType.PDataTf).u8(0).u32(length);
+  for (const v of pdu.values) {
+    w.u32(2 + v.data.byteLength)
+      .u8(v.contextId)
+      .u8(controlHeader(v.isCommand, v.isLast))
+      .bytes(v.data);
+  }
+}
+
+/**
+ * The 12 bytes that precede a single-PDV P-DATA-TF's data: PDU header (type 4, length 6+len), PDV
+ * item length (2+len), context ID, message control header. Lets the sender write header and
+ * payload separately without copying the payload.
+ */
+export function pDataTfHeader(contextId: number, isCommand: boolean, isLast: boolean, dataLength: number): Uint8Array {
+  if (dataLength < 0 || dataLength > 0xffffffff - 6)
+    throw new PduEncodeError(`PDV length ${dataLength} is out of range`);
+  const h = new Uint8Array(pDataTfHeaderLength);
+  const v = new DataView(h.buffer);
+  v.setUint8(0, PduType.PDataTf);
+  v.setUint32(2, 6 + dataLength);
+  v.setUint32(6, 2 + dataLength);
+  v.setUint8(10, contextId);
+  v.setUint8(11, controlHeader(isCommand, isLast));
+  return h;
+}
+
+/**
+ * Reads a P-DATA-TF body. The data of each value is a view of the input, not a copy.
+ * PS3.8 E.2: bits 2–7 of the message control header are reserved and not tested.
+ */
+export function decodePDataTf(r: ByteReader): PDataTf {
+  const values: PresentationDataValue[] = [];
+  while (r.remaining > 0) {
+    const at = r.position;
+    const length = r.u32();
+    // PS3.8 9.3.5: the item length counts the context ID and control header, so it is at least 2.
+    if (length < 2) throw new PduDecodeError(`PDV item length ${length} is below the minimum of 2`, at);
+    const item = r.sub(length);
+    const contextId = item.u8();
+    const mch = item.u8();
+    values.push({
+      contextId,
+      isCommand: (mch & 1) !== 0,
+      isLast: (mch & 2) !== 0,
+      data: item.bytesView(item.remaining),
+    });
+  }
+  return { type: PduType.PDataTf, values };
+}
+
+/** Log lines for a P-DATA-TF: one per value, without the data. */
+export function describePDataTf(pdu: PDataTf): string[] {
+  return [
+    `P-DATA-TF (${pdu.values.length} PDV${pdu.values.length === 1 ? "" : "s"})`,
+    ...pdu.values.map(
+      (v) =>
+        `  PDV: context ID ${v.contextId}, ${v.isCommand ? "command" : "dataset"}, ${v.isLast ? "last" : "more"} fragment, ${v.data.byteLength} bytes`,
+    ),
+  ];
+}
