@@ -32,7 +32,8 @@ function table(label: "gb18030" | "gbk"): ReadonlyMap<number, number> {
     if (s.length === count) {
       for (let p = 0; p < count; p++) {
         const c = s.charCodeAt(p);
-        if (c !== REPLACEMENT && !map.has(c)) map.set(c, -(p + 1)); // negative: a four-byte pointer
+        // Every pointer here is valid, so U+FFFD is the real mapping of 0x8431A437, not an error.
+        if (!map.has(c)) map.set(c, -(p + 1)); // negative: a four-byte pointer
       }
     }
   }
