@@ -18,7 +18,10 @@ export class ByteReader {
   /** Added to offsets in error messages, so a sub-reader reports positions in its parent. */
   readonly base: number;
 
-  constructor(bytes: Uint8Array, options: { offset?: number; end?: number; littleEndian?: boolean; base?: number } = {}) {
+  constructor(
+    bytes: Uint8Array,
+    options: { offset?: number; end?: number; littleEndian?: boolean; base?: number } = {},
+  ) {
     this.bytes = bytes;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.offset = options.offset ?? 0;

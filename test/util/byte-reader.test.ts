@@ -7,7 +7,15 @@ import { OutOfBoundsError } from "../../src/util/errors.js";
 test("ByteWriter and ByteReader agree in both byte orders", () => {
   for (const littleEndian of [false, true]) {
     const w = new ByteWriter({ initialSize: 1, littleEndian });
-    w.u8(0xab).u16(0x1234).u32(0xdeadbeef).i16(-2).i32(-3).f32(1.5).f64(-2.25).u64(2n ** 63n).i64(-5n);
+    w.u8(0xab)
+      .u16(0x1234)
+      .u32(0xdeadbeef)
+      .i16(-2)
+      .i32(-3)
+      .f32(1.5)
+      .f64(-2.25)
+      .u64(2n ** 63n)
+      .i64(-5n);
     w.ascii("DICM").padded("AE", 4).zeros(2);
     const r = new ByteReader(w.toUint8Array(), { littleEndian });
     assert.equal(r.u8(), 0xab);
