@@ -20,6 +20,18 @@ export {
   writeDicomFile,
 } from "./file.js";
 export {
+  type DatasetFromJsonOptions,
+  type DatasetToJsonOptions,
+  type DicomJsonAttribute,
+  DicomJsonError,
+  type DicomJsonObject,
+  type DicomJsonPersonName,
+  type DicomJsonValue,
+  datasetFromJson,
+  datasetToJson,
+  jsonTag,
+} from "./json.js";
+export {
   buildFileMeta,
   encodingOf,
   IMPLEMENTATION_CLASS_UID,
