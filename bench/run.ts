@@ -1,0 +1,163 @@
+// `npm run bench`: netdicom and dcmjs reading and writing the same CT files, side by side, then
+// the lazy reading of a 256 MiB file. Prints a report; asserts nothing about time.
+//   node build/bench/run.js [--files 100] [--seconds 2.5] [--frames 512] [--no-lazy]
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { readPart10, ts } from "../src/index.js";
+import { corpusFrame, corpusHeader, writeCorpus } from "./corpus.js";
+import {
+  type BenchCase,
+  dcmjsRead,
+  dcmjsWrite,
+  decodeEveryValue,
+  netdicomFullParse,
+  netdicomHeaderParse,
+  netdicomWrite,
+  netdicomWriteEncoded,
+} from "./dataset.js";
+import { loadDcmjs } from "./dcmjs.js";
+import { lazyBench } from "./lazy.js";
+import { type Measurement, measure } from "./measure.js";
+import { fixed, formatTable, mib } from "./table.js";
+
+function row(m: Measurement, reference?: Measurement): string[] {
+  return [
+    m.name,
+    String(m.files),
+    fixed(m.filesPerSecond),
+    fixed(m.mbPerSecond),
+    reference ? `${fixed(m.filesPerSecond / reference.filesPerSecond, 2)}x` : "",
+  ];
+}
+
+async function datasetBench(dir: string, count: number, seconds: number): Promise<void> {
+  const shape = { rows: 512, cols: 512, frames: 1, sop: "ct", syntax: "explicit-le", patients: 4 } as const;
+  const t0 = performance.now();
+  const paths = await writeCorpus(dir, count, shape);
+  const files = await Promise.all(paths.map((p) => readFile(p)));
+  const total = files.reduce((n, f) => n + f.byteLength, 0);
+  console.log(
+    `corpus: ${count} CT files, 512x512x16 bit, Explicit VR Little Endian, ` +
+      `${mib(total / count)} each, ${mib(total)} in all (generated in ${fixed(performance.now() - t0, 0)} ms)`,
+  );
+  const sample = readPart10(files[0] as Uint8Array);
+  console.log(`each file holds ${decodeEveryValue(sample.dataset)} data elements (sequence items included)\n`);
+
+  const options = { warmupMs: Math.min(500, seconds * 200), runMs: seconds * 1000, maxIterations: 1_000_000 };
+  const sizes = files.map((f) => f.byteLength);
+  const run = (name: string, c: BenchCase): Measurement => measure(name, c, options);
+
+  const parsed = files.map((f) => readPart10(f));
+  const built = Array.from({ length: Math.min(count, 10) }, (_, i) => {
+    const ds = corpusHeader(shape, i);
+    ds.set("PixelData", corpusFrame(shape, i, 0), "OW");
+    return ds;
+  });
+
+  const nRead = run("netdicom read, full (every value decoded)", netdicomFullParse(files));
+  const nHead = run("netdicom read, header only (stop at Pixel Data)", netdicomHeaderParse(files));
+  const nWrite = run("netdicom write (parsed data set, raw values reused)", netdicomWrite(parsed, sizes));
+  const nEncode = run(
+    "netdicom write (every value encoded from code)",
+    netdicomWriteEncoded(built, ts.ExplicitVRLittleEndian),
+  );
+
+  const dcmjs = loadDcmjs();
+  let dRead: Measurement | undefined;
+  let dWrite: Measurement | undefined;
+  if (dcmjs) {
+    dRead = run("dcmjs read (DicomMessage.readFile)", dcmjsRead(dcmjs, files));
+    const dicts = files.map((f) => dcmjs.data.DicomMessage.readFile(new Uint8Array(f).buffer));
+    dWrite = run("dcmjs write (DicomDict.write)", dcmjsWrite(dicts, sizes));
+  } else {
+    console.log("dcmjs is not installed: its columns are left out");
+  }
+  console.log(
+    formatTable(
+      ["case", "files", "files/s", "MB/s", "vs dcmjs"],
+      [
+        row(nRead, dRead),
+        row(nHead, dRead),
+        ...(dRead ? [row(dRead)] : []),
+        row(nWrite, dWrite),
+        row(nEncode, dWrite),
+        ...(dWrite ? [row(dWrite)] : []),
+      ],
+    ),
+  );
+  console.log(
+    '\n"vs dcmjs" is netdicom files/s divided by dcmjs files/s for the same direction (read or write);' +
+      "\nthe full read decodes every value (strings, numbers, person names, sequence items) so lazy" +
+      "\ndecoding does not flatter it; pixel data is returned as a view of the input, not copied." +
+      "\nMB/s counts file bytes (pixel data included); files are read from memory, not disk.",
+  );
+}
+
+async function lazySection(dir: string, frames: number): Promise<void> {
+  console.log(`\nlazy reading: one multi-frame file, ${frames} frames of 512x512x16 bit, streamed to disk`);
+  const r = await lazyBench(dir, frames);
+  console.log(`file: ${mib(r.fileSize)} (written frame by frame in ${fixed(r.writeMs, 0)} ms)\n`);
+  const peak = (c: typeof r.head): number => c.peakRssBytes ?? c.maxRssBytes;
+  const line = (name: string, c: typeof r.head): string[] => [
+    name,
+    fixed(c.ms, 0),
+    mib(peak(c)),
+    `${fixed((100 * peak(c)) / r.fileSize, 1)}%`,
+    mib(c.maxRssBytes),
+    String(c.elements),
+  ];
+  console.log(
+    formatTable(
+      ["child process", "ms", "peak RSS", "peak / file size", "maxRSS", "elements"],
+      [
+        line("node, no read (baseline)", r.baseline),
+        line("readDicomFileHead", r.head),
+        line("readDicomFile (whole file)", r.full),
+      ],
+    ),
+  );
+  const extra = peak(r.head) - peak(r.baseline);
+  console.log(
+    "\npeak RSS is the child's own high-water mark (VmHWM on Linux). maxRSS is" +
+      " process.resourceUsage().maxRSS,\nwhich on Linux also holds the parent's resident set at fork time.",
+  );
+  console.log(
+    `\nreadDicomFileHead peaked ${mib(Math.max(0, extra))} above an idle node process, for a ${mib(r.fileSize)} file; ` +
+      `it reported Pixel Data of ${r.head.pixelDataLength ?? "?"} bytes without reading it.`,
+  );
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      files: { type: "string", default: "100" },
+      seconds: { type: "string", default: "2.5" },
+      frames: { type: "string", default: "512" },
+      "no-lazy": { type: "boolean", default: false },
+    },
+  });
+  const count = Number(values.files);
+  const seconds = Number(values.seconds);
+  const frames = Number(values.frames);
+  if (!(count >= 1 && seconds > 0 && frames >= 1))
+    throw new RangeError("--files, --seconds and --frames must be positive");
+  console.log(
+    `netdicom dataset benchmark: node ${process.version}, ${cpus().length} CPU(s), ${cpus()[0]?.model ?? ""}\n`,
+  );
+  const dir = await mkdtemp(join(tmpdir(), "netdicom-bench-"));
+  try {
+    const corpusDir = join(dir, "corpus");
+    await mkdir(corpusDir);
+    await datasetBench(corpusDir, count, seconds);
+    if (!values["no-lazy"]) await lazySection(dir, frames);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
