@@ -2,7 +2,7 @@
 // Writes fixtures/sample-ct.dcm: a small, deterministic CT Image (64×64, 16 bits allocated,
 // 12 stored) made with netdicom's own writer. Run after the build: `node scripts/make-sample.mjs`.
 // Every UID is fixed (2.25 + a constant) and no date comes from the clock, so the file is
-// byte-for-byte the same on every run.
+// byte-for-byte the same on every run. An optional argument names another output path.
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -82,7 +82,7 @@ const ds = new Dataset({
 });
 ds.set("PixelData", pixels(), "OW");
 
-const out = join(root, "fixtures", "sample-ct.dcm");
+const out = process.argv[2] ?? join(root, "fixtures", "sample-ct.dcm");
 const bytes = writePart10(ds, { transferSyntaxUid: ts.ExplicitVRLittleEndian });
 writeFileSync(out, bytes);
 console.log(`wrote ${out} (${bytes.byteLength} bytes)`);
