@@ -3,16 +3,6 @@ import { NetdicomError } from "../util/errors.js";
 /** PS3.8 9.3.8: the source field of an A-ABORT PDU. */
 export const AbortSource = { ServiceUser: 0, Reserved: 1, ServiceProvider: 2 } as const;
 
-/** PS3.8 9.3.8: the reason field of an A-ABORT PDU when the source is the service-provider. */
-export const AbortReason = {
-  NotSpecified: 0,
-  UnrecognizedPdu: 1,
-  UnexpectedPdu: 2,
-  UnrecognizedPduParameter: 4,
-  UnexpectedPduParameter: 5,
-  InvalidPduParameterValue: 6,
-} as const;
-
 /** The association was aborted, by the peer (A-ABORT PDU), locally, or by the service-provider. */
 export class AssociationAbortedError extends NetdicomError {
   override readonly name = "AssociationAbortedError";
