@@ -89,7 +89,11 @@ export class Dataset {
   /** The Specific Character Set in force: this dataset's, else its parent's (PS3.5 7.5.3). */
   get charsets(): readonly string[] {
     const el = this.map.get(SPECIFIC_CHARACTER_SET);
-    if (el) return (el.value([]) as string[]).map((s) => s.trim());
+    if (el) {
+      // A malformed file may give (0008,0005) another VR: only string values name character sets.
+      const v = el.value([]);
+      return Array.isArray(v) ? v.filter((s): s is string => typeof s === "string").map((s) => s.trim()) : [];
+    }
     return this.parent?.charsets ?? [];
   }
 

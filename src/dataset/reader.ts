@@ -85,7 +85,14 @@ function readElements(
   const { view, le, bytes } = c;
   let o = start;
   while (o < end) {
-    c.need(o, 8, end, undefined, "element header");
+    if (o + 8 > end) {
+      // Name the tag when its four bytes are there, so a truncated header still says where it broke.
+      const known = o + 4 <= end ? ((view.getUint16(o, le) << 16) | view.getUint16(o + 2, le)) >>> 0 : undefined;
+      if (known !== undefined && stopAt !== undefined && known >= stopAt && known >>> 16 !== 0xfffe) {
+        return { offset: o, stoppedAt: known, delimited: false };
+      }
+      c.need(o, 8, end, known, "element header");
+    }
     const group = view.getUint16(o, le);
     const tag = ((group << 16) | view.getUint16(o + 2, le)) >>> 0;
     if (group === 0xfffe) {
@@ -144,9 +151,9 @@ function readElements(
     }
     if (single) return { offset: o, delimited: false };
   }
-  if (inUndefinedItem) {
-    c.need(o, 8, end, undefined, "item without delimiter");
-  }
+  // Out of data inside an item of undefined length: wait for more when the input is a prefix;
+  // otherwise readSequence reports the missing delimiter with the sequence's tag.
+  if (inUndefinedItem && c.partial && end === bytes.byteLength) throw NEED_MORE;
   return { offset: o, delimited: false };
 }
 
