@@ -1,0 +1,165 @@
+import assert from "node:assert/strict";
+import { createServer, type Server, type Socket } from "node:net";
+import { test } from "node:test";
+import { TimeoutError, TransportClosedError } from "../../../src/dul/errors.js";
+import { SocketTransport } from "../../../src/dul/transport/socket-transport.js";
+import { connectTcp, createTcpServer } from "../../../src/dul/transport/tcp.js";
+
+async function listen(server: Server, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, host, resolve);
+  });
+  const a = server.address();
+  return typeof a === "object" && a ? a.port : 0;
+}
+
+async function ipv6Available(): Promise<boolean> {
+  const s = createServer();
+  try {
+    await listen(s, "::1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    s.close();
+  }
+}
+
+for (const host of ["127.0.0.1", "::1"]) {
+  test(`TCP on ${host}: connect, write both ways, half-close reported`, async (t) => {
+    if (host === "::1" && !(await ipv6Available())) {
+      t.skip("IPv6 loopback (::1) unavailable on this machine");
+      return;
+    }
+    let onAccept: (x: SocketTransport) => void = () => {};
+    const got = new Promise<SocketTransport>((resolve) => {
+      onAccept = resolve;
+    });
+    const server = createTcpServer((x) => onAccept(x));
+    t.after(() => server.close());
+    const port = await listen(server, host);
+    const client = await connectTcp({ host, port, family: host === "::1" ? 6 : 4 });
+    t.after(() => client.destroy());
+    assert.equal(client.remotePort, port);
+    assert.equal(client.remoteAddress, host);
+    assert.equal(client.peerCertificate(), undefined);
+    const srv = await got;
+    const received: number[] = [];
+    const gotData = new Promise<void>((resolve) =>
+      srv.onData((c) => {
+        received.push(...c);
+        if (received.length >= 5) resolve();
+      }),
+    );
+    await client.write([new Uint8Array([1, 2]), new Uint8Array([3, 4, 5])]);
+    await gotData;
+    assert.deepEqual(received, [1, 2, 3, 4, 5]);
+    // The client half-closes: the server sees the close indication without an error...
+    const closed = new Promise<Error | undefined>((resolve) => srv.onClose(resolve));
+    client.end();
+    assert.equal(await closed, undefined);
+    assert.equal(srv.closed, true);
+    await assert.rejects(srv.write(new Uint8Array([1])), TransportClosedError);
+    srv.end();
+  });
+}
+
+test("SocketTransport turns Nagle off (setNoDelay(true)) and keep-alive on", async (t) => {
+  const server = createServer((s) => s.end());
+  t.after(() => server.close());
+  const port = await listen(server, "127.0.0.1");
+  const { connect } = await import("node:net");
+  const socket: Socket = connect({ port, host: "127.0.0.1" });
+  t.after(() => socket.destroy());
+  const calls: string[] = [];
+  socket.setNoDelay = ((v?: boolean) => {
+    calls.push(`noDelay:${v}`);
+    return socket;
+  }) as Socket["setNoDelay"];
+  socket.setKeepAlive = ((v?: boolean) => {
+    calls.push(`keepAlive:${v}`);
+    return socket;
+  }) as Socket["setKeepAlive"];
+  const tr = new SocketTransport(socket);
+  assert.deepEqual(calls, ["noDelay:true", "keepAlive:true"]);
+  tr.destroy();
+});
+
+test("write awaits 'drain' when the peer does not read", async (t) => {
+  let serverSocket: Socket | undefined;
+  const server = createServer((s) => {
+    s.pause();
+    serverSocket = s;
+  });
+  t.after(() => server.close());
+  const port = await listen(server, "127.0.0.1");
+  const client = await connectTcp({ host: "127.0.0.1", port });
+  t.after(() => client.destroy());
+  const big = new Uint8Array(32 * 1024 * 1024);
+  let settled = false;
+  const p = client.write(big).then(() => {
+    settled = true;
+  });
+  // Give the event loop a few turns: the kernel buffers fill, the write stays pending.
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  assert.equal(settled, false, "write resolved although the peer never read");
+  let total = 0;
+  serverSocket!.on("data", (c: Buffer) => {
+    total += c.byteLength;
+  });
+  serverSocket!.resume();
+  await p;
+  assert.equal(settled, true);
+  serverSocket!.destroy();
+  assert.ok(total > 0);
+});
+
+test("connect timeout: a server that never completes the TLS handshake", async (t) => {
+  // A plain TCP server that accepts and stays silent: the TCP connect succeeds, TLS never does.
+  const sockets: Socket[] = [];
+  const server = createServer((s) => sockets.push(s));
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+    server.close();
+  });
+  const port = await listen(server, "127.0.0.1");
+  const { connectTls } = await import("../../../src/dul/transport/tls.js");
+  const started = performance.now();
+  await assert.rejects(connectTls({ host: "127.0.0.1", port, connectTimeoutMs: 150 }), (e: unknown) => {
+    assert.ok(e instanceof TimeoutError);
+    assert.equal(e.timer, "connect");
+    return true;
+  });
+  assert.ok(performance.now() - started >= 140);
+});
+
+test("connection refused becomes TransportClosedError", async () => {
+  const server = createServer();
+  const port = await listen(server, "127.0.0.1");
+  await new Promise<void>((r) => server.close(() => r()));
+  await assert.rejects(connectTcp({ host: "127.0.0.1", port, connectTimeoutMs: 2000 }), TransportClosedError);
+});
+
+test("a connection reset is reported through onClose, and the idle timer closes a silent one", async (t) => {
+  let serverSocket: Socket | undefined;
+  const server = createServer((s) => {
+    serverSocket = s;
+    s.on("error", () => {});
+  });
+  t.after(() => server.close());
+  const port = await listen(server, "127.0.0.1");
+  const a = await connectTcp({ host: "127.0.0.1", port });
+  t.after(() => a.destroy());
+  const closedA = new Promise<Error | undefined>((resolve) => a.onClose(resolve));
+  for (let i = 0; i < 100 && !serverSocket; i++) await new Promise((r) => setImmediate(r));
+  serverSocket!.resetAndDestroy();
+  await closedA;
+  assert.equal(a.closed, true);
+
+  const b = await connectTcp({ host: "127.0.0.1", port, idleTimeoutMs: 100 });
+  t.after(() => b.destroy());
+  const err = await new Promise<Error | undefined>((resolve) => b.onClose(resolve));
+  assert.ok(err instanceof TimeoutError);
+  assert.equal(err.timer, "idle");
+});
