@@ -1,0 +1,242 @@
+// PS3.8 9.3.2.2, 9.3.3.2 and PS3.7 Annex D.3.3.4: a presentation context as the negotiation sees it.
+import { ts, uidName } from "../dataset/uids.js";
+import type { PresentationContextAcItem, PresentationContextRqItem } from "../pdu/index.js";
+import { checkUid, NegotiationValueError } from "./uid.js";
+
+/**
+ * The transfer syntaxes {@link buildContext} offers when given none: pynetdicom's
+ * `DEFAULT_TRANSFER_SYNTAXES`, in its order (checked against its 2.1 and stable reference).
+ */
+export const defaultTransferSyntaxes: readonly string[] = Object.freeze([
+  ts.ImplicitVRLittleEndian,
+  ts.ExplicitVRLittleEndian,
+  ts.DeflatedExplicitVRLittleEndian,
+  ts.ExplicitVRBigEndian,
+]);
+
+/** The values a {@link PresentationContext} can be created with; every one is optional. */
+export interface PresentationContextInit {
+  readonly contextId?: number | undefined;
+  readonly abstractSyntax?: string | undefined;
+  readonly transferSyntaxes?: readonly string[] | undefined;
+  /** 0 acceptance … 4 transfer syntaxes not supported (PS3.8 Table 9-18); absent while proposed. */
+  readonly result?: number | undefined;
+  readonly scuRole?: boolean | undefined;
+  readonly scpRole?: boolean | undefined;
+  /** Negotiated: whether this side may act as SCU for the context. */
+  readonly asScu?: boolean | undefined;
+  /** Negotiated: whether this side may act as SCP for the context. */
+  readonly asScp?: boolean | undefined;
+}
+
+/** The text of each presentation context result, as pynetdicom's `status` gives it. */
+const statusText: Readonly<Record<number, string>> = {
+  0: "Accepted",
+  1: "User Rejected",
+  2: "Provider Rejected",
+  3: "Abstract Syntax Not Supported",
+  4: "Transfer Syntax(es) Not Supported",
+};
+
+/** Throws unless `id` is an odd integer 1–255 (PS3.8 9.3.2.2). */
+export function checkContextId(id: number): number {
+  if (!Number.isInteger(id) || id < 1 || id > 255 || id % 2 === 0) {
+    throw new NegotiationValueError(`presentation context ID ${id} is not an odd integer between 1 and 255`);
+  }
+  return id;
+}
+
+/**
+ * One presentation context: an abstract syntax, the transfer syntaxes for it and, once
+ * negotiated, the result and the roles each side may take.
+ *
+ * As requestor, `scuRole`/`scpRole` are the roles proposed for the requestor in an SCP/SCU Role
+ * Selection item. As acceptor, they say whether a proposed role is accepted; when either is
+ * undefined the acceptor sends no role reply and the default roles apply (PS3.7 D.3.3.4).
+ * `asScu`/`asScp` are the negotiated outcome for the side that holds the context.
+ */
+export class PresentationContext {
+  #contextId: number | undefined;
+  #abstractSyntax: string | undefined;
+  #transferSyntaxes: string[] = [];
+  /** The negotiation result (PS3.8 Table 9-18); undefined while only proposed. */
+  readonly result: number | undefined;
+  #scuRole: boolean | undefined;
+  #scpRole: boolean | undefined;
+  /** Negotiated: this side may act as SCU for the context; undefined before negotiation. */
+  readonly asScu: boolean | undefined;
+  /** Negotiated: this side may act as SCP for the context; undefined before negotiation. */
+  readonly asScp: boolean | undefined;
+
+  /** Creates a context; every value given is validated as its setter would. */
+  constructor(init: PresentationContextInit = {}) {
+    if (init.contextId !== undefined) this.contextId = init.contextId;
+    if (init.abstractSyntax !== undefined) this.abstractSyntax = init.abstractSyntax;
+    if (init.transferSyntaxes !== undefined) this.transferSyntaxes = init.transferSyntaxes;
+    this.scuRole = init.scuRole;
+    this.scpRole = init.scpRole;
+    this.result = init.result;
+    this.asScu = init.asScu;
+    this.asScp = init.asScp;
+  }
+
+  /** Odd integer 1–255 (PS3.8 9.3.2.2); undefined until assigned. */
+  get contextId(): number | undefined {
+    return this.#contextId;
+  }
+  set contextId(id: number | undefined) {
+    this.#contextId = id === undefined ? undefined : checkContextId(id);
+  }
+
+  /** The abstract syntax (SOP class) UID. */
+  get abstractSyntax(): string | undefined {
+    return this.#abstractSyntax;
+  }
+  set abstractSyntax(uid: string | undefined) {
+    this.#abstractSyntax = uid === undefined ? undefined : checkUid(uid, "abstract syntax");
+  }
+
+  /** The transfer syntax UIDs in order of preference; after acceptance, just the accepted one. */
+  get transferSyntaxes(): readonly string[] {
+    return this.#transferSyntaxes;
+  }
+  set transferSyntaxes(uids: readonly string[]) {
+    const seen = new Set<string>();
+    for (const uid of uids) {
+      checkUid(uid, "transfer syntax");
+      if (seen.has(uid)) throw new NegotiationValueError(`transfer syntax ${uid} is listed twice`);
+      seen.add(uid);
+    }
+    this.#transferSyntaxes = [...uids];
+  }
+
+  /** Appends a transfer syntax; one already present is left where it is. */
+  addTransferSyntax(uid: string): void {
+    checkUid(uid, "transfer syntax");
+    if (!this.#transferSyntaxes.includes(uid)) this.#transferSyntaxes.push(uid);
+  }
+
+  /** Requestor: propose the SCU role. Acceptor: accept a proposed SCU role. Undefined: no role selection. */
+  get scuRole(): boolean | undefined {
+    return this.#scuRole;
+  }
+  set scuRole(value: boolean | undefined) {
+    this.#scuRole = checkRole(value, "scuRole");
+  }
+
+  /** Requestor: propose the SCP role. Acceptor: accept a proposed SCP role. Undefined: no role selection. */
+  get scpRole(): boolean | undefined {
+    return this.#scpRole;
+  }
+  set scpRole(value: boolean | undefined) {
+    this.#scpRole = checkRole(value, "scpRole");
+  }
+
+  /** The result as text ("Accepted", "Abstract Syntax Not Supported"…), "Pending" before negotiation. */
+  get status(): string {
+    if (this.result === undefined) return "Pending";
+    return statusText[this.result] ?? "Unknown";
+  }
+
+  /** The accepted transfer syntax (the first one listed), or undefined. */
+  get transferSyntax(): string | undefined {
+    return this.#transferSyntaxes[0];
+  }
+
+  /**
+   * A proposed context exactly as a peer sent it, without the checks the setters make (a peer's
+   * odd values must survive to be answered and logged).
+   */
+  static fromPeer(contextId: number, abstractSyntax: string, transferSyntaxes: readonly string[]): PresentationContext {
+    const cx = new PresentationContext();
+    cx.#contextId = contextId;
+    cx.#abstractSyntax = abstractSyntax;
+    cx.#transferSyntaxes = [...transferSyntaxes];
+    return cx;
+  }
+
+  /** A copy, with `changes` applied (and validated); values kept from this one are copied as they are. */
+  with(changes: PresentationContextInit): PresentationContext {
+    const cx = new PresentationContext({
+      result: "result" in changes ? changes.result : this.result,
+      scuRole: "scuRole" in changes ? changes.scuRole : this.scuRole,
+      scpRole: "scpRole" in changes ? changes.scpRole : this.scpRole,
+      asScu: "asScu" in changes ? changes.asScu : this.asScu,
+      asScp: "asScp" in changes ? changes.asScp : this.asScp,
+    });
+    if ("contextId" in changes) cx.contextId = changes.contextId;
+    else cx.#contextId = this.#contextId;
+    if ("abstractSyntax" in changes) cx.abstractSyntax = changes.abstractSyntax;
+    else cx.#abstractSyntax = this.#abstractSyntax;
+    if (changes.transferSyntaxes !== undefined) cx.transferSyntaxes = changes.transferSyntaxes;
+    else cx.#transferSyntaxes = [...this.#transferSyntaxes];
+    return cx;
+  }
+
+  /** Lines for logs: ID, abstract syntax, transfer syntaxes, result and role when known. */
+  toString(): string {
+    const lines: string[] = [];
+    if (this.contextId !== undefined) lines.push(`ID: ${this.contextId}`);
+    if (this.abstractSyntax !== undefined) lines.push(`Abstract Syntax: ${uidName(this.abstractSyntax)}`);
+    lines.push("Transfer Syntax(es):");
+    if (this.#transferSyntaxes.length === 0) lines.push("    (none)");
+    for (const uid of this.#transferSyntaxes) lines.push(`    =${uidName(uid)}`);
+    if (this.result !== undefined) lines.push(`Result: ${this.status}`);
+    if (this.asScu !== undefined && this.asScp !== undefined) lines.push(`Role: ${roleText(this.asScu, this.asScp)}`);
+    return lines.join("\n");
+  }
+}
+
+function checkRole(value: unknown, what: string): boolean | undefined {
+  if (value !== undefined && typeof value !== "boolean") {
+    throw new NegotiationValueError(`${what} must be a boolean or undefined, got ${typeof value}`);
+  }
+  return value;
+}
+
+function roleText(scu: boolean, scp: boolean): string {
+  if (scu && scp) return "SCU and SCP";
+  if (scu) return "SCU only";
+  return scp ? "SCP only" : "(none)";
+}
+
+/**
+ * A context for `abstractSyntax` offering `transferSyntaxes` (one UID or a list; default
+ * {@link defaultTransferSyntaxes}). The context ID is left for the association to assign.
+ */
+export function buildContext(
+  abstractSyntax: string,
+  transferSyntaxes: string | readonly string[] = defaultTransferSyntaxes,
+): PresentationContext {
+  const list = typeof transferSyntaxes === "string" ? [transferSyntaxes] : transferSyntaxes;
+  return new PresentationContext({ abstractSyntax, transferSyntaxes: list });
+}
+
+/** The A-ASSOCIATE-RQ item for a proposed context; it needs a context ID, an abstract syntax and a transfer syntax. */
+export function toRqItem(cx: PresentationContext): PresentationContextRqItem {
+  if (cx.contextId === undefined) throw new NegotiationValueError("a proposed presentation context has no ID");
+  if (cx.abstractSyntax === undefined) {
+    throw new NegotiationValueError(`presentation context ${cx.contextId} has no abstract syntax`);
+  }
+  if (cx.transferSyntaxes.length === 0) {
+    // PS3.8 9.3.2.2: one or more Transfer Syntax sub-items.
+    throw new NegotiationValueError(`presentation context ${cx.contextId} has no transfer syntax`);
+  }
+  return { contextId: cx.contextId, abstractSyntax: cx.abstractSyntax, transferSyntaxes: [...cx.transferSyntaxes] };
+}
+
+/**
+ * A context from a received A-ASSOCIATE-RQ item. Values that break the UID or ID rules are kept
+ * as received, not thrown on: they are the peer's, and negotiation decides what to answer.
+ */
+export function fromRqItem(item: PresentationContextRqItem): PresentationContext {
+  return PresentationContext.fromPeer(item.contextId, item.abstractSyntax, item.transferSyntaxes);
+}
+
+/** The A-ASSOCIATE-AC item for a negotiated context; a rejected one repeats its first transfer syntax or "". */
+export function toAcItem(cx: PresentationContext): PresentationContextAcItem {
+  if (cx.contextId === undefined || cx.result === undefined) {
+    throw new NegotiationValueError("a presentation context answer needs a context ID and a result");
+  }
+  return { contextId: cx.contextId, result: cx.result, transferSyntax: cx.transferSyntax ?? "" };
+}

@@ -1,0 +1,26 @@
+// PS3.5 9.1: the syntax every UID in a negotiation must follow.
+import { NetdicomError } from "../util/errors.js";
+
+/** A UID or AE parameter of a negotiation item or presentation context that breaks a rule. */
+export class NegotiationValueError extends NetdicomError {
+  override readonly name = "NegotiationValueError";
+  constructor(message: string, options?: ErrorOptions) {
+    super("ERR_NEGOTIATION_VALUE", message, options);
+  }
+}
+
+// PS3.5 9.1: dot-separated components of digits, no leading zero unless the component is "0".
+const UID_SYNTAX = /^(?:0|[1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*))*$/;
+
+/** True when `uid` follows PS3.5 9.1: at most 64 characters, digit components without leading zeros. */
+export function isValidUid(uid: string): boolean {
+  return uid.length > 0 && uid.length <= 64 && UID_SYNTAX.test(uid);
+}
+
+/** Returns `uid` when valid, or throws a {@link NegotiationValueError} naming `what` and the value. */
+export function checkUid(uid: unknown, what: string): string {
+  if (typeof uid !== "string") throw new NegotiationValueError(`${what} must be a string, got ${typeof uid}`);
+  if (uid.length > 64) throw new NegotiationValueError(`${what} "${uid}" is longer than 64 characters`);
+  if (!isValidUid(uid)) throw new NegotiationValueError(`${what} "${uid}" is not a valid UID`);
+  return uid;
+}
