@@ -146,9 +146,16 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   private readonly artim: ArtimTimer;
   private readonly idle: ArtimTimer | undefined;
   private readonly checkRq: (rq: AAssociateRq) => AAssociateRj | undefined;
+  // While a slow consumer holds reading paused, silence is ours, not the peer's: no idle timeout.
   private readonly inbox = new PDataInbox(
-    () => this.transport.pause(),
-    () => this.transport.resume(),
+    () => {
+      this.idle?.stop();
+      this.transport.pause();
+    },
+    () => {
+      this.transport.resume();
+      this.idle?.restart();
+    },
   );
   private framingBroken = false;
   private failure: Error | undefined;
