@@ -1,6 +1,7 @@
 import type { Dataset } from "./dataset.js";
 import { DicomParseError } from "./errors.js";
 import { readDataset } from "./reader.js";
+import { VR_INFO, vrFromBytes } from "./vr.js";
 
 /** Options for {@link DatasetStreamReader}. */
 export interface DatasetStreamReaderOptions {
@@ -115,6 +116,40 @@ export class DatasetStreamReader {
     this.result = r.dataset;
     this.pos = r.offset;
     if (r.stoppedAt !== undefined) this.stopped = r.stoppedAt;
-    else if (!r.complete) this.retryAt = this.pos + 2 * (this.len - this.pos) + 8;
+    else if (!r.complete) {
+      this.refuseOversizedElement();
+      this.retryAt = this.pos + 2 * (this.len - this.pos) + 8;
+    }
+  }
+
+  /**
+   * Throws when the incomplete element's header declares more bytes than maxBufferedBytes, so an
+   * element that can never fit is refused as soon as its header arrives, not after buffering.
+   */
+  private refuseOversizedElement(): void {
+    const limit = this.options.maxBufferedBytes ?? 512 * 2 ** 20;
+    const avail = this.len - this.pos;
+    if (avail < 8) return;
+    const view = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, avail);
+    const le = this.options.littleEndian;
+    const tag = ((view.getUint16(0, le) << 16) | view.getUint16(2, le)) >>> 0;
+    let length = view.getUint32(4, le);
+    let header = 8;
+    if (this.options.explicitVr) {
+      const vr = vrFromBytes(view.getUint8(4), view.getUint8(5));
+      if (vr === undefined) return; // the reader reports it once it has the element
+      if (VR_INFO[vr].longLength) {
+        if (avail < 12) return;
+        length = view.getUint32(8, le);
+        header = 12;
+      } else {
+        length = view.getUint16(6, le);
+      }
+    }
+    if (length === 0xffffffff || header + length <= limit) return; // undefined length: bounded by `append`
+    throw new DicomParseError(`data set element of ${length} bytes is larger than the limit of ${limit} bytes`, {
+      tag,
+      offset: this.offset,
+    });
   }
 }

@@ -214,14 +214,21 @@ test("a hostile length of 0xFFFFFFF0 fails fast without allocating from it", () 
   assert.ok(grewBy < 16 * 2 ** 20);
 });
 
-test("a hostile length in a stream waits for data without buffering by it, then fails at the end", () => {
+test("a hostile length in a stream is refused when its header arrives, without buffering by it", () => {
   const before = process.memoryUsage().arrayBuffers;
-  const sr = new DatasetStreamReader(EXPLICIT_LE);
-  assert.equal(sr.push(explicitHeader(le(), 0x00091010, "OB", 0xfffffff0).ascii("abcd").toUint8Array()), false);
-  assert.equal(sr.buffered, 16);
+  const sr = new DatasetStreamReader({ ...EXPLICIT_LE, baseOffset: 100 });
+  sr.push(explicitHeader(le(), 0x00080060, "CS", 2).ascii("CT").toUint8Array());
+  const hostile = explicitHeader(le(), 0x00091010, "OB", 0xfffffff0).ascii("abcd").toUint8Array();
+  // Above the default maxBufferedBytes (512 MiB): refused at once, naming the element.
+  const err = assertParseError(() => sr.push(hostile), { tag: 0x00091010, offset: 110 });
+  assert.match(err.message, /4294967280 bytes is larger than the limit/);
   assert.ok(process.memoryUsage().arrayBuffers - before < 16 * 2 ** 20);
-  const err = assertParseError(() => sr.end(), { tag: 0x00091010, offset: 12 });
-  assert.match(err.message, /4294967280 bytes/);
+  // Under a larger limit the reader waits for the bytes (none are allocated by the length),
+  // and reports the truncation at the end.
+  const patient = new DatasetStreamReader({ ...EXPLICIT_LE, maxBufferedBytes: 2 ** 32 + 16 });
+  assert.equal(patient.push(hostile), false);
+  assert.equal(patient.buffered, 16);
+  assertParseError(() => patient.end(), { tag: 0x00091010, offset: 12 });
 });
 
 test("an item length past the end of its sequence names the sequence", () => {
