@@ -1,6 +1,7 @@
 // PS3.8 9.3.2.2, 9.3.3.2 and PS3.7 Annex D.3.3.4: a presentation context as the negotiation sees it.
 import { ts, uidName } from "../dataset/uids.js";
 import type { PresentationContextAcItem, PresentationContextRqItem } from "../pdu/index.js";
+import { SCPSCURoleSelectionNegotiation } from "./negotiation-items.js";
 import { checkUid, NegotiationValueError } from "./uid.js";
 
 /**
@@ -239,4 +240,12 @@ export function toAcItem(cx: PresentationContext): PresentationContextAcItem {
     throw new NegotiationValueError("a presentation context answer needs a context ID and a result");
   }
   return { contextId: cx.contextId, result: cx.result, transferSyntax: cx.transferSyntax ?? "" };
+}
+
+/** An SCP/SCU Role Selection item proposing `roles` for the requestor (both default to false), as pynetdicom's `build_role`. */
+export function buildRole(
+  sopClassUid: string,
+  roles: { readonly scuRole?: boolean; readonly scpRole?: boolean } = {},
+): SCPSCURoleSelectionNegotiation {
+  return new SCPSCURoleSelectionNegotiation(sopClassUid, roles);
 }
