@@ -1,0 +1,276 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import {
+  buildContext,
+  ContextResult,
+  NegotiationValueError,
+  negotiateAsAcceptor,
+  negotiateAsRequestor,
+  PresentationContext,
+  roleOutcome,
+} from "../../src/acse/index.js";
+import { sop, ts } from "../../src/dataset/uids.js";
+
+const ct = sop.CTImageStorage;
+const mr = sop.MRImageStorage;
+const jpeg = "1.2.840.10008.1.2.4.50";
+
+function rq(id: number, abstractSyntax: string, transferSyntaxes: string[]): PresentationContext {
+  return new PresentationContext({ contextId: id, abstractSyntax, transferSyntaxes });
+}
+
+describe("negotiateAsAcceptor: results (PS3.8 9.3.3.2)", () => {
+  test("abstract syntax not supported → 3, with the requested first transfer syntax repeated", () => {
+    const { contexts } = negotiateAsAcceptor([rq(1, mr, [ts.ExplicitVRLittleEndian])], [buildContext(ct)]);
+    assert.equal(contexts.length, 1);
+    assert.equal(contexts[0]?.result, ContextResult.AbstractSyntaxNotSupported);
+    assert.equal(contexts[0]?.status, "Abstract Syntax Not Supported");
+    assert.deepEqual(contexts[0]?.transferSyntaxes, [ts.ExplicitVRLittleEndian]);
+    assert.equal(contexts[0]?.asScp, false);
+  });
+
+  test("no supported contexts at all → every context 3", () => {
+    const { contexts } = negotiateAsAcceptor([rq(1, ct, [jpeg]), rq(3, mr, [jpeg])], []);
+    assert.deepEqual(
+      contexts.map((c) => c.result),
+      [3, 3],
+    );
+  });
+
+  test("supported abstract syntax, no common transfer syntax → 4", () => {
+    const { contexts } = negotiateAsAcceptor([rq(1, ct, [jpeg])], [buildContext(ct)]);
+    assert.equal(contexts[0]?.result, ContextResult.TransferSyntaxesNotSupported);
+    assert.deepEqual(contexts[0]?.transferSyntaxes, [jpeg]);
+  });
+
+  test("acceptance takes the first transfer syntax in the requestor's order that the acceptor supports", () => {
+    const requested = [rq(1, ct, [jpeg, ts.ExplicitVRBigEndian, ts.ExplicitVRLittleEndian])];
+    const supported = [
+      buildContext(ct, [ts.ImplicitVRLittleEndian, ts.ExplicitVRLittleEndian, ts.ExplicitVRBigEndian]),
+    ];
+    const { contexts } = negotiateAsAcceptor(requested, supported);
+    assert.equal(contexts[0]?.result, ContextResult.Acceptance);
+    assert.deepEqual(contexts[0]?.transferSyntaxes, [ts.ExplicitVRBigEndian]);
+    assert.equal(contexts[0]?.transferSyntax, ts.ExplicitVRBigEndian);
+  });
+
+  test("transferSyntaxOrder 'acceptor' takes the acceptor's first one the requestor proposed (pynetdicom)", () => {
+    const requested = [rq(1, ct, [ts.ExplicitVRBigEndian, ts.ExplicitVRLittleEndian])];
+    const supported = [buildContext(ct, [ts.ExplicitVRLittleEndian, ts.ExplicitVRBigEndian])];
+    const { contexts } = negotiateAsAcceptor(requested, supported, [], { transferSyntaxOrder: "acceptor" });
+    assert.deepEqual(contexts[0]?.transferSyntaxes, [ts.ExplicitVRLittleEndian]);
+  });
+
+  test("answers come sorted by context ID; default roles: acceptor SCP only; no role items", () => {
+    const { contexts, roles } = negotiateAsAcceptor(
+      [rq(5, mr, [ts.ImplicitVRLittleEndian]), rq(1, ct, [ts.ImplicitVRLittleEndian]), rq(3, sop.Verification, [jpeg])],
+      [buildContext(ct), buildContext(mr)],
+    );
+    assert.deepEqual(
+      contexts.map((c) => [c.contextId, c.abstractSyntax, c.result]),
+      [
+        [1, ct, 0],
+        [3, sop.Verification, 3],
+        [5, mr, 0],
+      ],
+    );
+    assert.equal(contexts[0]?.asScu, false);
+    assert.equal(contexts[0]?.asScp, true);
+    assert.deepEqual(roles, []);
+  });
+
+  test("the same abstract syntax in two contexts is answered for each", () => {
+    const { contexts } = negotiateAsAcceptor(
+      [rq(1, ct, [jpeg]), rq(3, ct, [ts.ImplicitVRLittleEndian])],
+      [buildContext(ct)],
+    );
+    assert.deepEqual(
+      contexts.map((c) => c.result),
+      [4, 0],
+    );
+  });
+
+  test("a repeated context ID is answered once", () => {
+    const { contexts } = negotiateAsAcceptor(
+      [rq(1, ct, [ts.ImplicitVRLittleEndian]), rq(1, mr, [ts.ImplicitVRLittleEndian])],
+      [buildContext(ct), buildContext(mr)],
+    );
+    assert.equal(contexts.length, 1);
+    assert.equal(contexts[0]?.abstractSyntax, ct);
+  });
+
+  test("a peer's out-of-rule abstract syntax is answered 3, not thrown on", () => {
+    const odd = PresentationContext.fromPeer(7, "1.02.3", [ts.ImplicitVRLittleEndian]);
+    const { contexts } = negotiateAsAcceptor([odd], [buildContext(ct)]);
+    assert.equal(contexts[0]?.result, 3);
+    assert.equal(contexts[0]?.abstractSyntax, "1.02.3");
+  });
+});
+
+// PS3.7 D.3.3.4 as pynetdicom tabulates it. For each requestor proposal (scu, scp) and acceptor
+// answer (scu, scp), the requestor may take the roles both proposed and granted; the acceptor
+// takes the opposite ones; no role at all rejects the context.
+const bools = [true, false] as const;
+const pairs = bools.flatMap((scu) => bools.map((scp) => ({ scuRole: scu, scpRole: scp })));
+const name = (p: { scuRole: boolean; scpRole: boolean }) => `(${p.scuRole ? 1 : 0},${p.scpRole ? 1 : 0})`;
+
+describe("role selection, every row of the outcome table", () => {
+  const expected: Record<string, [boolean, boolean, boolean, boolean] | "rejected"> = {
+    "(1,1)(1,1)": [true, true, true, true],
+    "(1,1)(1,0)": [true, false, false, true],
+    "(1,1)(0,1)": [false, true, true, false],
+    "(1,1)(0,0)": "rejected",
+    "(1,0)(1,1)": [true, false, false, true],
+    "(1,0)(1,0)": [true, false, false, true],
+    "(1,0)(0,1)": "rejected",
+    "(1,0)(0,0)": "rejected",
+    "(0,1)(1,1)": [false, true, true, false],
+    "(0,1)(1,0)": "rejected",
+    "(0,1)(0,1)": [false, true, true, false],
+    "(0,1)(0,0)": "rejected",
+    "(0,0)(1,1)": "rejected",
+    "(0,0)(1,0)": "rejected",
+    "(0,0)(0,1)": "rejected",
+    "(0,0)(0,0)": "rejected",
+  };
+  for (const proposed of pairs) {
+    for (const answer of pairs) {
+      const key = `${name(proposed)}${name(answer)}`;
+      const want = expected[key];
+      test(`requestor proposes ${name(proposed)}, acceptor allows ${name(answer)}`, () => {
+        const supported = [buildContext(ct)];
+        supported[0]!.scuRole = answer.scuRole;
+        supported[0]!.scpRole = answer.scpRole;
+        const roleItem = { sopClassUid: ct, ...proposed };
+        const { contexts, roles } = negotiateAsAcceptor([rq(1, ct, [ts.ImplicitVRLittleEndian])], supported, [
+          roleItem,
+        ]);
+        const cx = contexts[0]!;
+        if (want === "rejected") {
+          assert.equal(cx.result, ContextResult.UserRejection);
+          assert.deepEqual([cx.asScu, cx.asScp], [false, false]);
+          assert.deepEqual(roles, []);
+          return;
+        }
+        assert.equal(cx.result, ContextResult.Acceptance);
+        assert.deepEqual([cx.asScu, cx.asScp], [want?.[2], want?.[3]]);
+        // The answer never grants a role that was not proposed (PS3.7 D.3.3.4).
+        assert.equal(roles.length, 1);
+        assert.equal(roles[0]?.scuRole, proposed.scuRole && answer.scuRole);
+        assert.equal(roles[0]?.scpRole, proposed.scpRole && answer.scpRole);
+        // The requestor, reading that answer, reaches the mirror outcome.
+        const requested = [rq(1, ct, [ts.ImplicitVRLittleEndian]).with(proposed)];
+        const back = negotiateAsRequestor(
+          requested,
+          [{ contextId: 1, result: 0, transferSyntax: ts.ImplicitVRLittleEndian }],
+          roles,
+        );
+        assert.deepEqual([back[0]?.asScu, back[0]?.asScp], [want?.[0], want?.[1]]);
+        assert.deepEqual(roleOutcome(proposed, answer), {
+          requestorScu: want?.[0],
+          requestorScp: want?.[1],
+          acceptorScu: want?.[2],
+          acceptorScp: want?.[3],
+        });
+      });
+    }
+  }
+
+  test("no role item from the requestor: default roles, no answer, whatever the acceptor allows", () => {
+    for (const answer of pairs) {
+      const supported = [buildContext(ct).with(answer)];
+      const { contexts, roles } = negotiateAsAcceptor([rq(1, ct, [ts.ImplicitVRLittleEndian])], supported);
+      assert.equal(contexts[0]?.result, 0);
+      assert.deepEqual([contexts[0]?.asScu, contexts[0]?.asScp], [false, true]);
+      assert.deepEqual(roles, []);
+    }
+  });
+
+  test("acceptor leaves a role undefined: default roles and no answer, whatever was proposed", () => {
+    for (const proposed of pairs) {
+      for (const partial of [{ scuRole: true }, { scpRole: true }, {}]) {
+        const supported = [buildContext(ct).with(partial)];
+        const { contexts, roles } = negotiateAsAcceptor([rq(1, ct, [ts.ImplicitVRLittleEndian])], supported, [
+          { sopClassUid: ct, ...proposed },
+        ]);
+        assert.equal(contexts[0]?.result, 0);
+        assert.deepEqual([contexts[0]?.asScu, contexts[0]?.asScp], [false, true]);
+        assert.deepEqual(roles, []);
+      }
+    }
+  });
+
+  test("role answers are sorted by SOP class UID and only sent for accepted contexts", () => {
+    const supported = [
+      buildContext(ct).with({ scuRole: true, scpRole: true }),
+      buildContext(mr).with({ scuRole: true, scpRole: true }),
+    ];
+    const { roles } = negotiateAsAcceptor(
+      [rq(1, mr, [ts.ImplicitVRLittleEndian]), rq(3, ct, [ts.ImplicitVRLittleEndian]), rq(5, sop.Verification, [jpeg])],
+      supported,
+      [
+        { sopClassUid: mr, scuRole: false, scpRole: true },
+        { sopClassUid: ct, scuRole: true, scpRole: true },
+        { sopClassUid: sop.Verification, scuRole: true, scpRole: true },
+      ],
+    );
+    assert.deepEqual(
+      roles.map((r) => r.sopClassUid),
+      [ct, mr].sort(),
+    );
+  });
+});
+
+describe("negotiateAsRequestor", () => {
+  const requested = [
+    rq(1, ct, [ts.ImplicitVRLittleEndian, ts.ExplicitVRLittleEndian]),
+    rq(3, mr, [jpeg]),
+    rq(5, sop.Verification, [ts.ImplicitVRLittleEndian]),
+  ];
+
+  test("accepted, rejected and unanswered contexts; the abstract syntax comes from the request", () => {
+    const out = negotiateAsRequestor(requested, [
+      { contextId: 3, result: 4, transferSyntax: "" },
+      { contextId: 1, result: 0, transferSyntax: ts.ExplicitVRLittleEndian },
+      { contextId: 9, result: 0, transferSyntax: ts.ImplicitVRLittleEndian }, // not requested: ignored
+    ]);
+    assert.deepEqual(
+      out.map((c) => [c.contextId, c.abstractSyntax, c.result, c.transferSyntax, c.asScu, c.asScp]),
+      [
+        [1, ct, 0, ts.ExplicitVRLittleEndian, true, false],
+        [3, mr, 4, undefined, false, false],
+        [5, sop.Verification, ContextResult.NoReason, ts.ImplicitVRLittleEndian, false, false],
+      ],
+    );
+  });
+
+  test("no requested contexts is an error", () => {
+    assert.throws(() => negotiateAsRequestor([], []), NegotiationValueError);
+  });
+
+  test("an acceptance without a valid transfer syntax is an error", () => {
+    assert.throws(
+      () => negotiateAsRequestor(requested, [{ contextId: 1, result: 0, transferSyntax: "" }]),
+      /transfer syntax/,
+    );
+  });
+
+  test("proposedRoles overrides the contexts' own roles", () => {
+    const out = negotiateAsRequestor(
+      [rq(1, ct, [ts.ImplicitVRLittleEndian])],
+      [{ contextId: 1, result: 0, transferSyntax: ts.ImplicitVRLittleEndian }],
+      [{ sopClassUid: ct, scuRole: false, scpRole: true }],
+      [{ sopClassUid: ct, scuRole: false, scpRole: true }],
+    );
+    assert.deepEqual([out[0]?.asScu, out[0]?.asScp], [false, true]);
+  });
+
+  test("a role answer without a proposal leaves the default roles", () => {
+    const out = negotiateAsRequestor(
+      [rq(1, ct, [ts.ImplicitVRLittleEndian])],
+      [{ contextId: 1, result: 0, transferSyntax: ts.ImplicitVRLittleEndian }],
+      [{ sopClassUid: ct, scuRole: false, scpRole: true }],
+    );
+    assert.deepEqual([out[0]?.asScu, out[0]?.asScp], [true, false]);
+  });
+});
