@@ -248,9 +248,13 @@ for (const s of singleByte) {
 }
 
 test("ISO_IR 192 and GB18030: any Unicode string round-trips", () => {
+  // Lone surrogates are not Unicode scalar values; no encoding form can carry them.
+  const wellFormed = fc
+    .string({ unit: "binary", maxLength: 30 })
+    .filter((s) => Buffer.from(s, "utf8").toString("utf8") === s);
   for (const term of ["ISO_IR 192", "GB18030"]) {
     fc.assert(
-      fc.property(fc.string({ unit: "binary", maxLength: 30 }), (text) => {
+      fc.property(wellFormed, (text) => {
         assert.equal(decodeText(encodeText(text, [term]), [term]), text);
       }),
       { numRuns: 300 },
