@@ -59,6 +59,8 @@ const ds = new Dataset({
   SeriesInstanceUID: "2.25.223496571393858230931437431245633318144",
   StudyID: "1",
   SeriesNumber: 2,
+  PatientPosition: "HFS",
+  AcquisitionNumber: 1,
   InstanceNumber: 1,
   ImagePositionPatient: [-120, -120, 42.5],
   ImageOrientationPatient: [1, 0, 0, 0, 1, 0],

@@ -243,14 +243,19 @@ test("dciodvfy (dicom3tools) accepts a file netdicom writes", async (t) => {
     t.skip("dciodvfy not installed (dicom3tools)");
     return;
   }
-  // The sample CT (a complete CT Image IOD) as netdicom writes it
+  // The sample CT (a complete CT Image IOD) as netdicom writes it, in each uncompressed syntax
   const sample = new URL("../../../fixtures/sample-ct.dcm", import.meta.url);
-  const path = join(dir, "dciodvfy.dcm");
-  writeFileSync(path, writePart10(readPart10(readFileSync(sample)).dataset));
-  const r = await runTool("dciodvfy", [path]);
-  assert.notEqual(r.code, null, "dciodvfy did not finish");
-  // Encoding problems are errors dciodvfy names by VR, length or padding; IOD remarks are not ours here
-  assert.doesNotMatch(`${r.stdout}\n${r.stderr}`, /^Error - .*(Value Representation|length|padding|encoding)/im);
+  const ds = readPart10(readFileSync(sample)).dataset;
+  for (const uid of [ts.ImplicitVRLittleEndian, ts.ExplicitVRLittleEndian, ts.ExplicitVRBigEndian]) {
+    const path = join(dir, `dciodvfy-${uid}.dcm`);
+    writeFileSync(path, writePart10(ds, { transferSyntaxUid: uid }));
+    const r = await runTool("dciodvfy", [path]);
+    assert.notEqual(r.code, null, "dciodvfy did not finish");
+    const out = `${r.stdout}\n${r.stderr}`;
+    assert.match(out, /CTImage/, "dciodvfy recognised the IOD");
+    // No errors at all: neither encoding (VR, length, padding) nor IOD (missing or bad attributes)
+    assert.doesNotMatch(out, /^Error - /m, `${uid}: ${out}`);
+  }
 });
 
 /** A 16×8 24-bit BMP with a gradient: img2dcm's other input format, trivial to write. */
