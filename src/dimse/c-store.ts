@@ -1,0 +1,54 @@
+// PS3.7 9.3.1: C-STORE-RQ (Table 9.3-1) and C-STORE-RSP (Table 9.3-2).
+
+import type { DimseCommand } from "./command.js";
+import { CommandField, Priority } from "./command-field.js";
+import { compact, type MessageSpec, type StatusDetails, statusDetailFields } from "./message-spec.js";
+
+/** C-STORE-RQ: the instance follows as the data set. Move Originator fields are set when a C-MOVE caused it. */
+export const cStoreRqSpec: MessageSpec = {
+  commandField: CommandField.C_STORE_RQ,
+  required: ["messageId", "affectedSopClassUid", "priority", "affectedSopInstanceUid"],
+  optional: ["moveOriginatorApplicationEntityTitle", "moveOriginatorMessageId"],
+  dataset: "required",
+};
+
+/** C-STORE-RSP: no data set. */
+export const cStoreRspSpec: MessageSpec = {
+  commandField: CommandField.C_STORE_RSP,
+  required: ["messageIdBeingRespondedTo", "status"],
+  optional: ["affectedSopClassUid", "affectedSopInstanceUid", ...statusDetailFields],
+  dataset: "none",
+};
+
+/** Parameters of {@link cStoreRq}. `priority` defaults to Medium. */
+export interface CStoreRqParams {
+  readonly messageId: number;
+  readonly affectedSopClassUid: string;
+  readonly affectedSopInstanceUid: string;
+  readonly priority?: number;
+  readonly moveOriginatorApplicationEntityTitle?: string;
+  readonly moveOriginatorMessageId?: number;
+}
+
+/** Builds a C-STORE-RQ (a data set follows). */
+export function cStoreRq(p: CStoreRqParams): DimseCommand {
+  return compact({
+    ...p,
+    commandField: CommandField.C_STORE_RQ,
+    hasDataset: true,
+    priority: p.priority ?? Priority.Medium,
+  });
+}
+
+/** Parameters of {@link cStoreRsp}. */
+export interface CStoreRspParams extends StatusDetails {
+  readonly messageIdBeingRespondedTo: number;
+  readonly status: number;
+  readonly affectedSopClassUid?: string;
+  readonly affectedSopInstanceUid?: string;
+}
+
+/** Builds a C-STORE-RSP. */
+export function cStoreRsp(p: CStoreRspParams): DimseCommand {
+  return compact({ ...p, commandField: CommandField.C_STORE_RSP, hasDataset: false });
+}
