@@ -375,9 +375,15 @@ test("a UID of even length gets no padding, an odd AE title one trailing space",
 test("decode trims padding: trailing NULs and spaces, leading spaces of an AE title", () => {
   const cmd = decodeCommand(
     hex(
-      `${length(66)} 0000 0200 04000000 312e3200 ${field("2100")} ${MID}
-      0000 0006 06000000 2020 41 42 20 20 # Move Destination '  AB  '
-      0000 0700 02000000 0000 ${DS}`.replace("0000 0700", "0000 0007"),
+      [
+        length(66),
+        "0000 0200 04000000 312e3200 # Affected SOP Class UID '1.2' + NUL",
+        field("2100"),
+        MID,
+        "0000 0006 06000000 2020 4142 2020 # Move Destination '  AB  '",
+        "0000 0007 02000000 0000 # Priority",
+        DS,
+      ].join("\n"),
     ),
   );
   assert.equal(cmd.moveDestination, "AB");
