@@ -2,7 +2,56 @@
  * netdicom: the DICOM networking protocol for Node.js. This module is the public API; the
  * command-line apps import only from here.
  */
+
+export {
+  AsynchronousOperationsWindowNegotiation,
+  buildContext,
+  buildRole,
+  PresentationContext,
+  prioritiseContexts,
+  type Rejection,
+  Rejections,
+  SCPSCURoleSelectionNegotiation,
+  ServiceUser,
+  SOPClassCommonExtendedNegotiation,
+  SOPClassExtendedNegotiation,
+  splitContexts,
+  storagePresentationContexts,
+  TooManyContextsError,
+  UserIdentityNegotiation,
+  verificationPresentationContexts,
+} from "./acse/index.js";
+export { AE, type AEOptions, type AssociateOptions } from "./ae.js";
+export { Association, type AssociationEvents } from "./association.js";
+export type {
+  AssociationRequestDecision,
+  AssociationRequestHook,
+  AssociationRequestInfo,
+} from "./association-acceptor.js";
+export { AcseTimeoutError, NoAcceptedContextsError } from "./association-requestor.js";
 export * from "./dataset/index.js";
+export { AssociationAbortedError, TimeoutError, TransportClosedError } from "./dul/errors.js";
+export {
+  Event,
+  type EventName,
+  type EventOf,
+  type EventPayloads,
+  type Handler,
+  type Handlers,
+  InterventionEvent,
+  type InterventionEventName,
+  NotificationEvent,
+  type NotificationEventName,
+  type UserIdentityVerdict,
+} from "./events.js";
+export { AssociationServer, type ServerOptions, type ShutdownOptions } from "./server.js";
+export {
+  AssociationNotEstablishedError,
+  type CEchoOptions,
+  type CEchoResult,
+  DimseTimeoutError,
+  NoPresentationContextError,
+} from "./services/index.js";
 export { ByteReader } from "./util/byte-reader.js";
 export { ByteWriter } from "./util/byte-writer.js";
 export { NetdicomError, OutOfBoundsError } from "./util/errors.js";

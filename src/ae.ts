@@ -1,0 +1,290 @@
+// The Application Entity (pynetdicom's AE): its title, the contexts it proposes and supports,
+// its limits and timeouts; it requests associations and runs servers that accept them.
+import { connect as netConnect } from "node:net";
+import {
+  buildContext,
+  checkContextLimit,
+  type ExtendedNegotiationItem,
+  maxPresentationContexts,
+  type PresentationContext,
+  TooManyContextsError,
+} from "./acse/index.js";
+import { Association } from "./association.js";
+import { requestAssociation } from "./association-requestor.js";
+import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from "./dataset/part10.js";
+import { UpperLayer } from "./dul/provider.js";
+import { SocketTransport } from "./dul/transport/socket-transport.js";
+import { awaitConnected } from "./dul/transport/tcp.js";
+import type { TlsOptions } from "./dul/transport/tls.js";
+import { type Handlers, HandlerTable } from "./events.js";
+import { AssociationServer, type ServerOptions } from "./server.js";
+import { NetdicomError } from "./util/errors.js";
+import { getLogger, type Logger } from "./util/logger.js";
+
+/** Options of an {@link AE}; every one has a default, pynetdicom's unless said otherwise. */
+export interface AEOptions {
+  /** The AE title (default "NETDICOM"). */
+  readonly aeTitle?: string;
+  /** The largest P-DATA-TF variable field this AE receives, announced as Maximum Length (default 16382; 0 = no limit). */
+  readonly maximumPduSize?: number;
+  /** How long to wait for an A-ASSOCIATE or A-RELEASE answer, and ARTIM (ms; default 30000). */
+  readonly acseTimeoutMs?: number;
+  /** How long to wait for a DIMSE response before aborting (ms; default 30000; 0 = forever). */
+  readonly dimseTimeoutMs?: number;
+  /** Abort an association when nothing arrives for this long (ms; default 60000; 0 = never). */
+  readonly networkTimeoutMs?: number;
+  /** How long a TCP connect may take (ms; default 30000). */
+  readonly connectionTimeoutMs?: number;
+  /** The most associations accepted at once; beyond it requests are rejected (2,3,2) (default 10). */
+  readonly maximumAssociations?: number;
+  /** Reject requests whose called AE title is not ours (1,1,7) (default false). */
+  readonly requireCalledAet?: boolean;
+  /** When not empty, reject calling AE titles not listed (1,1,3) (default []). */
+  readonly requireCallingAet?: readonly string[];
+  /** Implementation Class UID (default netdicom's). */
+  readonly implementationClassUid?: string;
+  /** Implementation Version Name (default netdicom's). */
+  readonly implementationVersionName?: string;
+  /** Where this AE's associations log, e.g. `consoleLogger("debug")` for PDU and DIMSE dumps (default: the global logger, silent unless set). */
+  readonly logger?: Logger;
+}
+
+/** Options of {@link AE.associate}. */
+export interface AssociateOptions {
+  /** The called AE title (default "ANY-SCP"). */
+  readonly aeTitle?: string;
+  /** Maximum Length to announce for this association (default the AE's `maximumPduSize`). */
+  readonly maxPdu?: number;
+  /** Contexts to propose instead of the AE's requested contexts (e.g. one group of `splitContexts`). */
+  readonly contexts?: readonly PresentationContext[];
+  /** Extended negotiation items (role selection, user identity, async ops, SOP class (common) extended). */
+  readonly extendedNegotiation?: readonly ExtendedNegotiationItem[];
+  /** Cancels the connection attempt and negotiation. */
+  readonly signal?: AbortSignal;
+  /** Connect with TLS using these options. */
+  readonly tls?: TlsOptions;
+  /** Handlers bound to the association from the start. */
+  readonly handlers?: Handlers;
+  /** The local address to connect from (TCP only). */
+  readonly bindAddress?: string;
+}
+
+function checkTitle(title: string): string {
+  const t = typeof title === "string" ? title.trim() : "";
+  // PS3.5 Table 6.2-1 (AE): 1-16 characters of the default repertoire, no backslash or controls.
+  if (t.length === 0 || t.length > 16 || !/^[\x20-\x5b\x5d-\x7e]+$/.test(t)) {
+    throw new NetdicomError("ERR_AE_TITLE", `AE title "${title}" is not 1-16 printable characters without "\\"`);
+  }
+  return t;
+}
+
+/**
+ * An Application Entity. Requests associations with {@link associate} and accepts them with
+ * {@link startServer}. Settings are read when an association starts.
+ */
+export class AE {
+  #aeTitle: string;
+  /** Maximum Length announced (bytes; 0 = no limit). */
+  maximumPduSize: number;
+  /** ACSE timeout (ms). */
+  acseTimeoutMs: number;
+  /** DIMSE timeout (ms; 0 = none). */
+  dimseTimeoutMs: number;
+  /** Network (idle) timeout (ms; 0 = none). */
+  networkTimeoutMs: number;
+  /** TCP connect timeout (ms). */
+  connectionTimeoutMs: number;
+  /** The most associations accepted at once. */
+  maximumAssociations: number;
+  /** Reject requests whose called AE title is not ours. */
+  requireCalledAet: boolean;
+  /** Calling AE titles accepted (empty: any). */
+  requireCallingAet: readonly string[];
+  /** Implementation Class UID sent in A-ASSOCIATE. */
+  implementationClassUid: string;
+  /** Implementation Version Name sent in A-ASSOCIATE (undefined: none). */
+  implementationVersionName: string | undefined;
+  readonly #logger: Logger | undefined;
+  #requested: PresentationContext[] = [];
+  #supported: PresentationContext[] = [];
+  readonly #active = new Set<Association>();
+  readonly #servers = new Set<AssociationServer>();
+
+  constructor(options: AEOptions = {}) {
+    this.#aeTitle = checkTitle(options.aeTitle ?? "NETDICOM");
+    this.maximumPduSize = options.maximumPduSize ?? 16382;
+    this.acseTimeoutMs = options.acseTimeoutMs ?? 30_000;
+    this.dimseTimeoutMs = options.dimseTimeoutMs ?? 30_000;
+    this.networkTimeoutMs = options.networkTimeoutMs ?? 60_000;
+    this.connectionTimeoutMs = options.connectionTimeoutMs ?? 30_000;
+    this.maximumAssociations = options.maximumAssociations ?? 10;
+    this.requireCalledAet = options.requireCalledAet ?? false;
+    this.requireCallingAet = options.requireCallingAet ?? [];
+    this.implementationClassUid = options.implementationClassUid ?? IMPLEMENTATION_CLASS_UID;
+    this.implementationVersionName = options.implementationVersionName ?? IMPLEMENTATION_VERSION_NAME;
+    this.#logger = options.logger;
+  }
+
+  /** The AE title (validated; surrounding spaces removed). */
+  get aeTitle(): string {
+    return this.#aeTitle;
+  }
+  set aeTitle(title: string) {
+    this.#aeTitle = checkTitle(title);
+  }
+
+  /** The logger of this AE's associations (the global one unless the `logger` option was given). */
+  get logger(): Logger {
+    return this.#logger ?? getLogger();
+  }
+
+  // ---- contexts ----
+
+  /** The contexts proposed by {@link associate} (copies). */
+  get requestedContexts(): PresentationContext[] {
+    return this.#requested.map((cx) => cx.with({}));
+  }
+
+  /** The contexts accepted by servers (copies). */
+  get supportedContexts(): PresentationContext[] {
+    return this.#supported.map((cx) => cx.with({}));
+  }
+
+  /**
+   * Adds a context to propose (default transfer syntaxes: pynetdicom's four uncompressed ones).
+   * One association carries at most 128: beyond that this throws `TooManyContextsError`; give
+   * many contexts to `splitContexts()`/`prioritiseContexts()` and each group to
+   * `associate(…, { contexts })`.
+   */
+  addRequestedContext(abstractSyntax: string, transferSyntaxes?: string | readonly string[]): void {
+    if (this.#requested.length >= maxPresentationContexts) {
+      throw new TooManyContextsError(this.#requested.length + 1, maxPresentationContexts);
+    }
+    this.#requested.push(buildContext(abstractSyntax, transferSyntaxes));
+  }
+
+  /** Removes the requested contexts of `abstractSyntax`, or only the given transfer syntaxes of them. */
+  removeRequestedContext(abstractSyntax: string, transferSyntaxes?: string | readonly string[]): void {
+    this.#requested = removeFrom(this.#requested, abstractSyntax, transferSyntaxes);
+  }
+
+  /**
+   * Adds (or extends) a supported context. `scuRole`/`scpRole` answer a requestor's role
+   * selection (PS3.7 D.3.3.4); leave them undefined to answer none (default roles).
+   */
+  addSupportedContext(
+    abstractSyntax: string,
+    transferSyntaxes?: string | readonly string[],
+    scuRole?: boolean,
+    scpRole?: boolean,
+  ): void {
+    const fresh = buildContext(abstractSyntax, transferSyntaxes);
+    const at = this.#supported.findIndex((cx) => cx.abstractSyntax === abstractSyntax);
+    if (at < 0) {
+      fresh.scuRole = scuRole;
+      fresh.scpRole = scpRole;
+      this.#supported.push(fresh);
+      return;
+    }
+    const cx = this.#supported[at]!;
+    for (const uid of fresh.transferSyntaxes) cx.addTransferSyntax(uid);
+    cx.scuRole = scuRole;
+    cx.scpRole = scpRole;
+  }
+
+  /** Removes the supported context of `abstractSyntax`, or only the given transfer syntaxes of it. */
+  removeSupportedContext(abstractSyntax: string, transferSyntaxes?: string | readonly string[]): void {
+    this.#supported = removeFrom(this.#supported, abstractSyntax, transferSyntaxes);
+  }
+
+  // ---- associations ----
+
+  /** Every association of this AE whose connection is open (requested and accepted). */
+  get activeAssociations(): Association[] {
+    return [...this.#active];
+  }
+
+  /** @internal Counts an association as active until its connection closes. */
+  track(assoc: Association): void {
+    this.#active.add(assoc);
+    assoc.closed.then(() => this.#active.delete(assoc)).catch(() => {});
+  }
+
+  /**
+   * Requests an association with the AE at `address`:`port`. Resolves with the association
+   * established, rejected (see `rejection`) or aborted (see `abortError`); rejects only when no
+   * connection could be made or the request cannot be built (no contexts, more than 128, invalid
+   * values).
+   */
+  async associate(address: string, port: number, options: AssociateOptions = {}): Promise<Association> {
+    const contexts = options.contexts ? [...options.contexts] : this.#requested;
+    if (contexts.length === 0) {
+      throw new NetdicomError("ERR_NO_CONTEXTS", "no presentation contexts to propose: call addRequestedContext()");
+    }
+    checkContextLimit(contexts);
+    const assoc = new Association(
+      this,
+      "requestor",
+      { acseTimeoutMs: this.acseTimeoutMs, dimseTimeoutMs: this.dimseTimeoutMs, logger: this.logger },
+      new HandlerTable(options.handlers ?? {}),
+    );
+    const upper = { artimTimeoutMs: this.acseTimeoutMs, idleTimeoutMs: this.networkTimeoutMs };
+    const target = { host: address, port, connectTimeoutMs: this.connectionTimeoutMs, signal: options.signal };
+    let ul: UpperLayer;
+    if (options.bindAddress !== undefined && !options.tls) {
+      const socket = netConnect({ host: address, port, localAddress: options.bindAddress, allowHalfOpen: true });
+      socket.on("error", () => {}); // reported through awaitConnected / the transport
+      await awaitConnected(socket, "connect", this.connectionTimeoutMs, options.signal);
+      ul = new UpperLayer(new SocketTransport(socket), { ...upper, role: "requestor" });
+    } else {
+      ul = await UpperLayer.connect(options.tls ? { ...target, tls: options.tls } : target, upper);
+    }
+    this.track(assoc);
+    return requestAssociation(assoc, ul, {
+      callingAeTitle: this.#aeTitle,
+      calledAeTitle: options.aeTitle ?? "ANY-SCP",
+      address,
+      port,
+      contexts,
+      maximumLength: options.maxPdu ?? this.maximumPduSize,
+      implementationClassUid: this.implementationClassUid,
+      implementationVersionName: this.implementationVersionName,
+      extendedNegotiation: options.extendedNegotiation ?? [],
+      acseTimeoutMs: this.acseTimeoutMs,
+      signal: options.signal,
+    });
+  }
+
+  /** Listens for association requests; resolves once listening. Stop it with `server.shutdown()`. */
+  async startServer(options: ServerOptions = {}): Promise<AssociationServer> {
+    const server = new AssociationServer(this, options);
+    await server.listen(options.port ?? 0, options.host);
+    this.#servers.add(server);
+    return server;
+  }
+
+  /** Shuts down every server of this AE and aborts its requested associations still open. */
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.#servers].map((s) => s.shutdown()));
+    this.#servers.clear();
+    await Promise.all([...this.#active].map((a) => a.abort()));
+  }
+}
+
+function removeFrom(
+  list: readonly PresentationContext[],
+  abstractSyntax: string,
+  transferSyntaxes: string | readonly string[] | undefined,
+): PresentationContext[] {
+  if (transferSyntaxes === undefined) return list.filter((cx) => cx.abstractSyntax !== abstractSyntax);
+  const drop = new Set(typeof transferSyntaxes === "string" ? [transferSyntaxes] : transferSyntaxes);
+  const out: PresentationContext[] = [];
+  for (const cx of list) {
+    if (cx.abstractSyntax !== abstractSyntax) out.push(cx);
+    else {
+      const left = cx.transferSyntaxes.filter((t) => !drop.has(t));
+      if (left.length > 0) out.push(cx.with({ transferSyntaxes: left }));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,256 @@
+// Association establishment as acceptor (PS3.8 7.1, 9.3.2-9.3.4; PS3.7 D.3.3): check the
+// A-ASSOCIATE-RQ, run the extended negotiation handlers and the user's acceptance hook, negotiate
+// the contexts, and answer with an A-ASSOCIATE-AC or -RJ.
+import type { PeerCertificate } from "node:tls";
+import {
+  AsynchronousOperationsWindowNegotiation,
+  assembleAAssociateAc,
+  assembleAAssociateRj,
+  evaluateAssociationRequest,
+  fromRqItem,
+  negotiateAsAcceptor,
+  type PresentationContext,
+  type Rejection,
+  Rejections,
+  SOPClassExtendedNegotiation,
+  UserIdentityNegotiation,
+} from "./acse/index.js";
+import type { Association } from "./association.js";
+import type { UpperLayer } from "./dul/provider.js";
+import type { UserIdentityVerdict } from "./events.js";
+import type { AAssociateRq } from "./pdu/index.js";
+
+/** What `onAssociationRequest` sees of a request, after the standard checks and extended negotiation. */
+export interface AssociationRequestInfo {
+  /** The association being negotiated (its `requestor` service user holds the request). */
+  readonly assoc: Association;
+  readonly address: string;
+  readonly port: number | undefined;
+  readonly calledAeTitle: string;
+  readonly callingAeTitle: string;
+  /** The peer's TLS certificate, on a TLS connection where it sent one. */
+  readonly peerCertificate: PeerCertificate | undefined;
+  /** The requestor's user identity item, if any (already verified by a USER_ID handler when bound). */
+  readonly userIdentity: UserIdentityNegotiation | undefined;
+  /** The proposed presentation contexts. */
+  readonly requestedContexts: readonly PresentationContext[];
+}
+
+/** The answer of `onAssociationRequest`: accept (undefined, true, "accept") or reject with a result/source/reason. */
+export type AssociationRequestDecision = undefined | boolean | "accept" | { readonly reject: Rejection };
+
+/** The async acceptance hook of a server. */
+export type AssociationRequestHook = (
+  info: AssociationRequestInfo,
+) => AssociationRequestDecision | Promise<AssociationRequestDecision>;
+
+/** What the acceptor needs to know. */
+export interface AcceptParams {
+  readonly aeTitle: string;
+  readonly requireCalledAet: boolean;
+  readonly requireCallingAet: readonly string[];
+  readonly maximumAssociations: number;
+  /** Associations admitted so far (not counting this one). */
+  readonly admitted: () => number;
+  /** Counts this association as admitted (until it closes). */
+  readonly admit: () => void;
+  readonly supportedContexts: readonly PresentationContext[];
+  readonly maximumLength: number;
+  readonly implementationClassUid: string;
+  readonly implementationVersionName: string | undefined;
+  readonly onAssociationRequest: AssociationRequestHook | undefined;
+}
+
+/** pynetdicom's answer to a user identity that fails verification: transient, ACSE, no reason. */
+const identityRejected: Rejection = Object.freeze({ result: 2, source: 2, reason: 1 });
+
+/**
+ * Negotiates as acceptor on an upper layer that has just accepted a connection. Never throws:
+ * every failure ends as a rejection or an abort recorded on `assoc`.
+ */
+export async function acceptAssociation(assoc: Association, ul: UpperLayer, p: AcceptParams): Promise<void> {
+  let rq: AAssociateRq;
+  try {
+    rq = await ul.associateRequest();
+  } catch {
+    return; // no request came (ARTIM, peer closed): the upper layer has closed the connection
+  }
+  const t = ul.transport;
+  const reject = async (r: Rejection) => {
+    const rj = assembleAAssociateRj(r);
+    assoc.acceptor.setPrimitive(rj);
+    assoc.markRejected(r);
+    await ul.reject(rj).catch(() => {});
+  };
+  try {
+    const peer = assoc.requestor;
+    peer.address = t.remoteAddress ?? "unknown";
+    peer.port = t.remotePort;
+    const me = assoc.acceptor;
+    me.aeTitle = p.aeTitle;
+    me.address = t.localAddress ?? "0.0.0.0";
+    me.port = t.localPort;
+    me.maximumLength = p.maximumLength;
+    me.implementationClassUid = p.implementationClassUid;
+    me.implementationVersionName = p.implementationVersionName;
+    me.supportedContexts = p.supportedContexts;
+    peer.setPrimitive(rq);
+    assoc.startNegotiation();
+    assoc.fire("REQUESTED", {});
+
+    const verdict = evaluateAssociationRequest(rq, {
+      aeTitle: p.aeTitle,
+      requireCalledAet: p.requireCalledAet,
+      requireCallingAet: p.requireCallingAet,
+      activeAssociations: p.admitted(),
+      maximumAssociations: p.maximumAssociations,
+    });
+    if (!verdict.accept) return await reject(verdict.rejection);
+    // Counted at once, in the same tick as the check, so concurrent requests cannot overshoot.
+    p.admit();
+
+    const identity = await checkUserIdentity(assoc);
+    if (identity === "rejected") return await reject(identityRejected);
+    const asyncOps = await checkAsyncOps(assoc);
+    const sopClassExtended = await checkSopExtended(assoc);
+    await checkSopCommon(assoc);
+
+    const requestedContexts = rq.presentationContexts.map(fromRqItem);
+    if (p.onAssociationRequest) {
+      let decision: AssociationRequestDecision;
+      try {
+        decision = await p.onAssociationRequest({
+          assoc,
+          address: peer.address,
+          port: peer.port,
+          calledAeTitle: rq.calledAeTitle.trim(),
+          callingAeTitle: rq.callingAeTitle.trim(),
+          peerCertificate: t.peerCertificate(),
+          userIdentity: peer.userIdentity,
+          requestedContexts,
+        });
+      } catch (err) {
+        assoc.logger.error?.("onAssociationRequest threw; rejecting the association", err);
+        decision = { reject: Rejections.NoReasonGiven };
+      }
+      if (decision === false) return await reject(Rejections.NoReasonGiven);
+      if (typeof decision === "object") return await reject(decision.reject);
+    }
+
+    const { contexts, roles } = negotiateAsAcceptor(
+      requestedContexts,
+      p.supportedContexts,
+      rq.userInformation.roleSelections ?? [],
+    );
+    // PS3.8 leaves "nothing acceptable" to the acceptor; like DCMTK's SCPs we reject it outright
+    // (permanent, service-user, no reason given) rather than establish a useless association.
+    if (!contexts.some((cx) => cx.result === 0)) return await reject(Rejections.NoReasonGiven);
+    const ac = assembleAAssociateAc(peer, me, {
+      contexts,
+      roles,
+      ...(asyncOps ? { asynchronousOperations: asyncOps } : {}),
+      ...(identity ? { userIdentity: identity } : {}),
+      sopClassExtended,
+    });
+    me.setPrimitive(ac);
+    await ul.accept(ac);
+    assoc.markEstablished(contexts);
+  } catch (err) {
+    assoc.logger.error?.("association negotiation failed", err);
+    if (!assoc.isRejected && ul.state === "Sta3") await reject(Rejections.ProviderNoReasonGiven);
+    else if (!assoc.isEstablished && !assoc.isRejected) await ul.abort().catch(() => {});
+  }
+}
+
+/**
+ * USER_ID (PS3.7 D.3.3.7): with no handler the identity is accepted without answer, as in
+ * pynetdicom; a handler that says no, or throws, rejects the association. Returns the answer
+ * item to send (when a positive response was requested), "rejected", or undefined.
+ */
+async function checkUserIdentity(assoc: Association): Promise<UserIdentityNegotiation | "rejected" | undefined> {
+  const item = assoc.requestor.userIdentity;
+  const handler = assoc.handlers.intervention("USER_ID");
+  if (!item || !handler) return undefined;
+  let verdict: UserIdentityVerdict;
+  try {
+    verdict = await handler({
+      name: "USER_ID",
+      assoc,
+      timestamp: new Date(),
+      userIdType: item.userIdentityType,
+      primaryField: item.primaryField,
+      secondaryField: item.secondaryField,
+      positiveResponseRequested: item.positiveResponseRequested,
+      item,
+    });
+  } catch (err) {
+    assoc.logger.error?.("the USER_ID handler threw; rejecting the association", err);
+    return "rejected";
+  }
+  const verified = typeof verdict === "boolean" ? verdict : verdict?.verified === true;
+  if (!verified) return "rejected";
+  if (!item.positiveResponseRequested) return undefined;
+  // PS3.7 D.3.3.7.2: a server response is meaningful for Kerberos, SAML and JWT (types 3-5);
+  // for username (and passcode) the positive answer carries an empty one.
+  const type = item.userIdentityType ?? 1;
+  const response = typeof verdict === "object" && type >= 3 ? verdict.response : undefined;
+  return new UserIdentityNegotiation({ serverResponse: response ?? new Uint8Array(0) });
+}
+
+/**
+ * ASYNC_OPS (PS3.7 D.3.3.3): the handler is told the proposed window; the answer is always
+ * (1, 1), as in pynetdicom, since this association performs one operation at a time.
+ */
+async function checkAsyncOps(assoc: Association): Promise<AsynchronousOperationsWindowNegotiation | undefined> {
+  const proposed = assoc.requestor.extendedNegotiation.find(
+    (i): i is AsynchronousOperationsWindowNegotiation => i instanceof AsynchronousOperationsWindowNegotiation,
+  );
+  if (!proposed) return undefined;
+  const handler = assoc.handlers.intervention("ASYNC_OPS");
+  if (handler) {
+    try {
+      await handler({
+        name: "ASYNC_OPS",
+        assoc,
+        timestamp: new Date(),
+        invoked: proposed.maximumNumberOperationsInvoked,
+        performed: proposed.maximumNumberOperationsPerformed,
+      });
+    } catch (err) {
+      assoc.logger.error?.("the ASYNC_OPS handler threw", err);
+    }
+  }
+  return new AsynchronousOperationsWindowNegotiation(1, 1);
+}
+
+/** SOP_EXTENDED (PS3.7 D.3.3.5): the handler's answers, for SOP classes the requestor named. */
+async function checkSopExtended(assoc: Association): Promise<SOPClassExtendedNegotiation[]> {
+  const requested = assoc.requestor.sopClassExtended;
+  const handler = assoc.handlers.intervention("SOP_EXTENDED");
+  if (requested.size === 0 || !handler) return [];
+  try {
+    const answer = await handler({ name: "SOP_EXTENDED", assoc, timestamp: new Date(), requested });
+    if (!answer) return [];
+    const entries = answer instanceof Map ? [...answer] : Object.entries(answer);
+    return entries
+      .filter(([uid]) => requested.has(uid))
+      .map(([uid, info]) => new SOPClassExtendedNegotiation(uid, info as Uint8Array));
+  } catch (err) {
+    assoc.logger.error?.("the SOP_EXTENDED handler failed; no SOP class extended answers sent", err);
+    return [];
+  }
+}
+
+/** SOP_COMMON (PS3.7 D.3.3.6): records which common extended items the handler accepts (none are sent back). */
+async function checkSopCommon(assoc: Association): Promise<void> {
+  const requested = assoc.requestor.sopClassCommonExtended;
+  const handler = assoc.handlers.intervention("SOP_COMMON");
+  if (requested.size === 0 || !handler) return;
+  try {
+    const accepted = (await handler({ name: "SOP_COMMON", assoc, timestamp: new Date(), requested })) ?? [];
+    const items = [...requested.values()].filter((i) => accepted.includes(i.sopClassUid));
+    assoc.acceptor.setAcceptedCommonExtended(items);
+  } catch (err) {
+    assoc.logger.error?.("the SOP_COMMON handler failed; no common extended negotiation accepted", err);
+  }
+}

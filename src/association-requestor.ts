@@ -1,0 +1,139 @@
+// Association establishment as requestor (PS3.8 7.1, 9.3.2-9.3.4): send the A-ASSOCIATE-RQ built
+// from the requestor service user, and turn the answer into an established, rejected or aborted
+// association.
+import {
+  assembleAAssociateRq,
+  type ExtendedNegotiationItem,
+  negotiateAsRequestor,
+  type PresentationContext,
+} from "./acse/index.js";
+import type { Association } from "./association.js";
+import { AbortSource } from "./dul/errors.js";
+import type { UpperLayer } from "./dul/provider.js";
+import { PduType } from "./pdu/index.js";
+import { NetdicomError } from "./util/errors.js";
+
+/** No A-ASSOCIATE answer (or A-RELEASE answer) came within the ACSE timeout. */
+export class AcseTimeoutError extends NetdicomError {
+  override readonly name = "TimeoutError";
+  constructor(readonly timeoutMs: number) {
+    super("ERR_TIMEOUT", `acse timer expired after ${timeoutMs} ms without an answer to the A-ASSOCIATE-RQ`);
+  }
+}
+
+/** The acceptor accepted none of the proposed presentation contexts, so the requestor aborted. */
+export class NoAcceptedContextsError extends NetdicomError {
+  override readonly name = "NoAcceptedContextsError";
+  constructor() {
+    super("ERR_NO_ACCEPTED_CONTEXTS", "the acceptor accepted none of the proposed presentation contexts");
+  }
+}
+
+/** What the requestor proposes. */
+export interface RequestParams {
+  readonly callingAeTitle: string;
+  readonly calledAeTitle: string;
+  readonly address: string;
+  readonly port: number;
+  readonly contexts: readonly PresentationContext[];
+  /** Maximum Length announced (bytes; 0 = no limit). */
+  readonly maximumLength: number;
+  readonly implementationClassUid: string;
+  readonly implementationVersionName: string | undefined;
+  readonly extendedNegotiation: readonly ExtendedNegotiationItem[];
+  readonly acseTimeoutMs: number;
+  readonly signal: AbortSignal | undefined;
+}
+
+/**
+ * Requests the association on a connected upper layer and resolves with `assoc` in its final
+ * negotiation state: established, rejected (`rejection` set) or aborted (`abortError` set).
+ * Throws only for a request that cannot be built (missing or invalid values); the connection is
+ * closed first.
+ */
+export async function requestAssociation(assoc: Association, ul: UpperLayer, p: RequestParams): Promise<Association> {
+  assoc.attach(ul);
+  const t = ul.transport;
+  assoc.fire("CONN_OPEN", { address: t.remoteAddress ?? p.address, port: t.remotePort ?? p.port });
+  const rq = (() => {
+    try {
+      const me = assoc.requestor;
+      me.aeTitle = p.callingAeTitle;
+      me.address = t.localAddress ?? "0.0.0.0";
+      me.port = t.localPort ?? 0;
+      me.maximumLength = p.maximumLength;
+      me.implementationClassUid = p.implementationClassUid;
+      me.implementationVersionName = p.implementationVersionName;
+      me.requestedContexts = p.contexts;
+      for (const item of p.extendedNegotiation) me.addNegotiationItem(item);
+      const peer = assoc.acceptor;
+      peer.aeTitle = p.calledAeTitle;
+      peer.address = p.address;
+      peer.port = p.port;
+      return assembleAAssociateRq(me, peer);
+    } catch (err) {
+      t.destroy();
+      throw err;
+    }
+  })();
+  assoc.startNegotiation();
+  assoc.requestor.setPrimitive(rq);
+  assoc.fire("REQUESTED", {});
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<Error>((resolve) => {
+    if (p.acseTimeoutMs > 0) timer = setTimeout(() => resolve(new AcseTimeoutError(p.acseTimeoutMs)), p.acseTimeoutMs);
+    onAbort = () => resolve(asError(p.signal?.reason));
+    if (p.signal?.aborted) onAbort();
+    else p.signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  let answer: Awaited<ReturnType<UpperLayer["requestAssociation"]>> | Error;
+  try {
+    answer = await Promise.race([ul.requestAssociation(rq), stop]);
+  } catch (err) {
+    assoc.markAborted(asError(err));
+    await assoc.closed;
+    return assoc;
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    if (onAbort) p.signal?.removeEventListener("abort", onAbort);
+  }
+  if (answer instanceof Error) {
+    assoc.markAborted(answer);
+    await ul.abort(AbortSource.ServiceUser, 0);
+    return assoc;
+  }
+  assoc.acceptor.setPrimitive(answer);
+  if (answer.type === PduType.AAssociateRj) {
+    assoc.markRejected({ result: answer.result, source: answer.source, reason: answer.reason });
+    await assoc.closed;
+    return assoc;
+  }
+  let contexts: PresentationContext[];
+  try {
+    contexts = negotiateAsRequestor(
+      assoc.requestor.getContexts("pcdl"),
+      answer.presentationContexts,
+      answer.userInformation.roleSelections ?? [],
+      rq.userInformation.roleSelections ?? [],
+    );
+  } catch (err) {
+    assoc.markAborted(asError(err));
+    await ul.abort(AbortSource.ServiceProvider, 6);
+    return assoc;
+  }
+  if (!contexts.some((cx) => cx.result === 0)) {
+    // Nothing can be done on this association: abort it, as pynetdicom does.
+    assoc.setContexts(contexts);
+    assoc.markAborted(new NoAcceptedContextsError());
+    await ul.abort(AbortSource.ServiceUser, 0);
+    return assoc;
+  }
+  assoc.markEstablished(contexts);
+  return assoc;
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}

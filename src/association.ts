@@ -1,0 +1,516 @@
+// An association between two AEs (pynetdicom's Association): its two service users, its
+// lifecycle flags and events, and the DIMSE plumbing between the upper layer and the services.
+import {
+  describeRejection,
+  type PresentationContext,
+  type Rejection,
+  ServiceUser,
+  type ServiceUserOwner,
+} from "./acse/index.js";
+import type { AE } from "./ae.js";
+import { uidName } from "./dataset/uids.js";
+import { type DimseCommand, describeCommand, encodeCommand, fragment, MessageReassembler } from "./dimse/index.js";
+import { handleMessage, type IncomingMessage } from "./dimse-dispatch.js";
+import { TypedEmitter } from "./dul/emitter.js";
+import { AbortSource } from "./dul/errors.js";
+import type { UpperLayer } from "./dul/provider.js";
+import {
+  type EventName,
+  type EventOf,
+  type EventPayloads,
+  type Handler,
+  type HandlerTable,
+  type NotificationEventName,
+  notificationAlias,
+} from "./events.js";
+import { AbortReason, describePdu, type PresentationDataValue } from "./pdu/index.js";
+import type { DimseChannel, DimseMessage, RequestOptions } from "./services/channel.js";
+import { AssociationNotEstablishedError, DimseTimeoutError, NoPresentationContextError } from "./services/errors.js";
+import { type CEchoOptions, type CEchoResult, sendCEcho } from "./services/verification/scu.js";
+import { isTracing, type Logger, trace } from "./util/logger.js";
+
+type AliasOf<K extends NotificationEventName> = (typeof notificationAlias)[K];
+
+/** `assoc.on(…)` events: one per notification event, TS-style names ("established", "pduSent"…). */
+export type AssociationEvents = { [K in NotificationEventName as AliasOf<K>]: [event: EventOf<K>] };
+
+/** The settings an association takes from its AE when it is created. */
+export interface AssociationSettings {
+  readonly acseTimeoutMs: number;
+  readonly dimseTimeoutMs: number;
+  readonly logger: Logger;
+}
+
+interface Pending {
+  readonly resolve: (m: DimseMessage) => void;
+  readonly reject: (e: Error) => void;
+  readonly cleanup: () => void;
+}
+
+/**
+ * One association, as requestor (from `AE.associate`) or acceptor (from a server). It resolves
+ * from `associate` established, rejected or aborted: check {@link isEstablished},
+ * {@link isRejected} (and {@link rejection}), {@link isAborted}. Its DIMSE operations resolve
+ * with the peer's status and reject only when no answer can come.
+ */
+export class Association extends TypedEmitter<AssociationEvents> implements ServiceUserOwner, DimseChannel {
+  /** The AE this association belongs to. */
+  readonly ae: AE;
+  /** `"requestor"` when the local AE requested the association, `"acceptor"` when it accepted it. */
+  readonly mode: "requestor" | "acceptor";
+  /** The requestor's service user (local when {@link mode} is "requestor"). */
+  readonly requestor: ServiceUser;
+  /** The acceptor's service user (local when {@link mode} is "acceptor"). */
+  readonly acceptor: ServiceUser;
+  /** Timeouts (ms) and the logger, copied from the AE at creation; may be changed per association. */
+  readonly settings: { acseTimeoutMs: number; dimseTimeoutMs: number; logger: Logger };
+  #handlers: HandlerTable;
+  #ul: UpperLayer | undefined;
+  #established = false;
+  #rejected = false;
+  #aborted = false;
+  #released = false;
+  #negotiationStarted = false;
+  #rejection: Rejection | undefined;
+  #abortError: Error | undefined;
+  #accepted: PresentationContext[] = [];
+  #rejectedContexts: PresentationContext[] = [];
+  #messageId = 0;
+  readonly #pending = new Map<number, Pending>();
+  #sendChain: Promise<void> = Promise.resolve();
+  readonly #reassembler = new MessageReassembler();
+  #incoming: { contextId: number; command: DimseCommand; chunks: Uint8Array[] } | undefined;
+  readonly #tasks = new Set<Promise<void>>();
+  #closedResolve!: () => void;
+  /** Resolves once the connection is closed (after release, rejection or abort); never rejects. */
+  readonly closed: Promise<void> = new Promise((resolve) => {
+    this.#closedResolve = resolve;
+  });
+
+  /** @internal Created by `AE.associate` and the server; not meant to be constructed directly. */
+  constructor(ae: AE, mode: "requestor" | "acceptor", settings: AssociationSettings, handlers: HandlerTable) {
+    super();
+    this.ae = ae;
+    this.mode = mode;
+    this.settings = { ...settings };
+    this.#handlers = handlers;
+    this.requestor = new ServiceUser(this, "requestor");
+    this.acceptor = new ServiceUser(this, "acceptor");
+  }
+
+  // ---- state ----
+
+  /** True when the local AE requested the association. */
+  get isRequestor(): boolean {
+    return this.mode === "requestor";
+  }
+  /** True when the local AE accepted (or is answering) the association. */
+  get isAcceptor(): boolean {
+    return this.mode === "acceptor";
+  }
+  /** @internal (ServiceUserOwner) An A-ASSOCIATE-RQ has been sent or received. */
+  get negotiationStarted(): boolean {
+    return this.#negotiationStarted;
+  }
+  /** True while the association is established (after acceptance, until release or abort). */
+  get isEstablished(): boolean {
+    return this.#established;
+  }
+  /** True when the association was rejected (see {@link rejection}). */
+  get isRejected(): boolean {
+    return this.#rejected;
+  }
+  /** True when the association was aborted, by either side or by the service-provider. */
+  get isAborted(): boolean {
+    return this.#aborted;
+  }
+  /** True when the association was released in an orderly way. */
+  get isReleased(): boolean {
+    return this.#released;
+  }
+  /** The result, source and reason of a rejection (PS3.8 Table 9-21). */
+  get rejection(): Rejection | undefined {
+    return this.#rejection;
+  }
+  /** A readable account of the rejection or abort, e.g. "rejected-permanent by service-user: …". */
+  get reason(): string | undefined {
+    if (this.#rejection) return describeRejection(this.#rejection);
+    return this.#abortError?.message;
+  }
+  /** The error that ended the association abnormally, if it was aborted. */
+  get abortError(): Error | undefined {
+    return this.#abortError;
+  }
+  /** The accepted presentation contexts, by increasing ID (this side's roles in `asScu`/`asScp`). */
+  get acceptedContexts(): readonly PresentationContext[] {
+    return this.#accepted;
+  }
+  /** The rejected presentation contexts. */
+  get rejectedContexts(): readonly PresentationContext[] {
+    return this.#rejectedContexts;
+  }
+  /** The local service user. */
+  get local(): ServiceUser {
+    return this.isRequestor ? this.requestor : this.acceptor;
+  }
+  /** The peer's service user. */
+  get remote(): ServiceUser {
+    return this.isRequestor ? this.acceptor : this.requestor;
+  }
+  /** The upper layer of this association's connection (undefined before it connects). */
+  get upperLayer(): UpperLayer | undefined {
+    return this.#ul;
+  }
+  /** Where this association logs. */
+  get logger(): Logger {
+    return this.settings.logger;
+  }
+
+  // ---- handlers ----
+
+  /** Binds a handler to an event at run time (an intervention's handler replaces the previous one). */
+  bind<K extends EventName>(event: K, handler: Handler<K>): void {
+    this.#handlers.bind(event, handler);
+  }
+  /** Unbinds a handler (all handlers of `event` when none is given). */
+  unbind<K extends EventName>(event: K, handler?: Handler<K>): void {
+    this.#handlers.unbind(event, handler);
+  }
+  /** The handlers bound to `event`. */
+  getHandlers<K extends EventName>(event: K): Handler<K>[] {
+    return this.#handlers.get(event);
+  }
+  /** The events that have handlers bound. */
+  getEvents(): EventName[] {
+    return this.#handlers.events();
+  }
+  /** @internal The handler table (the negotiation and dispatch code reads interventions from it). */
+  get handlers(): HandlerTable {
+    return this.#handlers;
+  }
+
+  /** @internal Fires a notification: to the bound handlers and to `on()` listeners. */
+  fire<K extends NotificationEventName>(name: K, payload: EventPayloads[K]): void {
+    const alias = notificationAlias[name];
+    if (!this.#handlers.has(name) && this.listenerCount(alias) === 0) return;
+    const event = { ...payload, name, assoc: this, timestamp: new Date() } as EventOf<K>;
+    this.#handlers.notify(event, this.logger);
+    this.emit(alias, ...([event] as unknown as AssociationEvents[AliasOf<K>]));
+  }
+
+  // ---- lifecycle, driven by the negotiation code ----
+
+  /** @internal Attaches the upper layer and subscribes to its events. */
+  attach(ul: UpperLayer): void {
+    this.#ul = ul;
+    const debug = this.logger.debug?.bind(this.logger);
+    ul.on("pduSent", (pdu) => {
+      if (debug && !isTracing("pdu")) for (const line of describePdu(pdu)) debug(`> ${line}`);
+      this.fire("PDU_SENT", { pdu });
+    });
+    ul.on("pduReceived", (pdu) => {
+      if (debug && !isTracing("pdu")) for (const line of describePdu(pdu)) debug(`< ${line}`);
+      this.fire("PDU_RECV", { pdu });
+    });
+    ul.on("transition", (t) =>
+      this.fire("FSM_TRANSITION", { currentState: t.from, fsmEvent: t.event, action: t.action, nextState: t.to }),
+    );
+    ul.on("aborted", (error) => this.markAborted(error));
+    ul.on("closed", (error) => {
+      this.#established = false;
+      this.#failPending(error ?? new AssociationNotEstablishedError(this.#released ? "released" : "closed"));
+      const t = ul.transport;
+      this.fire("CONN_CLOSE", { address: t.remoteAddress ?? "", port: t.remotePort, error });
+      this.#closedResolve();
+    });
+  }
+
+  /** @internal An A-ASSOCIATE-RQ was sent or received: the service users become read-only. */
+  startNegotiation(): void {
+    this.#negotiationStarted = true;
+  }
+
+  /** @internal Records the negotiated contexts and marks the association established. */
+  markEstablished(contexts: readonly PresentationContext[]): void {
+    this.#accepted = contexts.filter((cx) => cx.result === 0);
+    this.#rejectedContexts = contexts.filter((cx) => cx.result !== 0);
+    this.#established = true;
+    this.fire("ACCEPTED", {});
+    this.fire("ESTABLISHED", {});
+    const ul = this.#ul;
+    if (!ul) return;
+    ul.on("releaseRequest", (collision) => {
+      // PS3.8 7.2: A-RELEASE has no negative answer. In a collision the upper layer answers
+      // itself and release() records the outcome.
+      if (!collision) this.#answerRelease(ul);
+    });
+    this.#track(this.#receive(ul));
+  }
+
+  /** @internal Records the negotiated contexts without establishing (e.g. none was accepted). */
+  setContexts(contexts: readonly PresentationContext[]): void {
+    this.#accepted = contexts.filter((cx) => cx.result === 0);
+    this.#rejectedContexts = contexts.filter((cx) => cx.result !== 0);
+  }
+
+  /** @internal Marks the association rejected. */
+  markRejected(rejection: Rejection): void {
+    this.#rejected = true;
+    this.#rejection = rejection;
+    this.fire("REJECTED", { result: rejection.result, source: rejection.source, reason: rejection.reason });
+  }
+
+  /** @internal Marks the association aborted (once). */
+  markAborted(error: Error): void {
+    if (this.#aborted || this.#released || this.#rejected) return;
+    this.#aborted = true;
+    this.#established = false;
+    this.#abortError = error;
+    this.#failPending(error);
+    this.fire("ABORTED", { error });
+  }
+
+  #answerRelease(ul: UpperLayer): void {
+    this.#established = false;
+    ul.releaseResponse()
+      .then(() => {
+        this.#released = true;
+        this.fire("RELEASED", {});
+      })
+      .catch((err: unknown) => this.logger.debug?.("A-RELEASE-RP not sent", err));
+  }
+
+  /**
+   * Releases the association (PS3.8 7.2; a release collision is handled by the upper layer).
+   * Resolves once released and the connection is closed; when the peer does not answer within
+   * the ACSE timeout the association is aborted instead. Nothing happens when not established.
+   */
+  async release(): Promise<void> {
+    const ul = this.#ul;
+    if (!ul || !this.#established) return;
+    this.#established = false;
+    const ms = this.settings.acseTimeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<"timeout">((resolve) => {
+      if (ms > 0) timer = setTimeout(() => resolve("timeout"), ms);
+    });
+    try {
+      const r = await Promise.race([ul.release().then(() => "done" as const), timeout]);
+      if (r === "timeout") await ul.abort(AbortSource.ServiceUser, 0);
+      else {
+        this.#released = true;
+        this.fire("RELEASED", {});
+      }
+    } catch (err) {
+      this.markAborted(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+    await this.closed;
+  }
+
+  /** Aborts the association (A-ABORT, source service-user) and resolves when the connection is closed. */
+  async abort(): Promise<void> {
+    const ul = this.#ul;
+    if (!ul) return;
+    await ul.abort(AbortSource.ServiceUser, 0);
+  }
+
+  // ---- services ----
+
+  /** Sends a C-ECHO (Verification) and resolves with the status; see `services/verification`. */
+  sendCEcho(options: CEchoOptions = {}): Promise<CEchoResult> {
+    try {
+      return sendCEcho(this, options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  // ---- DimseChannel ----
+
+  /** The accepted context for `abstractSyntax` in which this side may act as `role`. */
+  contextFor(abstractSyntax: string, role: "scu" | "scp", transferSyntax?: string): PresentationContext {
+    if (!this.#established) throw new AssociationNotEstablishedError(this.#stateName());
+    const usable = this.#accepted.filter(
+      (cx) => cx.abstractSyntax === abstractSyntax && (role === "scu" ? cx.asScu : cx.asScp) !== false,
+    );
+    const pick =
+      (transferSyntax === undefined ? undefined : usable.find((cx) => cx.transferSyntax === transferSyntax)) ??
+      usable[0];
+    if (pick) return pick;
+    const offered = this.#accepted.some((cx) => cx.abstractSyntax === abstractSyntax);
+    throw new NoPresentationContextError(
+      abstractSyntax,
+      role,
+      `${uidName(abstractSyntax)}${offered ? " (accepted, but not in this role)" : ""}`,
+    );
+  }
+
+  /** The next Message ID: 1…65535, then 1 again (PS3.7 9.3.1.1), skipping IDs still outstanding. */
+  nextMessageId(): number {
+    for (let i = 0; i < 65535; i++) {
+      this.#messageId = (this.#messageId % 65535) + 1;
+      if (!this.#pending.has(this.#messageId)) return this.#messageId;
+    }
+    throw new RangeError("all 65535 message IDs are outstanding");
+  }
+
+  /** Sends a request and resolves with its final response; see {@link DimseChannel.request}. */
+  request(contextId: number, command: DimseCommand, options: RequestOptions = {}): Promise<DimseMessage> {
+    if (!this.#established) return Promise.reject(new AssociationNotEstablishedError(this.#stateName()));
+    const id = command.messageId ?? 0;
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<DimseMessage>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const onAbort = () => {
+        cleanup();
+        reject(signal?.reason);
+      };
+      const cleanup = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        this.#pending.delete(id);
+      };
+      this.#pending.set(id, { resolve, reject, cleanup });
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const ms = this.settings.dimseTimeoutMs;
+      if (ms > 0) {
+        timer = setTimeout(() => {
+          cleanup();
+          const error = new DimseTimeoutError(ms);
+          reject(error);
+          // pynetdicom and DCMTK abort when a DIMSE response does not come in time.
+          this.markAborted(error);
+          this.#ul?.abort(AbortSource.ServiceUser, 0).catch(() => {});
+        }, ms);
+      }
+      this.send(contextId, command, options.dataset).catch((err: unknown) => {
+        cleanup();
+        reject(err);
+      });
+    });
+  }
+
+  /**
+   * Sends one DIMSE message: the command set, then the data set, each cut into PDVs that fit the
+   * peer's maximum PDU length (PS3.8 9.3.5). Messages are sent one after the other, never
+   * interleaved.
+   */
+  send(contextId: number, command: DimseCommand, dataset?: Uint8Array): Promise<void> {
+    const ul = this.#ul;
+    if (!ul) return Promise.reject(new AssociationNotEstablishedError(this.#stateName()));
+    const run = async () => {
+      const bytes = encodeCommand(command);
+      this.#logDimse(command, "outbound");
+      this.fire("DIMSE_SENT", { message: command, contextId });
+      const max = this.remote.maximumLength ?? 0;
+      await this.#sendPieces(ul, contextId, true, fragment(bytes, max));
+      if (dataset !== undefined && command.hasDataset) {
+        await this.#sendPieces(ul, contextId, false, fragment(dataset, max));
+      }
+    };
+    const p = this.#sendChain.then(run);
+    this.#sendChain = p.catch(() => {});
+    return p;
+  }
+
+  async #sendPieces(ul: UpperLayer, contextId: number, isCommand: boolean, pieces: Uint8Array[]): Promise<void> {
+    // An empty data set is still one (empty, last) fragment.
+    if (pieces.length === 0) pieces = [new Uint8Array(0)];
+    for (let i = 0; i < pieces.length; i++) {
+      const data = pieces[i]!;
+      this.fire("DATA_SENT", { data, contextId, isCommand });
+      await ul.sendPDataValue(contextId, isCommand, i === pieces.length - 1, data);
+    }
+  }
+
+  #logDimse(command: DimseCommand, direction: "inbound" | "outbound"): void {
+    const debug = this.logger.debug;
+    if (!debug && !isTracing("dimse")) return;
+    for (const line of describeCommand(command, direction)) {
+      if (isTracing("dimse")) trace("dimse", line);
+      else debug?.call(this.logger, line);
+    }
+  }
+
+  // ---- receiving ----
+
+  async #receive(ul: UpperLayer): Promise<void> {
+    try {
+      for await (const pdu of ul.pData()) {
+        for (const pdv of pdu.values) this.#onPdv(pdv);
+      }
+    } catch {
+      // The abort error reaches the pending calls through the upper layer's "aborted" event.
+    }
+  }
+
+  #onPdv(pdv: PresentationDataValue): void {
+    this.fire("DATA_RECV", { data: pdv.data, contextId: pdv.contextId, isCommand: pdv.isCommand });
+    if (!this.#accepted.some((cx) => cx.contextId === pdv.contextId)) {
+      // PS3.8 9.3.5.1: a PDV must use an accepted presentation context.
+      this.logger.error?.(`received a PDV on presentation context ${pdv.contextId}, which was not accepted`);
+      this.#providerAbort();
+      return;
+    }
+    let events: ReturnType<MessageReassembler["push"]>;
+    try {
+      events = this.#reassembler.push(pdv);
+    } catch (err) {
+      const abort = (err as { abort?: unknown }).abort;
+      this.logger.error?.("could not decode a DIMSE message", err);
+      if (abort !== false) this.#providerAbort();
+      return;
+    }
+    for (const e of events) {
+      if (e.kind === "command") {
+        this.#logDimse(e.command, "inbound");
+        if (e.command.hasDataset) this.#incoming = { contextId: e.contextId, command: e.command, chunks: [] };
+        else this.#onMessage({ contextId: e.contextId, command: e.command, dataset: [] });
+      } else if (this.#incoming) {
+        this.#incoming.chunks.push(e.chunk);
+        if (e.isLast) {
+          const m = this.#incoming;
+          this.#incoming = undefined;
+          this.#onMessage({ contextId: m.contextId, command: m.command, dataset: m.chunks });
+        }
+      }
+    }
+  }
+
+  #onMessage(message: IncomingMessage): void {
+    this.fire("DIMSE_RECV", { message: message.command, contextId: message.contextId });
+    const task = handleMessage(this, message, {
+      pending: (id) => this.#pending.get(id),
+      context: (id) => this.#accepted.find((cx) => cx.contextId === id),
+    });
+    if (task) this.#track(task);
+  }
+
+  #providerAbort(): void {
+    // PS3.8 9.3.8: service-provider, invalid PDU parameter value.
+    this.#ul?.abort(AbortSource.ServiceProvider, AbortReason.InvalidPduParameterValue).catch(() => {});
+  }
+
+  #track(task: Promise<void>): void {
+    const t = task.catch((err: unknown) => this.logger.error?.("an association task failed", err));
+    this.#tasks.add(t);
+    t.finally(() => this.#tasks.delete(t)).catch(() => {});
+  }
+
+  #failPending(error: Error): void {
+    for (const p of [...this.#pending.values()]) {
+      p.cleanup();
+      p.reject(error);
+    }
+  }
+
+  #stateName(): string {
+    if (this.#rejected) return "rejected";
+    if (this.#aborted) return "aborted";
+    if (this.#released) return "released";
+    return this.#negotiationStarted ? "not established" : "not yet requested";
+  }
+}

@@ -1,0 +1,74 @@
+// Where a received DIMSE message goes: a response to the request waiting for it (by Message ID
+// Being Responded To), a request to its service and the intervention handler of its event.
+import type { PresentationContext } from "./acse/index.js";
+import type { Association } from "./association.js";
+import { CommandField, status } from "./dimse/index.js";
+import type { DimseRequestEvent, InterventionEventName } from "./events.js";
+import type { DimseMessage } from "./services/channel.js";
+import { type InvokeHandler, isRequest, refusal, SopClassNotSupported, serveRequest } from "./services/dispatch.js";
+
+/** A message as the receive loop hands it over. */
+export type IncomingMessage = DimseMessage;
+
+/** The intervention event of each request, keyed by command field (PS3.7 E.1). */
+export const requestEvents: ReadonlyMap<number, InterventionEventName> = new Map<number, InterventionEventName>([
+  [CommandField.C_ECHO_RQ, "C_ECHO"],
+  [CommandField.C_STORE_RQ, "C_STORE"],
+  [CommandField.C_FIND_RQ, "C_FIND"],
+  [CommandField.C_GET_RQ, "C_GET"],
+  [CommandField.C_MOVE_RQ, "C_MOVE"],
+  [CommandField.N_EVENT_REPORT_RQ, "N_EVENT_REPORT"],
+  [CommandField.N_GET_RQ, "N_GET"],
+  [CommandField.N_SET_RQ, "N_SET"],
+  [CommandField.N_ACTION_RQ, "N_ACTION"],
+  [CommandField.N_CREATE_RQ, "N_CREATE"],
+  [CommandField.N_DELETE_RQ, "N_DELETE"],
+]);
+
+/** What the dispatcher needs from the association's private state. */
+export interface DispatchAccess {
+  /** The outstanding request with this Message ID. */
+  pending(messageId: number): { resolve(m: DimseMessage): void; cleanup(): void } | undefined;
+  /** The accepted context with this ID. */
+  context(contextId: number): PresentationContext | undefined;
+}
+
+/**
+ * Routes one received message; returns the work it started (a service answering a request), if
+ * any. A response nobody waits for is logged and dropped; a pending (0xFF00/0xFF01) response does
+ * not end the request it answers.
+ */
+export function handleMessage(
+  assoc: Association,
+  message: DimseMessage,
+  access: DispatchAccess,
+): Promise<void> | undefined {
+  const cmd = message.command;
+  if (!isRequest(cmd.commandField)) {
+    if (cmd.commandField === CommandField.C_CANCEL_RQ) {
+      assoc.logger.debug?.(`C-CANCEL-RQ for message ${cmd.messageIdBeingRespondedTo} (nothing to cancel)`);
+      return undefined;
+    }
+    const id = cmd.messageIdBeingRespondedTo ?? -1;
+    const waiting = access.pending(id);
+    if (!waiting) {
+      assoc.logger.warn?.(`dropping a response to message ${id}, which is not outstanding`);
+      return undefined;
+    }
+    if (cmd.status !== undefined && status.category(cmd.status) === "pending") return undefined;
+    waiting.cleanup();
+    waiting.resolve(message);
+    return undefined;
+  }
+  const context = access.context(message.contextId);
+  if (!context) return assoc.send(message.contextId, refusal(cmd, SopClassNotSupported));
+  const name = requestEvents.get(cmd.commandField);
+  const handler = name === undefined ? undefined : assoc.handlers.intervention(name);
+  let invoke: InvokeHandler;
+  if (name !== undefined && handler !== undefined) {
+    const payload: DimseRequestEvent = { request: cmd, context, messageId: cmd.messageId ?? 0 };
+    const event = { ...payload, name, assoc, timestamp: new Date() };
+    invoke = async () => (handler as (e: typeof event) => unknown)(event);
+  }
+  return serveRequest(assoc, { ...message, context }, invoke);
+}
