@@ -86,7 +86,7 @@ export const CommandFieldElement = 0x0100;
 export const CommandDataSetTypeElement = 0x0800;
 /** PS3.7 E.1: CommandDataSetType 0101H means "no data set"; any other value means one follows. */
 export const NoDataSet = 0x0101;
-/** The value netdicom writes when a data set follows (what DCMTK and pynetdicom send too). */
+/** The value netdicom writes when a data set follows (DCMTK storescu sends it too: test/dimse/dcmtk.test.ts). */
 export const DataSetPresent = 0x0001;
 
 /** `(0000,xxxx)` for an element number of group 0000, or `(gggg,eeee)` for a full tag. */
