@@ -295,12 +295,14 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
       if (ms > 0) timer = setTimeout(() => resolve("timeout"), ms);
     });
     try {
-      const r = await Promise.race([ul.release().then(() => "done" as const), timeout]);
-      if (r === "timeout") await ul.abort(AbortSource.ServiceUser, 0);
-      else {
+      // Marked in the confirmation's own reaction, so RELEASED comes before CONN_CLOSE.
+      const released = ul.release().then(() => {
         this.#released = true;
         this.fire("RELEASED", {});
-      }
+        return "done" as const;
+      });
+      released.catch(() => {}); // settled by the race below, or after it on a timeout
+      if ((await Promise.race([released, timeout])) === "timeout") await ul.abort(AbortSource.ServiceUser, 0);
     } catch (err) {
       this.markAborted(err instanceof Error ? err : new Error(String(err)));
     } finally {

@@ -170,7 +170,7 @@ export function isIntervention(name: EventName): name is InterventionEventName {
 }
 
 /** The TS-style event names of `Association.on()`, for each notification. */
-export const notificationAlias: Readonly<Record<NotificationEventName, string>> = {
+export const notificationAlias = {
   CONN_OPEN: "connOpen",
   CONN_CLOSE: "connClose",
   REQUESTED: "requested",
@@ -186,7 +186,7 @@ export const notificationAlias: Readonly<Record<NotificationEventName, string>> 
   FSM_TRANSITION: "transition",
   DATA_SENT: "dataSent",
   DATA_RECV: "dataReceived",
-};
+} as const satisfies Readonly<Record<NotificationEventName, string>>;
 
 type AnyHandler = (event: never) => unknown;
 
