@@ -232,3 +232,28 @@ test("shutdown() releases the active associations and stops listening", async (t
   late.addRequestedContext(sop.Verification);
   await assert.rejects(late.associate("127.0.0.1", port), /connection/);
 });
+
+test("debug logging: an AE logger with debug gets every PDU and DIMSE message; silent otherwise", async (t) => {
+  const lines: string[] = [];
+  const server = await echoServer(t);
+  const ae = new AE({ aeTitle: "LOUD", logger: { debug: (m) => void lines.push(m) } });
+  ae.addRequestedContext(sop.Verification);
+  const assoc = await ae.associate("127.0.0.1", server.port);
+  t.after(() => assoc.abort());
+  await assoc.sendCEcho();
+  await assoc.release();
+  const text = lines.join("\n");
+  assert.match(text, /A-ASSOCIATE-RQ/);
+  assert.match(text, /A-ASSOCIATE-AC/);
+  assert.match(text, /C-ECHO-RQ/);
+  assert.match(text, /C-ECHO-RSP/);
+  assert.match(text, /A-RELEASE-RQ/);
+  const quiet: string[] = [];
+  const silent = new AE({ aeTitle: "QUIET", logger: { info: (m) => void quiet.push(m) } });
+  silent.addRequestedContext(sop.Verification);
+  const other = await silent.associate("127.0.0.1", server.port);
+  t.after(() => other.abort());
+  await other.sendCEcho();
+  await other.release();
+  assert.deepEqual(quiet, []);
+});
