@@ -1,7 +1,11 @@
 import type { Command } from "./command.js";
 import { dumpCommand } from "./dump.js";
+import { echoscpCommand } from "./echoscp.js";
+import { echoscuCommand } from "./echoscu.js";
 
 /** The subcommands of `netdicom`, by name: adding an app is one line here. */
 export const commands: Readonly<Record<string, Command>> = {
   dump: dumpCommand,
+  echoscu: echoscuCommand,
+  echoscp: echoscpCommand,
 };
