@@ -1,0 +1,139 @@
+// The echo apps against DCMTK: DCMTK's echoscu against `netdicom echoscp`, and `netdicom echoscu`
+// against DCMTK's storescp (which answers C-ECHO). Skipped, visibly, without DCMTK.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { connect, createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { test } from "node:test";
+import { setTimeout as delay } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { findTool, runTool } from "../helpers/dcmtk.js";
+
+// The compiled test lives at build/test/interop/, three levels below the repo root.
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const cli = join(root, "build/src/apps/cli.js");
+
+const netdicom = (...args: string[]) => runTool(process.execPath, [cli, ...args], { cwd: root });
+
+type TestContext = { after(fn: () => unknown): void };
+
+/** A free port: bound on 127.0.0.1, then released for the tool to take. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+/** Resolves once something accepts connections on `port`; a bounded number of tries. */
+async function waitForListener(port: number, attempts = 250): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    const ok = await new Promise<boolean>((done) => {
+      const s = connect({ port, host: "127.0.0.1" });
+      s.once("connect", () => {
+        s.destroy();
+        done(true);
+      });
+      s.once("error", () => done(false));
+    });
+    if (ok) return;
+    // A refused connect fails at once: space the bounded retries while the tool starts.
+    await delay(20);
+  }
+  throw new Error(`nothing listens on port ${port}`);
+}
+
+/** Starts `netdicom echoscp -v … 0` on 127.0.0.1; resolves with its port and its stderr so far. */
+async function startEchoscp(
+  t: TestContext,
+  ...args: string[]
+): Promise<{ port: number; stderr: () => string; stop: () => Promise<number | null> }> {
+  const child = spawn(process.execPath, [cli, "echoscp", "-v", "-ba", "127.0.0.1", ...args, "0"], { cwd: root });
+  child.stdout.resume();
+  let err = "";
+  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+  t.after(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await exited;
+  });
+  const port = await new Promise<number>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`echoscp printed no port in 20 s: ${err}`)), 20_000);
+    child.stderr.on("data", (b: Buffer) => {
+      err += b.toString("utf8");
+      const m = /echoscp: listening on 127\.0\.0\.1:(\d+)\n/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        done(Number(m[1]));
+      }
+    });
+    exited
+      .then((code) => {
+        clearTimeout(timer);
+        fail(new Error(`echoscp exited (${code}) before listening: ${err}`));
+      })
+      .catch(() => {});
+  });
+  return {
+    port,
+    stderr: () => err,
+    stop: () => {
+      child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
+
+test("DCMTK echoscu against netdicom echoscp: success, --repeat 3, -pts 3", async (t) => {
+  if (!findTool("echoscu")) return t.skip("dcmtk not installed");
+  const scp = await startEchoscp(t);
+  const port = String(scp.port);
+  const r = await runTool("echoscu", ["-v", "-aec", "ECHOSCP", "127.0.0.1", port]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout + r.stderr, /Received Echo Response \(Success\)/);
+  const repeated = await runTool("echoscu", ["--repeat", "3", "127.0.0.1", port]);
+  assert.equal(repeated.code, 0, repeated.stdout + repeated.stderr);
+  // DCMTK's echoscu proposes one context per transfer syntax with -pts; all must work
+  const pts = await runTool("echoscu", ["-v", "-pts", "3", "127.0.0.1", port]);
+  assert.equal(pts.code, 0, pts.stdout + pts.stderr);
+  assert.equal(await scp.stop(), 0);
+  const log = scp.stderr();
+  // three associations; DCMTK's --repeat 3 sends its three echoes on one of them
+  assert.equal(log.match(/^I: Accepting Association$/gm)?.length, 3, log);
+  assert.equal(log.match(/^I: Received Echo Request/gm)?.length, 5, log);
+  assert.equal(log.match(/^I: Received Echo Request \(MsgID 3\)$/gm)?.length, 1, log);
+  assert.equal(log.match(/^I: Association Released$/gm)?.length, 3, log);
+});
+
+test("DCMTK echoscu --abort against netdicom echoscp: echoscp sees the abort and keeps serving", async (t) => {
+  if (!findTool("echoscu")) return t.skip("dcmtk not installed");
+  const scp = await startEchoscp(t);
+  const aborted = await runTool("echoscu", ["--abort", "127.0.0.1", String(scp.port)]);
+  assert.equal(aborted.code, 0, aborted.stdout + aborted.stderr);
+  const after = await runTool("echoscu", ["127.0.0.1", String(scp.port)]);
+  assert.equal(after.code, 0, after.stdout + after.stderr);
+  assert.equal(await scp.stop(), 0);
+  assert.match(scp.stderr(), /^I: Association Aborted/m);
+});
+
+test("netdicom echoscu against DCMTK storescp: repeat, each -x flag, --abort: exit 0", async (t) => {
+  if (!findTool("storescp")) return t.skip("dcmtk not installed");
+  const port = await freePort();
+  const child = spawn("storescp", ["-aet", "DCMTK_SCP", String(port)], { stdio: "ignore" });
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  t.after(async () => {
+    child.kill();
+    await exited;
+  });
+  await waitForListener(port);
+  const r = await netdicom("echoscu", "-v", "-aec", "DCMTK_SCP", "--repeat", "2", "127.0.0.1", String(port));
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr.match(/^I: Received Echo Response \(Status: Success\)$/gm)?.length, 2, r.stderr);
+  for (const flag of ["-xe", "-xi", "-xb"]) {
+    const one = await netdicom("echoscu", flag, "127.0.0.1", String(port));
+    assert.equal(one.code, 0, `${flag}: ${one.stderr}`);
+  }
+  const aborted = await netdicom("echoscu", "--abort", "127.0.0.1", String(port));
+  assert.equal(aborted.code, 0, aborted.stderr);
+});
