@@ -49,7 +49,7 @@ const options: AppOptions = {
 const USAGE = `usage: netdicom echoscp [options] PORT
 
 Answers C-ECHO (Verification) requests on PORT (0: a free port) until interrupted (SIGINT or
-SIGTERM). Prints "listening on HOST:PORT" to stderr once it listens.
+SIGTERM). Once it listens it prints "echoscp: listening on HOST:PORT" to stderr (not with -q).
 
 options:
 ${formatOptions(options)}`;
