@@ -1,14 +1,6 @@
-import { readFileSync } from "node:fs";
 import type { CliIo } from "./command.js";
 import { commands } from "./commands.js";
-
-/** The package version, from package.json (three levels above build/src/apps/). */
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-    version?: string;
-  };
-  return pkg.version ?? "unknown";
-}
+import { packageVersion } from "./net-options.js";
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));
@@ -32,7 +24,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return name === undefined ? 2 : 0;
   }
   if (name === "--version" || name === "-V") {
-    io.stdout(`netdicom ${version()}\n`);
+    io.stdout(`netdicom ${packageVersion()}\n`);
     return 0;
   }
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
