@@ -12,12 +12,16 @@ import {
 import { Association } from "./association.js";
 import { requestAssociation } from "./association-requestor.js";
 import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from "./dataset/part10.js";
+import { storageSopClasses } from "./dataset/uids.js";
 import { UpperLayer } from "./dul/provider.js";
 import { SocketTransport } from "./dul/transport/socket-transport.js";
 import { awaitConnected } from "./dul/transport/tcp.js";
 import type { TlsOptions } from "./dul/transport/tls.js";
 import { type Handlers, HandlerTable } from "./events.js";
 import { AssociationServer, type ServerOptions } from "./server.js";
+import type { StorageSettings } from "./services/channel.js";
+import { DEFAULT_MAX_DATASET_BYTES } from "./services/storage/memory-sink.js";
+import { storageTransferSyntaxes } from "./services/storage/transfer-syntaxes.js";
 import { NetdicomError } from "./util/errors.js";
 import { getLogger, type Logger } from "./util/logger.js";
 
@@ -47,6 +51,24 @@ export interface AEOptions {
   readonly implementationVersionName?: string;
   /** Where this AE's associations log, e.g. `consoleLogger("debug")` for PDU and DIMSE dumps (default: the global logger, silent unless set). */
   readonly logger?: Logger;
+  /**
+   * Accept every Storage SOP class (`storageSopClasses()`) proposed, in the uncompressed and
+   * common compressed transfer syntaxes (`storageTransferSyntaxes`), besides the supported
+   * contexts (default false).
+   */
+  readonly acceptAnyStorage?: boolean;
+  /**
+   * Directory for the temporary files of received instances; put it on the file system of the
+   * final destination so that `saveTo` is a rename (default: a `netdicom-*` folder in `os.tmpdir()`).
+   */
+  readonly storageDirectory?: string;
+  /**
+   * fsync each received file before the C_STORE handler runs (default false: the OS flushes it
+   * later; a power loss right after a success response could then lose it).
+   */
+  readonly storageFsync?: boolean;
+  /** Largest data set held in memory, for requests other than C-STORE (bytes; default 64 MiB; larger ones are refused with 0xA700/0x0213). */
+  readonly maxDatasetBytes?: number;
 }
 
 /** Options of {@link AE.associate}. */
@@ -104,6 +126,14 @@ export class AE {
   implementationClassUid: string;
   /** Implementation Version Name sent in A-ASSOCIATE (undefined: none). */
   implementationVersionName: string | undefined;
+  /** Accept every Storage SOP class proposed (see {@link AEOptions.acceptAnyStorage}). */
+  acceptAnyStorage: boolean;
+  /** Directory for received instances' temporary files (undefined: a `netdicom-*` folder in `os.tmpdir()`). */
+  storageDirectory: string | undefined;
+  /** fsync received files before the C_STORE handler runs. */
+  storageFsync: boolean;
+  /** Largest data set held in memory for requests other than C-STORE (bytes). */
+  maxDatasetBytes: number;
   readonly #logger: Logger | undefined;
   #requested: PresentationContext[] = [];
   #supported: PresentationContext[] = [];
@@ -123,6 +153,33 @@ export class AE {
     this.implementationClassUid = options.implementationClassUid ?? IMPLEMENTATION_CLASS_UID;
     this.implementationVersionName = options.implementationVersionName ?? IMPLEMENTATION_VERSION_NAME;
     this.#logger = options.logger;
+    this.acceptAnyStorage = options.acceptAnyStorage ?? false;
+    this.storageDirectory = options.storageDirectory;
+    this.storageFsync = options.storageFsync ?? false;
+    this.maxDatasetBytes = options.maxDatasetBytes ?? DEFAULT_MAX_DATASET_BYTES;
+  }
+
+  /** @internal The storage settings given to each new association. */
+  storageSettings(overrides: { storageDirectory?: string | undefined } = {}): StorageSettings {
+    return {
+      storageDirectory: overrides.storageDirectory ?? this.storageDirectory,
+      storageFsync: this.storageFsync,
+      maxDatasetBytes: this.maxDatasetBytes,
+    };
+  }
+
+  /**
+   * @internal The contexts a server accepts: the supported ones, plus (when `acceptAny`) every
+   * Storage SOP class not already supported, in {@link storageTransferSyntaxes}.
+   */
+  acceptorContexts(acceptAny = this.acceptAnyStorage): PresentationContext[] {
+    const supported = this.supportedContexts;
+    if (!acceptAny) return supported;
+    const have = new Set(supported.map((cx) => cx.abstractSyntax));
+    for (const uid of storageSopClasses()) {
+      if (!have.has(uid)) supported.push(buildContext(uid, storageTransferSyntaxes));
+    }
+    return supported;
   }
 
   /** The AE title (validated; surrounding spaces removed). */
@@ -225,7 +282,12 @@ export class AE {
     const assoc = new Association(
       this,
       "requestor",
-      { acseTimeoutMs: this.acseTimeoutMs, dimseTimeoutMs: this.dimseTimeoutMs, logger: this.logger },
+      {
+        acseTimeoutMs: this.acseTimeoutMs,
+        dimseTimeoutMs: this.dimseTimeoutMs,
+        logger: this.logger,
+        storage: this.storageSettings(),
+      },
       new HandlerTable(options.handlers ?? {}),
     );
     const upper = { artimTimeoutMs: this.acseTimeoutMs, idleTimeoutMs: this.networkTimeoutMs };

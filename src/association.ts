@@ -8,9 +8,17 @@ import {
   type ServiceUserOwner,
 } from "./acse/index.js";
 import type { AE } from "./ae.js";
+import type { Dataset } from "./dataset/dataset.js";
 import { uidName } from "./dataset/uids.js";
-import { type DimseCommand, describeCommand, encodeCommand, fragment, MessageReassembler } from "./dimse/index.js";
-import { handleMessage, type IncomingMessage } from "./dimse-dispatch.js";
+import {
+  type DimseCommand,
+  describeCommand,
+  encodeCommand,
+  fragment,
+  MessageReassembler,
+  maxPdvDataLength,
+} from "./dimse/index.js";
+import { handleMessage, type IncomingMessage, openSink } from "./dimse-dispatch.js";
 import { TypedEmitter } from "./dul/emitter.js";
 import { AbortSource } from "./dul/errors.js";
 import type { UpperLayer } from "./dul/provider.js";
@@ -24,8 +32,17 @@ import {
   notificationAlias,
 } from "./events.js";
 import { AbortReason, describePdu, type PresentationDataValue } from "./pdu/index.js";
-import type { DimseChannel, DimseMessage, RequestOptions } from "./services/channel.js";
+import type {
+  DatasetSink,
+  DimseChannel,
+  DimseMessage,
+  OutgoingDataset,
+  RequestOptions,
+  StorageSettings,
+} from "./services/channel.js";
 import { AssociationNotEstablishedError, DimseTimeoutError, NoPresentationContextError } from "./services/errors.js";
+import { MemorySink } from "./services/storage/memory-sink.js";
+import { type CStoreOptions, type CStoreResult, sendCStore } from "./services/storage/scu.js";
 import { type CEchoOptions, type CEchoResult, sendCEcho } from "./services/verification/scu.js";
 import { isTracing, type Logger, trace } from "./util/logger.js";
 
@@ -39,6 +56,8 @@ export interface AssociationSettings {
   readonly acseTimeoutMs: number;
   readonly dimseTimeoutMs: number;
   readonly logger: Logger;
+  /** Where received instances are stored, and the in-memory data set limit (defaults when absent). */
+  readonly storage?: StorageSettings;
 }
 
 interface Pending {
@@ -63,7 +82,12 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   /** The acceptor's service user (local when {@link mode} is "acceptor"). */
   readonly acceptor: ServiceUser;
   /** Timeouts (ms) and the logger, copied from the AE at creation; may be changed per association. */
-  readonly settings: { acseTimeoutMs: number; dimseTimeoutMs: number; logger: Logger };
+  readonly settings: {
+    acseTimeoutMs: number;
+    dimseTimeoutMs: number;
+    logger: Logger;
+    storage?: StorageSettings | undefined;
+  };
   #handlers: HandlerTable;
   #ul: UpperLayer | undefined;
   #established = false;
@@ -79,7 +103,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   readonly #pending = new Map<number, Pending>();
   #sendChain: Promise<void> = Promise.resolve();
   readonly #reassembler = new MessageReassembler();
-  #incoming: { contextId: number; command: DimseCommand; chunks: Uint8Array[] } | undefined;
+  #incoming: { contextId: number; command: DimseCommand; sink: DatasetSink } | undefined;
   readonly #tasks = new Set<Promise<void>>();
   #closedResolve!: () => void;
   /** Resolves once the connection is closed (after release, rejection or abort); never rejects. */
@@ -329,7 +353,25 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     }
   }
 
+  /**
+   * Sends a C-STORE (Storage) of a Dataset or a Part 10 file and resolves with the status; a
+   * file is streamed, never loaded whole. See `services/storage/scu`.
+   */
+  sendCStore(datasetOrPath: Dataset | string, options: CStoreOptions = {}): Promise<CStoreResult> {
+    return sendCStore(this, datasetOrPath, options);
+  }
+
   // ---- DimseChannel ----
+
+  /** The peer's AE title. */
+  get peerAeTitle(): string {
+    return this.remote.aeTitle;
+  }
+
+  /** Storage settings for received data sets (from the AE, or the server's options). */
+  get storageSettings(): StorageSettings {
+    return this.settings.storage ?? { maxDatasetBytes: 64 * 1024 * 1024 };
+  }
 
   /** The accepted context for `abstractSyntax` in which this side may act as `role`. */
   contextFor(abstractSyntax: string, role: "scu" | "scp", transferSyntax?: string): PresentationContext {
@@ -378,7 +420,10 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
       this.#pending.set(id, { resolve, reject, cleanup });
       signal?.addEventListener("abort", onAbort, { once: true });
       const ms = this.settings.dimseTimeoutMs;
-      if (ms > 0) {
+      // The DIMSE timer runs from the end of the request, so a large data set's own transfer
+      // time does not count against it.
+      const startTimer = () => {
+        if (ms <= 0 || !this.#pending.has(id)) return;
         timer = setTimeout(() => {
           cleanup();
           const error = new DimseTimeoutError(ms);
@@ -387,8 +432,8 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
           this.markAborted(error);
           this.#ul?.abort(AbortSource.ServiceUser, 0).catch(() => {});
         }, ms);
-      }
-      this.send(contextId, command, options.dataset).catch((err: unknown) => {
+      };
+      this.send(contextId, command, options.dataset).then(startTimer, (err: unknown) => {
         cleanup();
         reject(err);
       });
@@ -400,7 +445,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
    * peer's maximum PDU length (PS3.8 9.3.5). Messages are sent one after the other, never
    * interleaved.
    */
-  send(contextId: number, command: DimseCommand, dataset?: Uint8Array): Promise<void> {
+  send(contextId: number, command: DimseCommand, dataset?: OutgoingDataset): Promise<void> {
     const ul = this.#ul;
     if (!ul) return Promise.reject(new AssociationNotEstablishedError(this.#stateName()));
     const run = async () => {
@@ -409,9 +454,9 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
       this.fire("DIMSE_SENT", { message: command, contextId });
       const max = this.remote.maximumLength ?? 0;
       await this.#sendPieces(ul, contextId, true, fragment(bytes, max));
-      if (dataset !== undefined && command.hasDataset) {
-        await this.#sendPieces(ul, contextId, false, fragment(dataset, max));
-      }
+      if (dataset === undefined || !command.hasDataset) return;
+      if (dataset instanceof Uint8Array) await this.#sendPieces(ul, contextId, false, fragment(dataset, max));
+      else await this.#sendStream(ul, contextId, dataset.chunks(maxPdvDataLength(max)), maxPdvDataLength(max));
     };
     const p = this.#sendChain.then(run);
     this.#sendChain = p.catch(() => {});
@@ -428,6 +473,29 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     }
   }
 
+  /**
+   * Sends a streamed data set: each piece cut into PDVs of at most `size` bytes, one PDU each,
+   * awaiting the socket for each; one PDV is held back so that only the very last is marked last.
+   */
+  async #sendStream(ul: UpperLayer, contextId: number, chunks: AsyncIterable<Uint8Array>, size: number): Promise<void> {
+    let held: Uint8Array | undefined;
+    const fire = this.#handlers.has("DATA_SENT") || this.listenerCount("dataSent") > 0;
+    for await (const chunk of chunks) {
+      for (let at = 0; at < chunk.byteLength; at += size) {
+        const piece = chunk.subarray(at, Math.min(at + size, chunk.byteLength));
+        if (held) {
+          if (fire) this.fire("DATA_SENT", { data: held, contextId, isCommand: false });
+          await ul.sendPDataValue(contextId, false, false, held);
+        }
+        held = piece;
+      }
+    }
+    // An empty data set is still one (empty, last) fragment.
+    const last = held ?? new Uint8Array(0);
+    if (fire) this.fire("DATA_SENT", { data: last, contextId, isCommand: false });
+    await ul.sendPDataValue(contextId, false, true, last);
+  }
+
   #logDimse(command: DimseCommand, direction: "inbound" | "outbound"): void {
     const debug = this.logger.debug;
     if (!debug && !isTracing("dimse")) return;
@@ -440,22 +508,36 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   // ---- receiving ----
 
   async #receive(ul: UpperLayer): Promise<void> {
+    let error: Error | undefined;
     try {
       for await (const pdu of ul.pData()) {
-        for (const pdv of pdu.values) this.#onPdv(pdv);
+        for (const pdv of pdu.values) {
+          const wait = this.#onPdv(pdv);
+          // A slow sink (disk) holds the loop, so the inbox fills and pauses the socket.
+          if (wait) await wait;
+        }
       }
-    } catch {
+    } catch (err) {
       // The abort error reaches the pending calls through the upper layer's "aborted" event.
+      error = err instanceof Error ? err : new Error(String(err));
+    } finally {
+      const left = this.#incoming;
+      this.#incoming = undefined;
+      // PS3.8 7.3: an aborted association's partial data set is discarded, never handed on.
+      if (left)
+        await Promise.resolve(left.sink.abort(error ?? new Error("the association ended mid data set"))).catch(
+          () => {},
+        );
     }
   }
 
-  #onPdv(pdv: PresentationDataValue): void {
+  #onPdv(pdv: PresentationDataValue): Promise<void> | undefined {
     this.fire("DATA_RECV", { data: pdv.data, contextId: pdv.contextId, isCommand: pdv.isCommand });
     if (!this.#accepted.some((cx) => cx.contextId === pdv.contextId)) {
       // PS3.8 9.3.5.1: a PDV must use an accepted presentation context.
       this.logger.error?.(`received a PDV on presentation context ${pdv.contextId}, which was not accepted`);
       this.#providerAbort();
-      return;
+      return undefined;
     }
     let events: ReturnType<MessageReassembler["push"]>;
     try {
@@ -464,22 +546,41 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
       const abort = (err as { abort?: unknown }).abort;
       this.logger.error?.("could not decode a DIMSE message", err);
       if (abort !== false) this.#providerAbort();
-      return;
+      return undefined;
     }
-    for (const e of events) {
-      if (e.kind === "command") {
-        this.#logDimse(e.command, "inbound");
-        if (e.command.hasDataset) this.#incoming = { contextId: e.contextId, command: e.command, chunks: [] };
-        else this.#onMessage({ contextId: e.contextId, command: e.command, dataset: [] });
-      } else if (this.#incoming) {
-        this.#incoming.chunks.push(e.chunk);
-        if (e.isLast) {
-          const m = this.#incoming;
-          this.#incoming = undefined;
-          this.#onMessage({ contextId: m.contextId, command: m.command, dataset: m.chunks });
-        }
+    // push() reports at most one event per PDV.
+    const e = events[0];
+    if (e === undefined) return undefined;
+    if (e.kind === "command") {
+      this.#logDimse(e.command, "inbound");
+      if (!e.command.hasDataset) {
+        this.#onMessage({ contextId: e.contextId, command: e.command, dataset: [] });
+        return undefined;
       }
+      const context = this.#accepted.find((cx) => cx.contextId === e.contextId);
+      this.#incoming = { contextId: e.contextId, command: e.command, sink: openSink(this, e.command, context) };
+      return undefined;
     }
+    const m = this.#incoming;
+    if (!m) return undefined;
+    const wrote = m.sink.write(e.chunk);
+    if (!e.isLast) return wrote ?? undefined;
+    this.#incoming = undefined;
+    return this.#finishIncoming(m, wrote ?? undefined);
+  }
+
+  async #finishIncoming(
+    m: { contextId: number; command: DimseCommand; sink: DatasetSink },
+    wrote: Promise<void> | undefined,
+  ): Promise<void> {
+    try {
+      if (wrote) await wrote;
+      await m.sink.end();
+    } catch (err) {
+      this.logger.error?.("a received data set could not be stored", err);
+    }
+    const dataset = m.sink instanceof MemorySink ? m.sink.chunks : [];
+    this.#onMessage({ contextId: m.contextId, command: m.command, dataset, sink: m.sink });
   }
 
   #onMessage(message: IncomingMessage): void {

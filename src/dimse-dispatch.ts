@@ -2,10 +2,18 @@
 // Being Responded To), a request to its service and the intervention handler of its event.
 import type { PresentationContext } from "./acse/index.js";
 import type { Association } from "./association.js";
-import { CommandField, status } from "./dimse/index.js";
+import { CommandField, type DimseCommand, status } from "./dimse/index.js";
 import type { DimseRequestEvent, InterventionEventName } from "./events.js";
-import type { DimseMessage } from "./services/channel.js";
-import { type InvokeHandler, isRequest, refusal, SopClassNotSupported, serveRequest } from "./services/dispatch.js";
+import type { DatasetSink, DimseMessage } from "./services/channel.js";
+import {
+  type InvokeHandler,
+  isRequest,
+  openDatasetSink,
+  refusal,
+  SopClassNotSupported,
+  serveRequest,
+} from "./services/dispatch.js";
+import { MemorySink } from "./services/storage/memory-sink.js";
 
 /** A message as the receive loop hands it over. */
 export type IncomingMessage = DimseMessage;
@@ -34,6 +42,19 @@ export interface DispatchAccess {
 }
 
 /**
+ * Where the data set announced by a just-received command goes while it arrives: a C-STORE-RQ
+ * this side serves streams to a temporary file, anything else is held in memory up to the
+ * association's `maxDatasetBytes`.
+ */
+export function openSink(
+  assoc: Association,
+  command: DimseCommand,
+  context: PresentationContext | undefined,
+): DatasetSink {
+  return openDatasetSink(assoc, command, context);
+}
+
+/**
  * Routes one received message; returns the work it started (a service answering a request), if
  * any. A response nobody waits for is logged and dropped; a pending (0xFF00/0xFF01) response does
  * not end the request it answers.
@@ -47,6 +68,12 @@ export function handleMessage(
   if (!isRequest(cmd.commandField)) {
     if (cmd.commandField === CommandField.C_CANCEL_RQ) {
       assoc.logger.debug?.(`C-CANCEL-RQ for message ${cmd.messageIdBeingRespondedTo} (nothing to cancel)`);
+      return undefined;
+    }
+    if (message.sink instanceof MemorySink && message.sink.overflowed) {
+      // A response cannot be refused; one too large to hold ends the association instead.
+      assoc.logger.error?.(`a response's data set exceeds ${message.sink.maxBytes} bytes; aborting`);
+      assoc.abort().catch(() => {});
       return undefined;
     }
     const id = cmd.messageIdBeingRespondedTo ?? -1;
@@ -68,7 +95,8 @@ export function handleMessage(
   if (name !== undefined && handler !== undefined) {
     const payload: DimseRequestEvent = { request: cmd, context, messageId: cmd.messageId ?? 0 };
     const event = { ...payload, name, assoc, timestamp: new Date() };
-    invoke = async () => (handler as (e: typeof event) => unknown)(event);
+    invoke = async (extra?: object) =>
+      (handler as (e: typeof event) => unknown)(extra === undefined ? event : { ...event, ...extra });
   }
   return serveRequest(assoc, { ...message, context }, invoke);
 }

@@ -5,6 +5,7 @@ import type { PresentationContext, SOPClassCommonExtendedNegotiation, UserIdenti
 import type { Association } from "./association.js";
 import type { DimseCommand } from "./dimse/index.js";
 import type { Pdu } from "./pdu/index.js";
+import type { CStoreEventPayload } from "./services/storage/event.js";
 import type { Logger } from "./util/logger.js";
 
 /** The notification events (handlers are told; what they return is ignored). */
@@ -99,7 +100,8 @@ export interface EventPayloads {
   DATA_SENT: { readonly data: Uint8Array; readonly contextId: number; readonly isCommand: boolean };
   DATA_RECV: { readonly data: Uint8Array; readonly contextId: number; readonly isCommand: boolean };
   C_ECHO: DimseRequestEvent;
-  C_STORE: DimseRequestEvent;
+  /** A received instance, complete in a temporary Part 10 file (see `CStoreEventPayload`). */
+  C_STORE: DimseRequestEvent & CStoreEventPayload;
   C_FIND: DimseRequestEvent;
   C_GET: DimseRequestEvent;
   C_MOVE: DimseRequestEvent;
@@ -133,11 +135,21 @@ export type UserIdentityVerdict =
   | boolean
   | { readonly verified: boolean; readonly response?: Uint8Array | string | undefined };
 
+/** What a C_STORE handler answers: a status, or a status with an Error Comment (0000,0902). */
+export type CStoreAnswer = number | { readonly status: number; readonly errorComment?: string | undefined };
+
+/** The event a C_STORE handler receives. */
+export type CStoreEvent = EventOf<"C_STORE">;
+
 /** What each intervention handler returns (or resolves with). */
 export interface InterventionResults {
   /** A status (PS3.7 9.1.5.1.4); undefined means 0x0000 Success. */
   C_ECHO: number | undefined;
-  C_STORE: unknown;
+  /**
+   * A status (0x0000, 0xB000…, 0xA700…, PS3.4 B.2.3), optionally with an Error Comment. Anything
+   * else, or a throw, answers 0xC211.
+   */
+  C_STORE: CStoreAnswer;
   C_FIND: unknown;
   C_GET: unknown;
   C_MOVE: unknown;

@@ -32,6 +32,8 @@ export { AcseTimeoutError, NoAcceptedContextsError } from "./association-request
 export * from "./dataset/index.js";
 export { AssociationAbortedError, TimeoutError, TransportClosedError } from "./dul/errors.js";
 export {
+  type CStoreAnswer,
+  type CStoreEvent,
   Event,
   type EventName,
   type EventOf,
@@ -52,6 +54,19 @@ export {
   DimseTimeoutError,
   NoPresentationContextError,
 } from "./services/index.js";
+export {
+  type CStoreEventPayload,
+  type CStoreOptions,
+  type CStoreResult,
+  convertibleTransferSyntaxes,
+  MAX_FILE_NAME_LENGTH,
+  type SaveToOptions,
+  StoreHandlerFailure,
+  StoreOutOfResources,
+  safeJoin,
+  sanitiseFileName,
+  storageTransferSyntaxes,
+} from "./services/storage/index.js";
 export { ByteReader } from "./util/byte-reader.js";
 export { ByteWriter } from "./util/byte-writer.js";
 export { NetdicomError, OutOfBoundsError } from "./util/errors.js";

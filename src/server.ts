@@ -22,6 +22,10 @@ export interface ServerOptions {
   readonly handlers?: Handlers;
   /** Decides, after the standard checks, whether to accept each request. */
   readonly onAssociationRequest?: AssociationRequestHook;
+  /** Accept every Storage SOP class proposed (default: the AE's `acceptAnyStorage`). */
+  readonly acceptAnyStorage?: boolean;
+  /** Directory for received instances' temporary files (default: the AE's `storageDirectory`). */
+  readonly storageDirectory?: string;
 }
 
 /** Options of {@link AssociationServer.shutdown}. */
@@ -36,6 +40,8 @@ export class AssociationServer {
   readonly #server: Server;
   readonly #handlers: HandlerTable;
   readonly #hook: AssociationRequestHook | undefined;
+  readonly #acceptAnyStorage: boolean | undefined;
+  readonly #storageDirectory: string | undefined;
   readonly #all = new Set<Association>();
   readonly #admitted = new Set<Association>();
   #closing = false;
@@ -46,6 +52,8 @@ export class AssociationServer {
     this.#ae = ae;
     this.#handlers = new HandlerTable(options.handlers ?? {});
     this.#hook = options.onAssociationRequest;
+    this.#acceptAnyStorage = options.acceptAnyStorage;
+    this.#storageDirectory = options.storageDirectory;
     const onTransport = (t: Transport) => this.#onTransport(t);
     this.#server = options.tls ? createTlsServer(onTransport, { tls: options.tls }) : createTcpServer(onTransport);
     this.#server.on("error", (err) => ae.logger.error?.("server error", err));
@@ -129,7 +137,12 @@ export class AssociationServer {
     const assoc = new Association(
       ae,
       "acceptor",
-      { acseTimeoutMs: ae.acseTimeoutMs, dimseTimeoutMs: ae.dimseTimeoutMs, logger: ae.logger },
+      {
+        acseTimeoutMs: ae.acseTimeoutMs,
+        dimseTimeoutMs: ae.dimseTimeoutMs,
+        logger: ae.logger,
+        storage: ae.storageSettings({ storageDirectory: this.#storageDirectory }),
+      },
       new HandlerTable({}, this.#handlers),
     );
     this.#all.add(assoc);
@@ -149,7 +162,7 @@ export class AssociationServer {
       maximumAssociations: ae.maximumAssociations,
       admitted: () => this.#admitted.size,
       admit: () => this.#admitted.add(assoc),
-      supportedContexts: ae.supportedContexts,
+      supportedContexts: ae.acceptorContexts(this.#acceptAnyStorage ?? ae.acceptAnyStorage),
       maximumLength: ae.maximumPduSize,
       implementationClassUid: ae.implementationClassUid,
       implementationVersionName: ae.implementationVersionName,

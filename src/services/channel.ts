@@ -4,6 +4,19 @@ import type { PresentationContext } from "../acse/index.js";
 import type { DimseCommand } from "../dimse/index.js";
 import type { Logger } from "../util/logger.js";
 
+/**
+ * Where a received data set goes, fragment by fragment, as it arrives (PS3.8 9.3.5). The receive
+ * loop awaits a returned promise before reading the next PDV, so a slow sink pauses the socket.
+ */
+export interface DatasetSink {
+  /** One fragment. It aliases the received PDU (never reused by netdicom): keep the view or copy it. */
+  write(chunk: Uint8Array): void | Promise<void>;
+  /** The last fragment has been written. */
+  end(): void | Promise<void>;
+  /** The association ended before the last fragment: release what the sink holds (temporary files). */
+  abort(error: Error): void | Promise<void>;
+}
+
 /** One DIMSE message as received: its command set and data set bytes, if any. */
 export interface DimseMessage {
   /** The presentation context ID it came on. */
@@ -11,17 +24,41 @@ export interface DimseMessage {
   readonly command: DimseCommand;
   /**
    * The data set as it arrived, fragment by fragment (views aliasing the PDVs, not copies);
-   * empty when the command says there is none.
+   * empty when the command says there is none, or when a service's {@link sink} took it.
    */
   readonly dataset: readonly Uint8Array[];
+  /** The sink that received the data set, when a service streamed it (e.g. C-STORE to a file). */
+  readonly sink?: DatasetSink | undefined;
 }
+
+/**
+ * A data set to send that is produced piece by piece (e.g. read from a file). `chunks` is called
+ * once with the largest PDV data length the peer accepts; pieces whose length is a multiple of it
+ * (all but the last) give full PDVs with no small ones in between.
+ */
+export interface DatasetSource {
+  readonly chunks: (maxPdvLength: number) => AsyncIterable<Uint8Array>;
+}
+
+/** A data set to send: encoded bytes, or a {@link DatasetSource} streamed as it is produced. */
+export type OutgoingDataset = Uint8Array | DatasetSource;
 
 /** Options of {@link DimseChannel.request}. */
 export interface RequestOptions {
   /** Stops waiting for the response (the call rejects with the signal's reason). */
   readonly signal?: AbortSignal | undefined;
-  /** The data set bytes to send after the command set (already encoded in the context's transfer syntax). */
-  readonly dataset?: Uint8Array | undefined;
+  /** The data set to send after the command set (already encoded in the context's transfer syntax). */
+  readonly dataset?: OutgoingDataset | undefined;
+}
+
+/** Where and how received instances are stored (the association's settings, from its AE or server). */
+export interface StorageSettings {
+  /** Directory of the temporary files received instances are written to (default: a `netdicom-*` folder in `os.tmpdir()`). */
+  readonly storageDirectory?: string | undefined;
+  /** fsync each received file before its handler runs (default false). */
+  readonly storageFsync?: boolean | undefined;
+  /** Largest data set held in memory for requests other than C-STORE (bytes). */
+  readonly maxDatasetBytes: number;
 }
 
 /** An association as the service classes see it; `Association` implements it. */
@@ -31,6 +68,8 @@ export interface DimseChannel {
    * `transferSyntax` when given. Throws `NoPresentationContextError` when there is none.
    */
   contextFor(abstractSyntax: string, role: "scu" | "scp", transferSyntax?: string): PresentationContext;
+  /** The accepted presentation contexts (empty before establishment; optional for test doubles). */
+  readonly acceptedContexts?: readonly PresentationContext[];
   /** A fresh Message ID for a request (PS3.7 9.3.1.1: unique among outstanding requests; wraps at 65535). */
   nextMessageId(): number;
   /**
@@ -40,7 +79,11 @@ export interface DimseChannel {
    */
   request(contextId: number, command: DimseCommand, options?: RequestOptions): Promise<DimseMessage>;
   /** Sends a response (or any message) on `contextId`. */
-  send(contextId: number, command: DimseCommand, dataset?: Uint8Array): Promise<void>;
+  send(contextId: number, command: DimseCommand, dataset?: OutgoingDataset): Promise<void>;
   /** Where service classes log (silent unless the user asked). */
   readonly logger: Logger;
+  /** The peer's AE title (the calling AE title on an acceptor); optional for test doubles. */
+  readonly peerAeTitle?: string;
+  /** Storage settings for received data sets (defaults apply when absent). */
+  readonly storageSettings?: StorageSettings;
 }

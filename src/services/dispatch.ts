@@ -2,7 +2,9 @@
 // so C-STORE, C-FIND, the N- services… plug in beside C-ECHO without touching the association.
 import type { PresentationContext } from "../acse/index.js";
 import { CommandField, type CommandFieldValue, type DimseCommand } from "../dimse/index.js";
-import type { DimseChannel, DimseMessage } from "./channel.js";
+import type { DatasetSink, DimseChannel, DimseMessage } from "./channel.js";
+import { MemorySink } from "./storage/memory-sink.js";
+import { openStoreSink, serveCStore } from "./storage/scp.js";
 import { serveCEcho } from "./verification/scp.js";
 
 /** A received request, with the accepted context it came on. */
@@ -12,9 +14,10 @@ export interface IncomingRequest extends DimseMessage {
 
 /**
  * Runs the user's intervention handler for a request and resolves with what it returned;
- * undefined when no handler is bound (the service then does its default).
+ * undefined when no handler is bound (the service then does its default). `extra` is merged into
+ * the event the handler receives (e.g. C-STORE's file and dataset accessors).
  */
-export type InvokeHandler = (() => Promise<unknown>) | undefined;
+export type InvokeHandler = ((extra?: object) => Promise<unknown>) | undefined;
 
 /** One SCP service: answers `req` on `channel`, asking `invoke` (the user's handler) what to answer. */
 export type ScpService = (channel: DimseChannel, req: IncomingRequest, invoke: InvokeHandler) => Promise<void>;
@@ -22,6 +25,7 @@ export type ScpService = (channel: DimseChannel, req: IncomingRequest, invoke: I
 /** The SCP services by request command field. Requests not listed get 0x0211 (unrecognized operation). */
 export const scpServices: ReadonlyMap<number, ScpService> = new Map<number, ScpService>([
   [CommandField.C_ECHO_RQ, serveCEcho],
+  [CommandField.C_STORE_RQ, serveCStore],
 ]);
 
 /** PS3.7 Annex C.5.7 (0x0211): the operation is not supported by this SCP. */
@@ -30,6 +34,33 @@ export const UnrecognizedOperation = 0x0211;
 export const SopClassNotSupported = 0x0122;
 /** PS3.7 Annex C (0x0110): processing failure, e.g. a handler failed. */
 export const ProcessingFailure = 0x0110;
+/** PS3.4 (C-STORE B.2.3, C-FIND C.4.1.1.4…): 0xA700 Refused: Out of Resources. */
+export const OutOfResources = 0xa700;
+/** PS3.7 Annex C.5.15 (0x0213): resource limitation, the N- services' out of resources. */
+export const ResourceLimitation = 0x0213;
+
+/** The request would pass {@link serveRequest}'s checks: a service exists, the SOP class matches, this side is SCP. */
+function servable(rq: DimseCommand, context: PresentationContext | undefined): context is PresentationContext {
+  if (!context || !scpServices.has(rq.commandField) || context.asScp === false) return false;
+  const sopClass = rq.affectedSopClassUid ?? rq.requestedSopClassUid;
+  return sopClass === undefined || sopClass === context.abstractSyntax;
+}
+
+/**
+ * Where the data set announced by `command` goes while it arrives: a C-STORE-RQ this side will
+ * serve streams to a temporary file; anything else (and a request about to be refused) is kept in
+ * memory up to the channel's `maxDatasetBytes` (PS3.8 9.3.5: fragments arrive in order).
+ */
+export function openDatasetSink(
+  channel: DimseChannel,
+  command: DimseCommand,
+  context: PresentationContext | undefined,
+): DatasetSink {
+  if (command.commandField === CommandField.C_STORE_RQ && servable(command, context)) {
+    return openStoreSink(channel, command, context);
+  }
+  return new MemorySink(channel.storageSettings?.maxDatasetBytes);
+}
 
 /** True for a request command field (the response bit 0x8000 is clear, PS3.7 E.1), C-CANCEL excepted. */
 export function isRequest(field: number): boolean {
@@ -76,5 +107,10 @@ export async function serveRequest(channel: DimseChannel, req: IncomingRequest, 
     return channel.send(req.contextId, refusal(rq, SopClassNotSupported));
   }
   if (req.context.asScp === false) return channel.send(req.contextId, refusal(rq, SopClassNotSupported));
+  if (req.sink instanceof MemorySink && req.sink.overflowed) {
+    channel.logger.error?.(`refusing a request whose data set exceeds ${req.sink.maxBytes} bytes`);
+    const nService = rq.commandField >= CommandField.N_EVENT_REPORT_RQ;
+    return channel.send(req.contextId, refusal(rq, nService ? ResourceLimitation : OutOfResources));
+  }
   return service(channel, req, invoke);
 }

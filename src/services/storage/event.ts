@@ -1,0 +1,94 @@
+// What the C_STORE handler gets besides the request: the instance's identity, its file meta, and
+// ways to read, stream or keep the received file.
+import { createReadStream } from "node:fs";
+import { copyFile, mkdir, rename, unlink } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import type { Dataset } from "../../dataset/dataset.js";
+import { readDicomFileHead } from "../../dataset/file.js";
+import { safeJoin, sanitiseFileName } from "./filename.js";
+import { tempFileName } from "./temp-area.js";
+
+/** Options of {@link CStoreEventPayload.saveTo}. */
+export interface SaveToOptions {
+  /** File name to use instead of the SOP Instance UID + ".dcm" (sanitised the same way). */
+  readonly filename?: string;
+}
+
+/** The C-STORE-specific part of the C_STORE event (the request, context and association come with every request event). */
+export interface CStoreEventPayload {
+  readonly sopClassUid: string;
+  readonly sopInstanceUid: string;
+  /** The transfer syntax of the received data set (the context's). */
+  readonly transferSyntax: string;
+  /** The File Meta Information netdicom wrote for the instance (PS3.10 7.1), SourceApplicationEntityTitle = the peer's AE title. */
+  readonly fileMeta: Dataset;
+  /** The data set, parsed from the received file up to its Pixel Data (which is not loaded). */
+  dataset(): Promise<Dataset>;
+  /**
+   * Moves the received Part 10 file into `dir` (created if missing) under a safe name (default
+   * the sanitised SOP Instance UID + ".dcm"; an existing file of that name is replaced) and
+   * resolves with its path. The final name only ever holds a complete file: it is a rename (or,
+   * across file systems, a copy to a temporary name then a rename).
+   */
+  saveTo(dir: string, options?: SaveToOptions): Promise<string>;
+  /** The received instance as a Part 10 byte stream; read it before the handler returns. */
+  stream(): NodeJS.ReadableStream;
+  /** The complete received Part 10 file in netdicom's temporary area; deleted after the handler returns unless `saveTo` moved it. */
+  readonly path: string;
+}
+
+/** Moves `from` to `to` atomically; across file systems, copies to a temporary name beside `to` first. */
+async function moveInto(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EXDEV") throw err;
+    const tmp = join(dirname(to), tempFileName());
+    try {
+      await copyFile(from, tmp);
+      await rename(tmp, to);
+    } catch (e) {
+      await unlink(tmp).catch(() => {});
+      throw e;
+    }
+    await unlink(from).catch(() => {});
+  }
+}
+
+/** The payload for one received file, and whether the handler kept it. */
+export function makeStoreEvent(info: {
+  readonly sopClassUid: string;
+  readonly sopInstanceUid: string;
+  readonly transferSyntax: string;
+  readonly fileMeta: Dataset;
+  readonly path: string;
+}): { payload: CStoreEventPayload; kept: () => boolean } {
+  let current = info.path;
+  let moved = false;
+  const payload: CStoreEventPayload = {
+    sopClassUid: info.sopClassUid,
+    sopInstanceUid: info.sopInstanceUid,
+    transferSyntax: info.transferSyntax,
+    fileMeta: info.fileMeta,
+    path: info.path,
+    dataset: async () => (await readDicomFileHead(current)).dataset,
+    async saveTo(dir: string, options: SaveToOptions = {}): Promise<string> {
+      const name = options.filename === undefined ? `${sanitiseFileName(info.sopInstanceUid)}.dcm` : options.filename;
+      const target = safeJoin(dir, name);
+      await mkdir(dir, { recursive: true });
+      if (!moved) {
+        await moveInto(current, target);
+        moved = true;
+      } else if (target !== current) {
+        // A second copy: written beside the target under a temporary name, then renamed.
+        const tmp = join(dirname(target), tempFileName());
+        await copyFile(current, tmp);
+        await rename(tmp, target);
+      }
+      current = target;
+      return target;
+    },
+    stream: () => createReadStream(current),
+  };
+  return { payload, kept: () => moved };
+}

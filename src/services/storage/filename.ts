@@ -1,0 +1,32 @@
+// Safe file names from values a peer sent (SOP Instance UID, a handler's choice): no path
+// separators, no "..", no absolute paths, and the result always inside the target directory.
+import { resolve, sep } from "node:path";
+import { NetdicomError } from "../../util/errors.js";
+
+/** Longest file name produced (well under the 255 bytes most file systems allow). */
+export const MAX_FILE_NAME_LENGTH = 200;
+
+/**
+ * A file name made only of `[0-9A-Za-z._-]` from `name`: every other character becomes "_", leading
+ * dots are dropped (no hidden files, no "." or ".."), and the result is cut to 200 characters.
+ * Returns `fallback` when nothing is left.
+ */
+export function sanitiseFileName(name: string, fallback = "instance"): string {
+  let out = name.replace(/[^0-9A-Za-z._-]/g, "_").replace(/^\.+/, "");
+  if (out.length > MAX_FILE_NAME_LENGTH) out = out.slice(0, MAX_FILE_NAME_LENGTH);
+  return out === "" ? fallback : out;
+}
+
+/**
+ * The path of the sanitised `name` inside `dir`. Throws when, against expectation, it would
+ * resolve outside `dir` (checked with `path.resolve`, never left to a shell).
+ */
+export function safeJoin(dir: string, name: string): string {
+  const base = resolve(dir);
+  const full = resolve(base, sanitiseFileName(name));
+  const prefix = base.endsWith(sep) ? base : base + sep;
+  if (!full.startsWith(prefix) || full === base) {
+    throw new NetdicomError("ERR_UNSAFE_PATH", `file name ${JSON.stringify(name)} resolves outside ${base}`);
+  }
+  return full;
+}

@@ -1,0 +1,104 @@
+// Storage Service Class, SCP half (PS3.4 Annex B; C-STORE, PS3.7 9.1.1): the data set is written
+// to a temporary Part 10 file as it arrives, then the C_STORE handler decides the status.
+import type { PresentationContext } from "../../acse/index.js";
+import { Dataset } from "../../dataset/dataset.js";
+import { buildFileMeta, writeFileMetaBytes } from "../../dataset/part10.js";
+import { cStoreRsp, type DimseCommand } from "../../dimse/index.js";
+import type { DimseChannel } from "../channel.js";
+import type { IncomingRequest, InvokeHandler } from "../dispatch.js";
+import { makeStoreEvent } from "./event.js";
+import { FileSink } from "./file-sink.js";
+
+/**
+ * PS3.4 B.2.3: 0xC211 is in the "Error: Cannot understand" range (0xCxxx). pynetdicom answers it
+ * when no C_STORE handler is bound and when the handler raises; netdicom does the same, so that
+ * an SCP never claims to have stored what nobody stored.
+ */
+export const StoreHandlerFailure = 0xc211;
+/** PS3.4 B.2.3: 0xA700 Refused: Out of Resources (the file could not be written). */
+export const StoreOutOfResources = 0xa700;
+
+/** The File Meta Information for an instance received on `context` from `sourceAeTitle` (PS3.10 7.1). */
+export function receivedFileMeta(command: DimseCommand, context: PresentationContext, sourceAeTitle: string): Dataset {
+  const extra = new Dataset();
+  extra.set("MediaStorageSOPClassUID", command.affectedSopClassUid ?? context.abstractSyntax ?? "");
+  extra.set("MediaStorageSOPInstanceUID", command.affectedSopInstanceUid ?? "");
+  // PS3.10 7.1: the AE title of the sender, when known
+  if (sourceAeTitle !== "") extra.set("SourceApplicationEntityTitle", sourceAeTitle);
+  return buildFileMeta(new Dataset(), context.transferSyntax ?? "", extra);
+}
+
+/** The sink a C-STORE-RQ's data set is written to: a temporary file starting with its file meta. */
+export function openStoreSink(channel: DimseChannel, command: DimseCommand, context: PresentationContext): FileSink {
+  const meta = receivedFileMeta(command, context, channel.peerAeTitle ?? "");
+  const sink = new FileSink(writeFileMetaBytes(meta), channel.storageSettings);
+  storeMeta.set(sink, meta);
+  return sink;
+}
+
+const storeMeta = new WeakMap<FileSink, Dataset>();
+
+/** The status (and Error Comment) a C_STORE handler's answer gives; undefined when it is not one. */
+export function storeAnswer(answer: unknown): { status: number; errorComment?: string } | undefined {
+  const ok = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= 0xffff;
+  if (ok(answer)) return { status: answer };
+  if (typeof answer === "object" && answer !== null && ok((answer as { status?: unknown }).status)) {
+    const a = answer as { status: number; errorComment?: unknown };
+    return typeof a.errorComment === "string"
+      ? { status: a.status, errorComment: a.errorComment }
+      : { status: a.status };
+  }
+  return undefined;
+}
+
+/**
+ * Answers a C-STORE-RQ whose data set is in a temporary file: runs the C_STORE handler (none bound:
+ * 0xC211), answers with its status, then deletes the file unless the handler saved it. A handler
+ * that throws or answers something that is not a status is logged and answered with 0xC211; a file
+ * that could not be written is answered with 0xA700 without calling the handler.
+ */
+export async function serveCStore(channel: DimseChannel, req: IncomingRequest, invoke: InvokeHandler): Promise<void> {
+  const rq = req.command;
+  const sink = req.sink instanceof FileSink ? req.sink : undefined;
+  const received = sink?.received;
+  const respond = (status: number, errorComment?: string) =>
+    channel.send(
+      req.contextId,
+      cStoreRsp({
+        messageIdBeingRespondedTo: rq.messageId ?? 0,
+        affectedSopClassUid: rq.affectedSopClassUid ?? req.context.abstractSyntax ?? "",
+        affectedSopInstanceUid: rq.affectedSopInstanceUid ?? "",
+        status,
+        ...(errorComment === undefined ? {} : { errorComment: errorComment.slice(0, 64) }),
+      }),
+    );
+  if (!sink || !received) {
+    channel.logger.error?.("a received instance could not be written", sink?.error);
+    await sink?.discard();
+    return respond(StoreOutOfResources, "could not write the data set");
+  }
+  const { payload, kept } = makeStoreEvent({
+    sopClassUid: rq.affectedSopClassUid ?? "",
+    sopInstanceUid: rq.affectedSopInstanceUid ?? "",
+    transferSyntax: req.context.transferSyntax ?? "",
+    fileMeta: storeMeta.get(sink) ?? new Dataset(),
+    path: received.path,
+  });
+  let answer: { status: number; errorComment?: string } = { status: StoreHandlerFailure };
+  if (!invoke) {
+    channel.logger.warn?.("no C_STORE handler is bound; answering 0xC211");
+  } else {
+    try {
+      const a = storeAnswer(await invoke(payload));
+      if (a === undefined) channel.logger.error?.("the C_STORE handler returned something that is not a status");
+      else answer = a;
+    } catch (err) {
+      channel.logger.error?.("the C_STORE handler threw; answering 0xC211", err);
+    }
+  }
+  try {
+    await respond(answer.status, answer.errorComment);
+  } finally {
+    if (!kept()) await sink.discard();
+  }
+}

@@ -1,0 +1,194 @@
+// Storage Service Class, SCU half (PS3.4 Annex B; C-STORE, PS3.7 9.1.1): sends an instance from a
+// file (streamed, never loaded whole) or from an in-memory Dataset.
+import { type FileHandle, open } from "node:fs/promises";
+import { Dataset } from "../../dataset/dataset.js";
+import { DicomParseError } from "../../dataset/errors.js";
+import { readDicomFileHead } from "../../dataset/file.js";
+import { readFileMeta } from "../../dataset/part10.js";
+import { transferSyntaxInfo } from "../../dataset/uids.js";
+import { cStoreRq, type DimseCommand, Priority, type StatusInfo, status as statusTable } from "../../dimse/index.js";
+import { NetdicomError } from "../../util/errors.js";
+import type { DimseChannel, OutgoingDataset } from "../channel.js";
+import { chooseContext } from "./context-choice.js";
+import {
+  CONVERT_IN_MEMORY_BYTES,
+  convertInMemory,
+  convertStreaming,
+  counted,
+  encodeDataset,
+  fileRangeSource,
+  READ_CHUNK_BYTES,
+  readExactly,
+} from "./source.js";
+
+/** Options of {@link sendCStore}. */
+export interface CStoreOptions {
+  /** Priority (0000,0700) (default Medium). */
+  readonly priority?: number;
+  /** Move Originator Application Entity Title (0000,1030), when a C-MOVE caused this C-STORE. */
+  readonly moveOriginatorAeTitle?: string;
+  /** Move Originator Message ID (0000,1031). */
+  readonly moveOriginatorMessageId?: number;
+  /** Stops waiting for the response (rejects with the signal's reason). */
+  readonly signal?: AbortSignal;
+  /** Preferred transfer syntax among the accepted contexts (default: the file's own if accepted, else a conversion target). */
+  readonly transferSyntax?: string;
+}
+
+/** The answer to a C-STORE (a failure status is a result, not an error). */
+export interface CStoreResult {
+  /** The Status (0000,0900) of the C-STORE-RSP. */
+  readonly status: number;
+  /** What the status means for the Storage service (category, meaning). */
+  readonly statusInfo: StatusInfo;
+  readonly messageId: number;
+  readonly sopClassUid: string;
+  readonly sopInstanceUid: string;
+  /** The transfer syntax the data set was sent in. */
+  readonly transferSyntax: string;
+  /** Data set bytes sent. */
+  readonly bytes: number;
+  /** The whole response command set (Error Comment, Offending Element…). */
+  readonly response: DimseCommand;
+}
+
+interface Prepared {
+  readonly sopClassUid: string;
+  readonly sopInstanceUid: string;
+  readonly contextId: number;
+  readonly transferSyntax: string;
+  readonly data: OutgoingDataset;
+}
+
+function unreadable(path: string, err: unknown): DicomParseError {
+  if (err instanceof DicomParseError) return err;
+  const why = err instanceof Error ? err.message : String(err);
+  return new DicomParseError(`cannot read ${path}: ${why}`, { offset: 0 }, { cause: err });
+}
+
+function missingUid(what: string, where: string): NetdicomError {
+  return new NetdicomError("ERR_NO_SOP_UID", `${where} has no ${what}; a C-STORE needs it (PS3.7 9.1.1.1)`);
+}
+
+function prepareDataset(channel: DimseChannel, ds: Dataset, preferred: string | undefined): Prepared {
+  const sopClassUid = ds.string("SOPClassUID");
+  const sopInstanceUid = ds.string("SOPInstanceUID");
+  if (!sopClassUid) throw missingUid("SOP Class UID", "the data set");
+  if (!sopInstanceUid) throw missingUid("SOP Instance UID", "the data set");
+  const cx = chooseContext(channel, sopClassUid, undefined, preferred);
+  const t = cx.transferSyntax ?? "";
+  const enc = transferSyntaxInfo(t);
+  if (!enc) throw new NetdicomError("ERR_UNKNOWN_TRANSFER_SYNTAX", `unknown transfer syntax ${t}`);
+  return { sopClassUid, sopInstanceUid, contextId: cx.contextId ?? 0, transferSyntax: t, data: encodeDataset(ds, enc) };
+}
+
+async function prepareFile(
+  channel: DimseChannel,
+  path: string,
+  fh: FileHandle,
+  preferred: string | undefined,
+): Promise<Prepared> {
+  let size: number;
+  let head: Buffer;
+  let meta: ReturnType<typeof readFileMeta>;
+  try {
+    size = (await fh.stat()).size;
+    head = await readExactly(fh, 0, Math.min(size, READ_CHUNK_BYTES));
+    meta = readFileMeta(head, { partial: head.byteLength < size });
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+  let sopClassUid = meta.meta.string("MediaStorageSOPClassUID");
+  let sopInstanceUid = meta.meta.string("MediaStorageSOPInstanceUID");
+  let sourceTs = meta.transferSyntaxUid;
+  let datasetOffset = meta.datasetOffset;
+  if (!meta.complete || !sopClassUid || !sopInstanceUid) {
+    // No (or an unusual) file meta: the data set itself names the instance.
+    const full = await readDicomFileHead(path).catch((err: unknown) => {
+      throw unreadable(path, err);
+    });
+    sopClassUid ||= full.dataset.string("SOPClassUID");
+    sopInstanceUid ||= full.dataset.string("SOPInstanceUID");
+    sourceTs = full.transferSyntaxUid;
+    datasetOffset = full.datasetOffset;
+  }
+  if (!sopClassUid) throw missingUid("SOP Class UID", path);
+  if (!sopInstanceUid) throw missingUid("SOP Instance UID", path);
+  const source = transferSyntaxInfo(sourceTs);
+  if (!source) throw unreadable(path, new Error(`unknown transfer syntax ${JSON.stringify(sourceTs)}`));
+  const cx = chooseContext(channel, sopClassUid, sourceTs, preferred);
+  const t = cx.transferSyntax ?? "";
+  const base = { sopClassUid, sopInstanceUid, contextId: cx.contextId ?? 0, transferSyntax: t };
+  if (t === sourceTs) return { ...base, data: fileRangeSource(fh, head, datasetOffset, size) };
+  const target = transferSyntaxInfo(t)!;
+  try {
+    if (size > CONVERT_IN_MEMORY_BYTES && !source.deflated) {
+      const fileHead = await readDicomFileHead(path);
+      if (fileHead.pixelData?.length !== undefined) {
+        return { ...base, data: convertStreaming(fh, fileHead, target) };
+      }
+    }
+    const whole = head.byteLength === size ? head : await readExactly(fh, 0, size);
+    return { ...base, data: convertInMemory(whole, target) };
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+}
+
+/**
+ * Sends a C-STORE-RQ for `datasetOrPath` and resolves with the response's status. A path is
+ * streamed: unchanged when an accepted context has the file's transfer syntax, else converted
+ * between the uncompressed syntaxes with its pixel data streamed. Rejects (never resolves with a
+ * made-up status) on: no accepted context for the SOP class and syntax
+ * (`NoPresentationContextError`), an unreadable file (`DicomParseError`), abort, DIMSE timeout.
+ */
+export async function sendCStore(
+  channel: DimseChannel,
+  datasetOrPath: Dataset | string,
+  options: CStoreOptions = {},
+): Promise<CStoreResult> {
+  let fh: FileHandle | undefined;
+  try {
+    let p: Prepared;
+    if (datasetOrPath instanceof Dataset) p = prepareDataset(channel, datasetOrPath, options.transferSyntax);
+    else {
+      fh = await open(datasetOrPath, "r").catch((err: unknown) => {
+        throw unreadable(datasetOrPath, err);
+      });
+      p = await prepareFile(channel, datasetOrPath, fh, options.transferSyntax);
+    }
+    const messageId = channel.nextMessageId();
+    const rq = cStoreRq({
+      messageId,
+      affectedSopClassUid: p.sopClassUid,
+      affectedSopInstanceUid: p.sopInstanceUid,
+      priority: options.priority ?? Priority.Medium,
+      ...(options.moveOriginatorAeTitle === undefined
+        ? {}
+        : { moveOriginatorApplicationEntityTitle: options.moveOriginatorAeTitle }),
+      ...(options.moveOriginatorMessageId === undefined
+        ? {}
+        : { moveOriginatorMessageId: options.moveOriginatorMessageId }),
+    });
+    let bytes = 0;
+    const rsp = await channel.request(p.contextId, rq, {
+      signal: options.signal,
+      dataset: counted(p.data, (n) => {
+        bytes += n;
+      }),
+    });
+    const code = rsp.command.status ?? 0;
+    return {
+      status: code,
+      statusInfo: statusTable.describe(code, { commandField: rsp.command.commandField, sopClassUid: p.sopClassUid }),
+      messageId,
+      sopClassUid: p.sopClassUid,
+      sopInstanceUid: p.sopInstanceUid,
+      transferSyntax: p.transferSyntax,
+      bytes,
+      response: rsp.command,
+    };
+  } finally {
+    await fh?.close().catch(() => {});
+  }
+}
