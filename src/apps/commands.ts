@@ -2,10 +2,14 @@ import type { Command } from "./command.js";
 import { dumpCommand } from "./dump.js";
 import { echoscpCommand } from "./echoscp.js";
 import { echoscuCommand } from "./echoscu.js";
+import { storescpCommand } from "./storescp.js";
+import { storescuCommand } from "./storescu.js";
 
 /** The subcommands of `netdicom`, by name: adding an app is one line here. */
 export const commands: Readonly<Record<string, Command>> = {
   dump: dumpCommand,
   echoscu: echoscuCommand,
   echoscp: echoscpCommand,
+  storescu: storescuCommand,
+  storescp: storescpCommand,
 };

@@ -1,0 +1,267 @@
+// `netdicom storescp PORT`: a Storage SCP that writes what it receives to a folder, like
+// pynetdicom's storescp; it answers C-ECHO too, and shuts down cleanly on SIGINT/SIGTERM.
+import { mkdir, stat } from "node:fs/promises";
+import { AE, type AssociationServer, Event, type Handlers, sop, storageSopClasses, ts, uidName } from "../index.js";
+import { type AppOptions, formatOptions, loggingOptions, numberOption, parseAppArgs, UsageError } from "./args.js";
+import type { CliIo, Command } from "./command.js";
+import {
+  type AppLogger,
+  aeNetworkSettings,
+  appLogger,
+  describeError,
+  generalOptions,
+  networkOptions,
+  packageVersion,
+  parsePort,
+  serverTls,
+  tlsServerOptions,
+} from "./net-options.js";
+
+const options: AppOptions = {
+  ...generalOptions,
+  ...loggingOptions,
+  "ae-title": {
+    type: "string",
+    aliases: ["aet"],
+    arg: "AETITLE",
+    default: "STORESCP",
+    help: "set my AE title (default: STORESCP)",
+  },
+  ...networkOptions,
+  "bind-address": {
+    type: "string",
+    aliases: ["ba"],
+    arg: "ADDRESS",
+    help: "the address of the network interface to listen on (default: all interfaces)",
+  },
+  "max-associations": {
+    type: "string",
+    arg: "N",
+    default: "10",
+    help: "the most associations accepted at once (default: 10)",
+  },
+  "require-called-aet": { type: "boolean", help: "reject associations whose called AE title is not mine" },
+  ...tlsServerOptions,
+  implicit: { type: "boolean", aliases: ["xi"], help: "accept implicit VR little endian only" },
+  "output-directory": {
+    type: "string",
+    aliases: ["od"],
+    arg: "DIRECTORY",
+    default: ".",
+    help: "write received objects to DIRECTORY (default: the current directory)",
+  },
+  ignore: { type: "boolean", help: "receive data but don't store it (answer success)" },
+};
+
+const USAGE = `usage: netdicom storescp [options] PORT
+
+A Storage SCP (PS3.4 Annex B) and Verification SCP: it accepts every storage SOP class in the
+uncompressed and the common compressed transfer syntaxes, writes each instance it receives to
+the output directory as <modality prefix>.<SOP Instance UID> (as pynetdicom names them), and
+prints one line for each. PORT 0 picks a free port; the line "listening on HOST:PORT" says which.
+SIGINT or SIGTERM shuts it down after the associations in progress (exit status 0).
+
+options:
+${formatOptions(options)}`;
+
+/**
+ * The transfer syntaxes accepted: the uncompressed ones (PS3.5 A.1-A.5) and the compressed ones
+ * in common use, whose data sets are stored as received (nothing needs decoding to store them).
+ */
+export const acceptedTransferSyntaxes: readonly string[] = [
+  ts.ExplicitVRLittleEndian,
+  ts.ImplicitVRLittleEndian,
+  ts.DeflatedExplicitVRLittleEndian,
+  ts.ExplicitVRBigEndian,
+  ts.JPEGBaseline8Bit,
+  ts.JPEGExtended12Bit,
+  ts.JPEGLossless,
+  ts.JPEGLosslessSV1,
+  ts.JPEGLSLossless,
+  ts.JPEGLSNearLossless,
+  ts.JPEG2000Lossless,
+  ts.JPEG2000,
+  ts.HTJ2KLossless,
+  ts.HTJ2KLosslessRPCL,
+  ts.HTJ2K,
+  ts.RLELossless,
+  ts.MPEG2MPML,
+  ts.MPEG4HP41,
+  ts.HEVCMP51,
+];
+
+/** File name prefixes by SOP class: the modality, as pynetdicom's storescp names its files. */
+const prefixes: ReadonlyMap<string, string> = new Map([
+  [sop.CTImageStorage, "CT"],
+  [sop.EnhancedCTImageStorage, "CTE"],
+  [sop.MRImageStorage, "MR"],
+  [sop.EnhancedMRImageStorage, "MRE"],
+  [sop.PositronEmissionTomographyImageStorage, "PT"],
+  [sop.EnhancedPETImageStorage, "PTE"],
+  [sop.RTImageStorage, "RI"],
+  [sop.RTDoseStorage, "RD"],
+  [sop.RTPlanStorage, "RP"],
+  [sop.RTStructureSetStorage, "RS"],
+  [sop.ComputedRadiographyImageStorage, "CR"],
+  [sop.UltrasoundImageStorage, "US"],
+  [sop.EnhancedUSVolumeStorage, "USE"],
+  [sop.XRayAngiographicImageStorage, "XA"],
+  [sop.EnhancedXAImageStorage, "XAE"],
+  [sop.NuclearMedicineImageStorage, "NM"],
+  [sop.SecondaryCaptureImageStorage, "SC"],
+]);
+
+/**
+ * The file name of a received instance: `<prefix>.<SOP Instance UID>` ("UN" for SOP classes
+ * without a prefix). The UID comes from the peer, so `saveTo` sanitises it; a valid UID
+ * (PS3.5 9.1: digits and dots) passes unchanged.
+ */
+export function receivedFileName(sopClassUid: string, sopInstanceUid: string): string {
+  return `${prefixes.get(sopClassUid) ?? "UN"}.${sopInstanceUid}`;
+}
+
+/** What {@link runStorescp} can be given besides its arguments. */
+export interface StorescpHooks {
+  /** Shuts the server down when aborted (the command wires SIGINT and SIGTERM to it). */
+  readonly signal?: AbortSignal;
+  /** Called once listening, with the port (the one picked when PORT is 0). */
+  readonly onListening?: (port: number) => void;
+}
+
+/** The AE the options ask for: every storage SOP class and Verification, as acceptor. */
+function makeAe(values: Record<string, unknown>, log: AppLogger): AE {
+  const maximumAssociations = numberOption(values, "max-associations", { min: 1, integer: true }) ?? 10;
+  let ae: AE;
+  try {
+    ae = new AE({
+      aeTitle: String(values["ae-title"]),
+      ...aeNetworkSettings(values),
+      maximumAssociations,
+      requireCalledAet: values["require-called-aet"] === true,
+      logger: log,
+    });
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`--ae-title: ${(e as Error).message}`);
+  }
+  const syntaxes = values.implicit ? [ts.ImplicitVRLittleEndian] : acceptedTransferSyntaxes;
+  // Supported contexts have no 128 limit (that bounds a request), so every storage class fits.
+  for (const uid of storageSopClasses()) ae.addSupportedContext(uid, syntaxes);
+  ae.addSupportedContext(sop.Verification, syntaxes);
+  return ae;
+}
+
+function storeHandler(values: Record<string, unknown>, io: CliIo, log: AppLogger): Handlers[typeof Event.C_STORE] {
+  const outDir = String(values["output-directory"]);
+  const ignore = values.ignore === true;
+  const quiet = log.level === "none";
+  return async (event) => {
+    const from = event.assoc.requestor.aeTitle;
+    const size = (await stat(event.path)).size;
+    const what = `${uidName(event.sopClassUid)} ${event.sopInstanceUid} from ${from} (${size} bytes)`;
+    if (!ignore) {
+      try {
+        const path = await event.saveTo(outDir, {
+          filename: receivedFileName(event.sopClassUid, event.sopInstanceUid),
+        });
+        log.info?.(`stored ${path}`);
+      } catch (e) {
+        log.error?.(`cannot store ${what} in ${outDir}: ${describeError(e)}`);
+        // PS3.4 B.2.3: 0xA7xx Refused: Out of Resources, as pynetdicom answers a write failure.
+        return 0xa700;
+      }
+    }
+    if (!quiet) io.stdout(`Received ${what}\n`);
+    return 0x0000;
+  };
+}
+
+/**
+ * Runs storescp with `args` until `hooks.signal` aborts (at once when there is none, after
+ * listening); resolves with the exit code.
+ */
+export async function runStorescp(args: readonly string[], io: CliIo, hooks: StorescpHooks = {}): Promise<number> {
+  let values: Record<string, unknown>;
+  let log: AppLogger;
+  let port: number;
+  let ae: AE;
+  let tls: Awaited<ReturnType<typeof serverTls>>;
+  try {
+    let positionals: string[];
+    ({ values, positionals } = parseAppArgs(args, options));
+    if (values.help) {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    if (values.version) {
+      io.stdout(`storescp (netdicom) v${packageVersion()}\n`);
+      return 0;
+    }
+    log = appLogger(values, io);
+    if (positionals.length !== 1) throw new UsageError(`expected PORT, got ${positionals.length} argument(s)`);
+    port = parsePort(positionals[0], true);
+    ae = makeAe(values, log);
+    tls = await serverTls(values);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr(`netdicom storescp: ${e.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.ignore !== true) {
+    try {
+      await mkdir(String(values["output-directory"]), { recursive: true });
+    } catch (e) {
+      log.error?.(`cannot create the output directory: ${describeError(e)}`);
+      return 1;
+    }
+  }
+  let server: AssociationServer;
+  const bind = values["bind-address"];
+  try {
+    server = await ae.startServer({
+      port,
+      ...(typeof bind === "string" && bind !== "" ? { host: bind } : {}),
+      ...(tls ? { tls } : {}),
+      handlers: {
+        [Event.ACCEPTED]: (e) => log.info?.(`Association accepted from ${e.assoc.requestor.aeTitle}`),
+        [Event.RELEASED]: () => log.info?.("Association released"),
+        [Event.ABORTED]: (e) => log.warn?.(`Association aborted: ${describeError(e.error)}`),
+        [Event.C_ECHO]: () => 0x0000,
+        [Event.C_STORE]: storeHandler(values, io, log),
+      },
+    });
+  } catch (e) {
+    log.error?.(`cannot listen on port ${port}: ${describeError(e)}`);
+    return 1;
+  }
+  const { address, port: bound } = server.address();
+  // Printed at the default verbosity: whoever started us with port 0 needs the port.
+  if (log.level !== "none") {
+    io.stderr(`storescp: listening on ${address.includes(":") ? `[${address}]` : address}:${bound}\n`);
+  }
+  hooks.onListening?.(bound);
+  const signal = hooks.signal;
+  if (signal && !signal.aborted) {
+    await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+  }
+  log.info?.("shutting down");
+  await server.shutdown({ deadlineMs: 5000 });
+  return 0;
+}
+
+/** The `netdicom storescp` command: runs until SIGINT or SIGTERM. */
+export const storescpCommand: Command = {
+  summary: "receive DICOM instances as a Storage SCP (C-STORE) and write them to a folder",
+  run: async (args, io) => {
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    try {
+      return await runStorescp(args, io, { signal: stop.signal });
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
+  },
+};
