@@ -1,6 +1,9 @@
 // `npm run bench`: netdicom and dcmjs reading and writing the same CT files, side by side, then
-// the lazy reading of a 256 MiB file. Prints a report; asserts nothing about time.
-//   node build/bench/run.js [--files 100] [--seconds 2.5] [--frames 512] [--no-lazy]
+// the lazy reading of a 256 MiB file; then C-STORE (netdicom's apps and DCMTK's, issue 5's four
+// scenarios) and sequential associations with one C-ECHO each. Prints a report; asserts
+// nothing about time.
+//   node build/bench/run.js [--only dataset|storage|echo] [--quick] [--repeat 3]
+//                           [--files 100] [--seconds 2.5] [--frames 512] [--no-lazy]
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,9 +21,14 @@ import {
   netdicomWriteEncoded,
 } from "./dataset.js";
 import { loadDcmjs } from "./dcmjs.js";
+import { echoBench } from "./echo.js";
 import { lazyBench } from "./lazy.js";
 import { type Measurement, measure } from "./measure.js";
+import { storageBench } from "./storage.js";
 import { fixed, formatTable, mib } from "./table.js";
+
+const SECTIONS = ["dataset", "storage", "echo"] as const;
+type Section = (typeof SECTIONS)[number];
 
 function row(m: Measurement, reference?: Measurement): string[] {
   return [
@@ -132,26 +140,40 @@ async function lazySection(dir: string, frames: number): Promise<void> {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      files: { type: "string", default: "100" },
-      seconds: { type: "string", default: "2.5" },
-      frames: { type: "string", default: "512" },
+      only: { type: "string" },
+      quick: { type: "boolean", default: false },
+      repeat: { type: "string" },
+      files: { type: "string" },
+      seconds: { type: "string" },
+      frames: { type: "string" },
       "no-lazy": { type: "boolean", default: false },
     },
   });
-  const count = Number(values.files);
-  const seconds = Number(values.seconds);
-  const frames = Number(values.frames);
+  const quick = values.quick;
+  // --quick is a smoke run: every section, smaller inputs, one repetition.
+  const count = Number(values.files ?? (quick ? "20" : "100"));
+  const seconds = Number(values.seconds ?? (quick ? "0.5" : "2.5"));
+  const frames = Number(values.frames ?? (quick ? "64" : "512"));
+  const repeat = Number(values.repeat ?? (quick ? "1" : "3"));
   if (!(count >= 1 && seconds > 0 && frames >= 1))
     throw new RangeError("--files, --seconds and --frames must be positive");
-  console.log(
-    `netdicom dataset benchmark: node ${process.version}, ${cpus().length} CPU(s), ${cpus()[0]?.model ?? ""}\n`,
-  );
+  if (!(Number.isInteger(repeat) && repeat >= 1 && repeat <= 100))
+    throw new RangeError("--repeat must be an integer from 1 to 100");
+  const only = values.only;
+  if (only !== undefined && !SECTIONS.includes(only as Section))
+    throw new RangeError(`--only takes one of ${SECTIONS.join(", ")}, not "${only}"`);
+  const runs = (section: Section): boolean => only === undefined || only === section;
+  console.log(`netdicom benchmark: node ${process.version}, ${cpus().length} CPU(s), ${cpus()[0]?.model ?? ""}\n`);
   const dir = await mkdtemp(join(tmpdir(), "netdicom-bench-"));
   try {
-    const corpusDir = join(dir, "corpus");
-    await mkdir(corpusDir);
-    await datasetBench(corpusDir, count, seconds);
-    if (!values["no-lazy"]) await lazySection(dir, frames);
+    if (runs("dataset")) {
+      const corpusDir = join(dir, "corpus");
+      await mkdir(corpusDir);
+      await datasetBench(corpusDir, count, seconds);
+      if (!values["no-lazy"]) await lazySection(dir, frames);
+    }
+    if (runs("storage")) await storageBench(dir, { quick, repeat });
+    if (runs("echo")) await echoBench({ associations: quick ? 50 : 200, repeat });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,90 @@
+// One measured run of a storage scenario: start the receiver, run the senders, count what was
+// stored, stop the receiver.
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { freePort, type ProcessUsage, Receiver, runMeasured } from "./procs.js";
+import type { Scenario } from "./storage-corpus.js";
+import type { StorageImpl } from "./storage-impls.js";
+
+/** The outcome of one run; `failure` set means it is not a speed. */
+export interface StorageRun {
+  readonly failure: string | undefined;
+  /** From the first sender's spawn to the last sender's exit. */
+  readonly wallMs: number;
+  /** Sum over the senders. */
+  readonly senderCpuSeconds: number;
+  /** The largest peak RSS among the senders (each is its own process). */
+  readonly senderPeakRssBytes: number | undefined;
+  readonly receiverCpuSeconds: number;
+  readonly receiverPeakRssBytes: number | undefined;
+  /** Complete files found in the output folder after the senders exited. */
+  readonly stored: number;
+}
+
+/**
+ * Counts the non-empty regular files in `dir`, leaving out names that look temporary (a leading
+ * dot or a `.part` suffix): a store is complete once its response has been sent, and both
+ * senders wait for every response before they exit.
+ */
+async function countStored(dir: string): Promise<number> {
+  let n = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (!entry.isFile() || entry.name.startsWith(".") || entry.name.endsWith(".part")) continue;
+    if ((await stat(join(dir, entry.name))).size > 0) n++;
+  }
+  return n;
+}
+
+function tail(text: string): string {
+  const lines = text.trim().split("\n").slice(-3).join(" | ");
+  return lines.length > 300 ? `…${lines.slice(-300)}` : lines;
+}
+
+/** Runs `scenario` once with `impl`, receiving into `outDir` (emptied first and afterwards). */
+export async function runStorage(impl: StorageImpl, scenario: Scenario, outDir: string): Promise<StorageRun> {
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  const port = await freePort();
+  const rx = impl.receiver(port, outDir);
+  const receiver = await Receiver.start(rx.command, rx.args, port, { env: rx.env });
+  let failure: string | undefined;
+  let wallMs = Number.NaN;
+  let stored = 0;
+  let senderCpuSeconds = 0;
+  let senderPeakRssBytes: number | undefined;
+  let receiverUsage: ProcessUsage = { cpuSeconds: Number.NaN, peakRssBytes: undefined };
+  try {
+    const start = performance.now();
+    const senders = await Promise.all(
+      scenario.senders.map((set) => {
+        const tx = impl.sender(port, set.paths);
+        return runMeasured(tx.command, tx.args, { env: tx.env });
+      }),
+    );
+    wallMs = performance.now() - start;
+    stored = await countStored(outDir);
+    for (const s of senders) {
+      senderCpuSeconds += s.cpuSeconds;
+      if (s.peakRssBytes !== undefined) senderPeakRssBytes = Math.max(senderPeakRssBytes ?? 0, s.peakRssBytes);
+      if (s.code !== 0 && failure === undefined) {
+        failure = `sender exited with ${s.signal ?? `status ${s.code}`}: ${tail(s.output)}`;
+      }
+    }
+    if (stored !== scenario.instances && failure === undefined) {
+      failure = `receiver stored ${stored} of ${scenario.instances} files`;
+    }
+  } finally {
+    receiverUsage = await receiver.stop();
+    await rm(outDir, { recursive: true, force: true });
+  }
+  return {
+    failure,
+    wallMs,
+    senderCpuSeconds,
+    senderPeakRssBytes,
+    receiverCpuSeconds: receiverUsage.cpuSeconds,
+    receiverPeakRssBytes: receiverUsage.peakRssBytes,
+    stored,
+  };
+}
