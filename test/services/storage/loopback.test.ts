@@ -5,7 +5,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { corpusFile, corpusFrame, writeCorpusFile } from "../../../bench/corpus.js";
-import { Dataset } from "../../../src/dataset/dataset.js";
+import type { Dataset } from "../../../src/dataset/dataset.js";
 import { DicomParseError } from "../../../src/dataset/errors.js";
 import { readPart10, writePart10 } from "../../../src/dataset/part10.js";
 import { sop, ts } from "../../../src/dataset/uids.js";
@@ -62,3 +62,184 @@ for (const [syntax, uid] of [
     await assoc.release();
   });
 }
+
+/** The Pixel Data bytes of a received file, as stored (in its own byte order). */
+async function pixelBytes(path: string): Promise<{ bytes: Uint8Array; transferSyntax: string; ds: Dataset }> {
+  const p = readPart10(await readFile(path));
+  const el = p.dataset.getElement("PixelData");
+  assert.ok(el?.raw, "pixel data present");
+  return { bytes: el.raw, transferSyntax: p.transferSyntaxUid, ds: p.dataset };
+}
+
+for (const [from, to, big] of [
+  ["explicit-le", ts.ImplicitVRLittleEndian, false],
+  ["implicit-le", ts.ExplicitVRLittleEndian, false],
+  ["explicit-be", ts.ExplicitVRLittleEndian, false],
+  ["explicit-le", ts.ExplicitVRBigEndian, false],
+  ["explicit-le", ts.DeflatedExplicitVRLittleEndian, false],
+  ["explicit-be", ts.ExplicitVRLittleEndian, true],
+  ["implicit-le", ts.ExplicitVRBigEndian, true],
+  ["explicit-le", ts.DeflatedExplicitVRLittleEndian, true],
+] as const) {
+  test(`conversion ${from} → ${to}${big ? " (streamed: larger than the in-memory limit)" : ""}: same attributes, pixel values intact`, async (t) => {
+    const src = await tempDir(t);
+    const out = await tempDir(t);
+    const shape = big ? { rows: 512, cols: 512, frames: 40, syntax: from } : { ...small, syntax: from };
+    const path = join(src, "in.dcm");
+    await writeCorpusFile(path, shape, 3);
+    const saved: string[] = [];
+    const { server } = await storeServer(t, [[CT, [to]]], saveInto(out, saved));
+    const assoc = await storeClient(t, server.port, [[CT, [to]]]);
+    const r = await assoc.sendCStore(path);
+    assert.equal(r.status, 0x0000);
+    assert.equal(r.transferSyntax, to);
+    const got = await pixelBytes(saved[0]!);
+    assert.equal(got.transferSyntax, to);
+    const le = to !== ts.ExplicitVRBigEndian;
+    const frames = big ? 40 : 1;
+    const frameBytes = (big ? 512 * 512 : 16 * 16) * 2;
+    assert.equal(got.bytes.byteLength, frames * frameBytes);
+    for (const f of [0, frames - 1]) {
+      const expect = corpusFrame(shape, 3, f, le);
+      assert.ok(Buffer.from(got.bytes.subarray(f * frameBytes, (f + 1) * frameBytes)).equals(expect), `frame ${f}`);
+    }
+    const original = readPart10(await readFile(path)).dataset;
+    for (const k of ["SOPInstanceUID", "PatientName", "Rows", "Columns", "BitsAllocated", "StudyInstanceUID"]) {
+      assert.deepEqual(got.ds.get(k), original.get(k), k);
+    }
+    assert.equal(got.ds.vr("PixelData"), "OW");
+  });
+}
+
+test("an in-memory Dataset is encoded in the accepted syntax", async (t) => {
+  const out = await tempDir(t);
+  const saved: string[] = [];
+  const { server } = await storeServer(t, [[CT, [ts.ImplicitVRLittleEndian]]], saveInto(out, saved));
+  const assoc = await storeClient(t, server.port, [[CT, [ts.ImplicitVRLittleEndian]]]);
+  const ds = readPart10(corpusFile(small, 5)).dataset;
+  const r = await assoc.sendCStore(ds);
+  assert.equal(r.status, 0x0000);
+  assert.equal(r.transferSyntax, ts.ImplicitVRLittleEndian);
+  const got = await pixelBytes(saved[0]!);
+  assert.ok(Buffer.from(got.bytes).equals(corpusFrame(small, 5, 0)));
+  assert.equal(got.ds.string("SOPInstanceUID"), ds.string("SOPInstanceUID"));
+});
+
+/** A small CT file whose pixel data is encapsulated, in `syntax`. */
+async function encapsulatedFile(dir: string, syntax: string): Promise<{ path: string; fragments: Uint8Array[] }> {
+  const ds = readPart10(corpusFile(small, 9)).dataset;
+  const fragments = [new Uint8Array(100).fill(7), new Uint8Array(51).fill(8)];
+  ds.set("PixelData", { basicOffsetTable: new Uint8Array(0), fragments }, "OB");
+  const path = join(dir, "enc.dcm");
+  await writeFile(path, writePart10(ds, { transferSyntaxUid: syntax }));
+  return { path, fragments };
+}
+
+test("an encapsulated (RLE) file is sent unchanged when its syntax was accepted", async (t) => {
+  const src = await tempDir(t);
+  const out = await tempDir(t);
+  const { path } = await encapsulatedFile(src, ts.RLELossless);
+  const saved: string[] = [];
+  const tss = [ts.ExplicitVRLittleEndian, ts.RLELossless];
+  const { server } = await storeServer(t, [[CT, tss]], saveInto(out, saved));
+  // Two contexts for CT: the RLE one must be chosen.
+  const assoc = await storeClient(t, server.port, [
+    [CT, [ts.ExplicitVRLittleEndian]],
+    [CT, [ts.RLELossless]],
+  ]);
+  const r = await assoc.sendCStore(path);
+  assert.equal(r.status, 0x0000);
+  assert.equal(r.transferSyntax, ts.RLELossless);
+  const sent = await datasetBytes(path);
+  const got = await datasetBytes(saved[0]!);
+  assert.equal(got.transferSyntax, ts.RLELossless);
+  assert.deepEqual(got.bytes, sent.bytes);
+});
+
+test("an encapsulated file whose syntax was not accepted is refused, naming the SOP class and the syntax", async (t) => {
+  const src = await tempDir(t);
+  const { path } = await encapsulatedFile(src, ts.JPEGBaseline8Bit);
+  const { server } = await storeServer(t, [[CT, [ts.ExplicitVRLittleEndian]]], saveInto(src));
+  const assoc = await storeClient(t, server.port, [[CT, [ts.ExplicitVRLittleEndian]]]);
+  await assert.rejects(assoc.sendCStore(path), (err: Error) => {
+    assert.ok(err instanceof NoPresentationContextError);
+    assert.match(err.message, /CT Image Storage/);
+    assert.match(err.message, /JPEG Baseline/);
+    assert.match(err.message, /Explicit VR Little Endian/);
+    return true;
+  });
+  // The association is still usable.
+  const ok = await assoc.sendCStore(await ctFile(src, "explicit-le"));
+  assert.equal(ok.status, 0x0000);
+});
+
+test("no context for the SOP class at all: NoPresentationContextError; an unreadable file: DicomParseError", async (t) => {
+  const src = await tempDir(t);
+  const { server } = await storeServer(t, [[CT, [ts.ExplicitVRLittleEndian]]], saveInto(src));
+  const assoc = await storeClient(t, server.port, [
+    [sop.MRImageStorage, [ts.ExplicitVRLittleEndian]],
+    [CT, [ts.ExplicitVRLittleEndian]],
+  ]);
+  const mr = join(src, "mr.dcm");
+  await writeCorpusFile(mr, { ...small, sop: "mr" }, 0);
+  await assert.rejects(assoc.sendCStore(mr), (err: Error) => {
+    assert.ok(err instanceof NoPresentationContextError);
+    assert.match(err.message, /MR Image Storage/);
+    assert.match(err.message, /Explicit VR Little Endian/);
+    return true;
+  });
+  await assert.rejects(assoc.sendCStore(join(src, "missing.dcm")), DicomParseError);
+  const junk = join(src, "junk.dcm");
+  await writeFile(junk, Buffer.alloc(300, 0x41));
+  await assert.rejects(
+    assoc.sendCStore(junk),
+    (err: Error) => err instanceof DicomParseError || err.name === "NetdicomError",
+  );
+  assert.equal(assoc.isEstablished, true);
+});
+
+for (const [label, answer, expected] of [
+  ["success", 0x0000, 0x0000],
+  ["warning 0xB000", 0xb000, 0xb000],
+  ["failure 0xA700 with a comment", { status: 0xa700, errorComment: "disk full" }, 0xa700],
+  ["a throw (0xC211)", "throw", 0xc211],
+  ["a non-status answer (0xC211)", "nonsense", 0xc211],
+] as const) {
+  test(`handler answering ${label}: that status goes back, with the instance's UIDs; the temp file is removed`, async (t) => {
+    const src = await tempDir(t);
+    const paths: string[] = [];
+    const { server, temp } = await storeServer(
+      t,
+      [[CT, [ts.ExplicitVRLittleEndian]]],
+      {
+        [Event.C_STORE]: async (e) => {
+          paths.push(e.path);
+          assert.equal((await e.dataset()).string("SOPInstanceUID"), e.sopInstanceUid);
+          if (answer === "throw") throw new Error("handler bug");
+          if (answer === "nonsense") return "yes" as unknown as number;
+          return answer;
+        },
+      },
+      { ae: { logger: {} } },
+    );
+    const assoc = await storeClient(t, server.port, [[CT, [ts.ExplicitVRLittleEndian]]]);
+    const r = await assoc.sendCStore(await ctFile(src, "explicit-le"));
+    assert.equal(r.status, expected);
+    assert.equal(r.response.affectedSopInstanceUid, r.sopInstanceUid);
+    assert.equal(r.response.affectedSopClassUid, CT);
+    if (typeof answer === "object") assert.equal(r.response.errorComment, "disk full");
+    assert.equal(paths.length, 1);
+    assert.ok(paths[0]!.startsWith(temp));
+    assert.deepEqual(await readdir(temp), []);
+  });
+}
+
+test("no C_STORE handler bound: 0xC211, nothing kept", async (t) => {
+  const src = await tempDir(t);
+  const { server, temp } = await storeServer(t, [[CT, [ts.ExplicitVRLittleEndian]]], {}, { ae: { logger: {} } });
+  const assoc = await storeClient(t, server.port, [[CT, [ts.ExplicitVRLittleEndian]]]);
+  const r = await assoc.sendCStore(await ctFile(src, "explicit-le"));
+  assert.equal(r.status, 0xc211);
+  assert.equal(r.statusInfo.category, "failure");
+  assert.deepEqual(await readdir(temp), []);
+});
