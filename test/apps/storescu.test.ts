@@ -429,3 +429,61 @@ test("storescu: a rejected association or a refused connection fails every file,
   assert.equal(refused.code, 1);
   assert.match(refused.stdout, /^failed\t.*ct\.dcm\t-\tcannot associate with 127\.0\.0\.1:\d+: .*ECONNREFUSED/m);
 });
+
+test("storescu on a terminal: the progress bar is drawn in place on stderr and cleared before the summary", async (t) => {
+  const dir = tempDir(t);
+  const inbox = join(dir, "inbox");
+  mkdirSync(inbox);
+  const paths: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const p = join(dir, `f${i}.dcm`);
+    await writeDicomFile(p, image(sop.CTImageStorage));
+    paths.push(p);
+  }
+  const { server, received } = await librarySCP(t, inbox);
+  const { io, out, err } = bufferIo();
+  assert.equal(await runStorescu(["127.0.0.1", String(server.port), ...paths], io, true), 0);
+  assert.equal(received.length, 3);
+  const stderr = err.join("");
+  assert.match(stderr, /\r\[#+\] 3\/3 instances, [\d.]+ [kM]?B, [\d.]+ MB\/s/, "the last state is drawn");
+  assert.match(stderr, /\r +\r$/, "and cleared at the end");
+  assert.match(out.join(""), /^sent 3 of 3, warnings 0, failures 0, skipped 0;/);
+  // not on a pipe: no redraws at all
+  const piped = bufferIo();
+  assert.equal(await runStorescu(["127.0.0.1", String(server.port), ...paths], piped.io, false), 0);
+  assert.doesNotMatch(piped.err.join(""), /\r/);
+});
+
+test("storescu: files needing more than 128 contexts go over two associations, all stored", async (t) => {
+  const dir = tempDir(t);
+  const classes = storageSopClasses().slice(0, 130);
+  const paths: string[] = [];
+  for (const [i, uid] of classes.entries()) {
+    const p = join(dir, `f${String(i).padStart(3, "0")}.dcm`);
+    await writeDicomFile(p, new Dataset({ SOPClassUID: uid, SOPInstanceUID: `2.25.77${i}`, PatientID: `P${i}` }));
+    paths.push(p);
+  }
+  const ae = new AE({ aeTitle: "LIB_SCP" });
+  for (const uid of classes) ae.addSupportedContext(uid, allUncompressed);
+  let associations = 0;
+  const stored = new Set<string>();
+  const server = await ae.startServer({
+    port: 0,
+    host: "127.0.0.1",
+    handlers: {
+      [Event.ESTABLISHED]: () => {
+        associations++;
+      },
+      [Event.C_STORE]: (event) => {
+        stored.add(event.sopClassUid);
+        return 0x0000;
+      },
+    },
+  });
+  t.after(() => server.shutdown());
+  const r = await netdicom("storescu", "127.0.0.1", String(server.port), dir);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /^sent 130 of 130, warnings 0, failures 0/);
+  assert.equal(associations, 2);
+  assert.equal(stored.size, 130);
+});
