@@ -1,7 +1,7 @@
 // Spawning and measuring the benchmark's child processes: wall time, CPU seconds and peak RSS
 // of a sender that exits on its own, and of a receiver that the bench stops with SIGTERM.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { createServer, connect as netConnect } from "node:net";
 import { tmpdir } from "node:os";
@@ -123,6 +123,27 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
   });
 }
 
+/** The ids of the live (or not yet reaped) children of `pid`, from /proc (empty if unreadable). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, "latin1").split(" ").filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Waits (bounded by `limitMs`, checking every 10 ms) until `pid` has no children: a forking
+ * SCP (`storescp --fork`) may still be reaping its last workers when the senders exit, and
+ * only reaped children's CPU shows in its cutime and cstime.
+ */
+async function childrenReaped(pid: number, limitMs: number): Promise<void> {
+  const deadline = performance.now() + limitMs;
+  while (childrenOf(pid).length > 0 && performance.now() < deadline) await delay(10);
+}
+
 /** A receiver (an SCP) running as a child process until {@link Receiver.stop}. */
 export class Receiver {
   readonly #child: ChildProcess;
@@ -186,6 +207,7 @@ export class Receiver {
    */
   async stop(graceMs = 10_000): Promise<ProcessUsage> {
     const pid = this.#child.pid;
+    if (pid !== undefined) await childrenReaped(pid, 2000);
     const usage = pid === undefined ? undefined : readProcUsage(pid);
     if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill("SIGTERM");
     let timer: NodeJS.Timeout | undefined;

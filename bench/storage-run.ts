@@ -27,13 +27,16 @@ export interface StorageRun {
  * dot or a `.part` suffix): a store is complete once its response has been sent, and both
  * senders wait for every response before they exit.
  */
-async function countStored(dir: string): Promise<number> {
-  let n = 0;
+async function countStored(dir: string): Promise<{ files: number; bytes: number }> {
+  let files = 0;
+  let bytes = 0;
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (!entry.isFile() || entry.name.startsWith(".") || entry.name.endsWith(".part")) continue;
-    if ((await stat(join(dir, entry.name))).size > 0) n++;
+    const { size } = await stat(join(dir, entry.name));
+    if (size > 0) files++;
+    bytes += size;
   }
-  return n;
+  return { files, bytes };
 }
 
 function tail(text: string): string {
@@ -63,7 +66,8 @@ export async function runStorage(impl: StorageImpl, scenario: Scenario, outDir: 
       }),
     );
     wallMs = performance.now() - start;
-    stored = await countStored(outDir);
+    const found = await countStored(outDir);
+    stored = found.files;
     for (const s of senders) {
       senderCpuSeconds += s.cpuSeconds;
       if (s.peakRssBytes !== undefined) senderPeakRssBytes = Math.max(senderPeakRssBytes ?? 0, s.peakRssBytes);
@@ -73,6 +77,10 @@ export async function runStorage(impl: StorageImpl, scenario: Scenario, outDir: 
     }
     if (stored !== scenario.instances && failure === undefined) {
       failure = `receiver stored ${stored} of ${scenario.instances} files`;
+    }
+    // Each stored file holds at least the data set that was sent: fewer bytes means truncation.
+    if (found.bytes < scenario.datasetBytes && failure === undefined) {
+      failure = `receiver stored ${found.bytes} bytes, less than the ${scenario.datasetBytes} bytes of data sets sent`;
     }
   } finally {
     receiverUsage = await receiver.stop();

@@ -77,7 +77,7 @@ function goal(cell: Cell, ratio: number | undefined): string {
 
 function row(cell: Cell, cells: readonly Cell[]): string[] {
   const { scenario, run } = cell;
-  const head = [`(${scenario.key})`, cell.impl.name];
+  const head = [`(${scenario.key}) ${cell.impl.name}`];
   if (!run) return [...head, cell.missing ?? "not run", "", "", "", "", "", "", ""];
   if (run.failure) return [...head, "FAILED", "", "", "", "", "", "", ""];
   const rate = mbPerSecond(scenario, run);
@@ -142,8 +142,7 @@ export async function storageBench(dir: string, options: StorageBenchOptions): P
   console.log(
     `\n${formatTable(
       [
-        "scenario",
-        "implementation",
+        "scenario, implementation",
         "MiB/s",
         "inst/s",
         "send CPU s",
@@ -168,7 +167,8 @@ export async function storageBench(dir: string, options: StorageBenchOptions): P
       "\nincluded) and peak RSS (VmHWM, its own image) come from /proc just before it is sent SIGTERM." +
       `\nBoth receivers announce a max PDU of ${MAX_PDU} and write every instance to a file on ${dir}.` +
       "\nDCMTK: storescp +B (bit-preserving, no re-encoding), storescu -R, TCP_NODELAY=1 in both environments;" +
-      "\nin (d) storescp also runs with --fork, and netdicom's ratio is taken against the faster DCMTK row." +
+      "\nin (d) storescp also runs with --fork (its receiver peak RSS is then the parent's alone; the" +
+      "\nworkers' CPU is counted once reaped), and netdicom's ratio is taken against the faster DCMTK row." +
       "\n'vs DCMTK' is netdicom MiB/s divided by DCMTK MiB/s in the same scenario.",
   );
 }
