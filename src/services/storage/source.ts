@@ -20,17 +20,22 @@ export const READ_CHUNK_BYTES = 1024 * 1024;
 export const CONVERT_IN_MEMORY_BYTES = 8 * 1024 * 1024;
 
 /** Reads exactly `length` bytes at `position` into a fresh buffer; throws when the file ends first. */
-export async function readExactly(fh: FileHandle, position: number, length: number): Promise<Buffer> {
-  // A fresh buffer each time: one handed to the socket may still be queued there after the
-  // send resolved, so it is never reused.
-  const buf = Buffer.allocUnsafe(length);
+export function readExactly(fh: FileHandle, position: number, length: number): Promise<Buffer> {
+  return readInto(fh, Buffer.allocUnsafe(length), position, length);
+}
+
+/** Read buffers per file stream (see {@link fileRangeSource}). */
+const RING_SIZE = 3;
+
+/** Reads exactly `length` bytes at `position` into the start of `buf`; returns that view. */
+async function readInto(fh: FileHandle, buf: Buffer, position: number, length: number): Promise<Buffer> {
   let filled = 0;
   while (filled < length) {
     const { bytesRead } = await fh.read(buf, filled, length - filled, position + filled);
     if (bytesRead === 0) throw new DicomParseError("file ended early", { offset: position + filled });
     filled += bytesRead;
   }
-  return buf;
+  return buf.subarray(0, length);
 }
 
 function chunkSize(maxPdvLength: number): number {
@@ -57,9 +62,17 @@ export function fileRangeSource(fh: FileHandle, head: Uint8Array, start: number,
         pos += aligned;
       }
       const per = chunkSize(maxPdvLength);
+      // A ring of three read buffers. A buffer is refilled only after the two chunks read after
+      // it have been handed to the socket and their writes resolved; a resolved write leaves at
+      // most the socket's high-water mark (16-64 KiB, far below a chunk) unflushed, so by then
+      // none of its bytes can still be queued.
+      const ring: Buffer[] = [];
+      let turn = 0;
       while (pos < size) {
         const n = Math.min(per, size - pos);
-        yield await readExactly(fh, pos, n);
+        const slot = turn++ % RING_SIZE;
+        ring[slot] ??= Buffer.allocUnsafe(per);
+        yield await readInto(fh, ring[slot], pos, n);
         pos += n;
       }
     },

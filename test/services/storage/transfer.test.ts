@@ -28,7 +28,12 @@ for (const maxPdu of [0, 4096, 16382]) {
     const { server } = await storeServer(
       t,
       [[CT, [ELE]]],
-      { [Event.C_STORE]: async (e) => (saved.push(await e.saveTo(out)), 0) },
+      {
+        [Event.C_STORE]: async (e) => {
+          saved.push(await e.saveTo(out));
+          return 0;
+        },
+      },
       { ae: { maximumPduSize: maxPdu } },
     );
     const assoc = await storeClient(t, server.port, [[CT, [ELE]]]);
@@ -155,7 +160,10 @@ test("200 small instances on one association, then 4 associations at once", asyn
     paths.push(p);
   }
   const { server, temp } = await storeServer(t, [[CT, [ELE]]], {
-    [Event.C_STORE]: async (e) => (await e.saveTo(out), 0),
+    [Event.C_STORE]: async (e) => {
+      await e.saveTo(out);
+      return 0;
+    },
   });
   const assoc = await storeClient(t, server.port, [[CT, [ELE]]]);
   for (const p of paths) assert.equal((await assoc.sendCStore(p)).status, 0);
@@ -163,7 +171,10 @@ test("200 small instances on one association, then 4 associations at once", asyn
   assert.equal((await readdir(out)).length, 200);
 
   const out2 = await tempDir(t);
-  server.bind(Event.C_STORE, async (e) => (await e.saveTo(out2), 0));
+  server.bind(Event.C_STORE, async (e) => {
+    await e.saveTo(out2);
+    return 0;
+  });
   const senders = [0, 1, 2, 3].map(async (k) => {
     const a = await storeClient(t, server.port, [[CT, [ELE]]]);
     for (const p of paths.slice(k * 25, k * 25 + 25)) assert.equal((await a.sendCStore(p)).status, 0);
@@ -180,7 +191,12 @@ test("accept-any-storage: any Storage SOP class is accepted with uncompressed an
   const { server } = await storeServer(
     t,
     [],
-    { [Event.C_STORE]: async (e) => (saved.push(await e.saveTo(out)), 0) },
+    {
+      [Event.C_STORE]: async (e) => {
+        saved.push(await e.saveTo(out));
+        return 0;
+      },
+    },
     {
       server: { acceptAnyStorage: true },
     },
