@@ -37,12 +37,30 @@ export interface CStoreEventPayload {
   readonly path: string;
 }
 
+/** Directories known to exist (saveTo creates its target once, not per instance). */
+const madeDirs = new Set<string>();
+
+async function ensureDir(dir: string): Promise<void> {
+  if (madeDirs.has(dir)) return;
+  await mkdir(dir, { recursive: true });
+  if (madeDirs.size > 1000) madeDirs.clear();
+  madeDirs.add(dir);
+}
+
 /** Moves `from` to `to` atomically; across file systems, copies to a temporary name beside `to` first. */
 async function moveInto(from: string, to: string): Promise<void> {
   try {
     await rename(from, to);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "EXDEV") throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      // The directory was removed since it was made: make it again, once.
+      madeDirs.delete(dirname(to));
+      await mkdir(dirname(to), { recursive: true });
+      await rename(from, to);
+      return;
+    }
+    if (code !== "EXDEV") throw err;
     const tmp = join(dirname(to), tempFileName());
     try {
       await copyFile(from, tmp);
@@ -75,7 +93,7 @@ export function makeStoreEvent(info: {
     async saveTo(dir: string, options: SaveToOptions = {}): Promise<string> {
       const name = options.filename === undefined ? `${sanitiseFileName(info.sopInstanceUid)}.dcm` : options.filename;
       const target = safeJoin(dir, name);
-      await mkdir(dir, { recursive: true });
+      await ensureDir(dir);
       if (!moved) {
         await moveInto(current, target);
         moved = true;

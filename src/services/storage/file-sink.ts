@@ -1,6 +1,7 @@
 // The C-STORE SCP's sink: the received data set goes, fragment by fragment, to a temporary
 // Part 10 file (file meta first). Fragments are written in batches of views (no concatenation),
 // one batch on disk while the next one fills; the receive loop waits only when both are busy.
+import { closeSync, fsyncSync, openSync, writevSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { open, unlink } from "node:fs/promises";
 import { join } from "node:path";
@@ -9,6 +10,12 @@ import { tempArea, tempFileName } from "./temp-area.js";
 
 /** Bytes of fragments gathered before they are written out (at most two batches are held). */
 export const WRITE_BATCH_BYTES = 1024 * 1024;
+/**
+ * A whole instance up to this size is written with synchronous calls (open, writev, close): for
+ * small files three thread-pool round trips cost more than the calls themselves (measured: about
+ * 2x the instances per second on loopback with 1 KiB instances).
+ */
+export const SYNC_WRITE_BYTES = 256 * 1024;
 
 /** What a {@link FileSink} holds once its data set is complete. */
 export interface ReceivedFile {
@@ -105,6 +112,7 @@ export class FileSink implements DatasetSink {
   }
 
   async end(): Promise<void> {
+    if (!this.#fh && !this.#error && this.#pendingBytes <= SYNC_WRITE_BYTES) return this.#writeSmall();
     await this.#flush();
     await this.#inflight;
     const fh = this.#fh;
@@ -115,6 +123,44 @@ export class FileSink implements DatasetSink {
       this.#error ??= err instanceof Error ? err : new Error(String(err));
     } finally {
       await fh?.close().catch(() => {});
+    }
+    if (this.#error) await this.discard();
+  }
+
+  async #writeSmall(): Promise<void> {
+    const dir = await tempArea(this.#settings?.storageDirectory).catch((err: unknown) => {
+      this.#error = err instanceof Error ? err : new Error(String(err));
+    });
+    this.#done = true;
+    if (dir === undefined) return;
+    const path = join(dir, tempFileName());
+    let fd: number | undefined;
+    try {
+      fd = openSync(path, "wx");
+      this.#path = path;
+      const bufs = this.#pending;
+      this.#pending = [];
+      let left = this.#pendingBytes;
+      while (left > 0) {
+        // writev may write less than asked: drop what was written and go on.
+        let n = writevSync(fd, bufs);
+        left -= n;
+        while (n > 0 && bufs.length > 0) {
+          const b = bufs[0] as Uint8Array;
+          if (n >= b.byteLength) {
+            n -= b.byteLength;
+            bufs.shift();
+          } else {
+            bufs[0] = b.subarray(n);
+            n = 0;
+          }
+        }
+      }
+      if (this.#settings?.storageFsync === true) fsyncSync(fd);
+    } catch (err) {
+      this.#error = err instanceof Error ? err : new Error(String(err));
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
     if (this.#error) await this.discard();
   }
