@@ -2,12 +2,11 @@
 // against DCMTK's storescp (which answers C-ECHO). Skipped, visibly, without DCMTK.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { connect, createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
-import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { findTool, runTool } from "../helpers/dcmtk.js";
+import { freePort, waitForListener } from "../helpers/net.js";
 
 // The compiled test lives at build/test/interop/, three levels below the repo root.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -16,34 +15,6 @@ const cli = join(root, "build/src/apps/cli.js");
 const netdicom = (...args: string[]) => runTool(process.execPath, [cli, ...args], { cwd: root });
 
 type TestContext = { after(fn: () => unknown): void };
-
-/** A free port: bound on 127.0.0.1, then released for the tool to take. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
-
-/** Resolves once something accepts connections on `port`; a bounded number of tries. */
-async function waitForListener(port: number, attempts = 250): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    const ok = await new Promise<boolean>((done) => {
-      const s = connect({ port, host: "127.0.0.1" });
-      s.once("connect", () => {
-        s.destroy();
-        done(true);
-      });
-      s.once("error", () => done(false));
-    });
-    if (ok) return;
-    // A refused connect fails at once: space the bounded retries while the tool starts.
-    await delay(20);
-  }
-  throw new Error(`nothing listens on port ${port}`);
-}
 
 /** Starts `netdicom echoscp -v … 0` on 127.0.0.1; resolves with its port and its stderr so far. */
 async function startEchoscp(

@@ -2,40 +2,12 @@
 // rejection by called AE title as echoscu reports it. Skipped, visibly, without DCMTK.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { connect, createServer } from "node:net";
 import { test } from "node:test";
-import { setTimeout as delay } from "node:timers/promises";
 import { AE } from "../../src/ae.js";
 import { sop } from "../../src/dataset/uids.js";
 import { Event } from "../../src/events.js";
 import { findTool, runTool } from "../helpers/dcmtk.js";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Resolves once something accepts connections on `port`; tries a bounded number of times. */
-async function waitForListener(port: number, attempts = 250): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect({ port, host: "127.0.0.1" });
-      s.once("connect", () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    // A refused connect returns at once; space the bounded retries while storescp starts.
-    await delay(20);
-  }
-  throw new Error(`nothing listens on port ${port}`);
-}
+import { freePort, waitForListener } from "../helpers/net.js";
 
 test("DCMTK echoscu against a library SCP succeeds", async (t) => {
   if (!findTool("echoscu")) return t.skip("dcmtk not installed");

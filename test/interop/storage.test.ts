@@ -4,10 +4,8 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
-import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
-import { setTimeout as delay } from "node:timers/promises";
 import { writeCorpusFile } from "../../bench/corpus.js";
 import { AE } from "../../src/ae.js";
 import { Dataset } from "../../src/dataset/dataset.js";
@@ -16,6 +14,7 @@ import { sop, ts } from "../../src/dataset/uids.js";
 import { writeDataset } from "../../src/dataset/writer.js";
 import { Event } from "../../src/events.js";
 import { findTool, runTool } from "../helpers/dcmtk.js";
+import { freePort, waitForListener } from "../helpers/net.js";
 import { tempDir } from "../services/storage/helpers.js";
 
 const CT = sop.CTImageStorage;
@@ -34,32 +33,6 @@ function canonical(ds: Dataset): Buffer {
 async function datasetOf(path: string): Promise<{ ds: Dataset; transferSyntax: string; meta: Dataset }> {
   const p = readPart10(await readFile(path));
   return { ds: p.dataset, transferSyntax: p.transferSyntaxUid, meta: p.meta };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function waitForListener(port: number, attempts = 250): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect({ port, host: "127.0.0.1" });
-      s.once("connect", () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    // A refused connect returns at once; space the bounded retries while storescp starts.
-    await delay(20);
-  }
-  throw new Error(`nothing listens on port ${port}`);
 }
 
 for (const [flag, uid, label] of [

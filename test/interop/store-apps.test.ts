@@ -5,14 +5,13 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
-import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { Dataset, datasetToJson, readDicomFile, sop, ts, writeDicomFile } from "../../src/index.js";
 import { findTool, runTool } from "../helpers/dcmtk.js";
+import { freePort, waitForListener } from "../helpers/net.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const cli = join(root, "build/src/apps/cli.js");
@@ -28,33 +27,6 @@ function killAfter(t: { after(fn: () => void): void }, child: ChildProcess): voi
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  await new Promise<void>((ok) => server.close(() => ok()));
-  return port;
-}
-
-/** Resolves once something accepts connections on `port`; a bounded number of tries. */
-async function waitForListener(port: number, attempts = 250): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    const ok = await new Promise<boolean>((done) => {
-      const s = connect({ port, host: "127.0.0.1" });
-      s.once("connect", () => {
-        s.destroy();
-        done(true);
-      });
-      s.once("error", () => done(false));
-    });
-    if (ok) return;
-    // DCMTK's storescp prints nothing when it listens, so poll: a refused connect returns at once.
-    await delay(20);
-  }
-  throw new Error(`nothing listens on port ${port}`);
 }
 
 let uidCounter = 0;
