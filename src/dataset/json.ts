@@ -289,6 +289,8 @@ function elementFromJson(tag: number, attr: Record<string, unknown>, where: stri
     bytes = options.resolveBulkData(uri, tag, vr);
   } else if (uri !== undefined) throw new DicomJsonError(`${where}: BulkDataURI must be a string`);
   if (bytes !== undefined) {
+    // PS3.18 F.2.6/F.2.7: bulk data and inline binary carry element values, never a sequence's items
+    if (vr === "SQ") throw new DicomJsonError(`${where}: SQ takes Value (items), not InlineBinary or BulkDataURI`);
     if (tag === PIXEL_DATA && (vr === "OB" || vr === "OW")) {
       const encapsulated = parseEncapsulated(bytes);
       if (encapsulated) return new DataElement(tag, vr, { value: encapsulated, undefinedLength: true });
