@@ -1,6 +1,6 @@
 // `netdicom storescp PORT`: a Storage SCP that writes what it receives to a folder, like
 // pynetdicom's storescp; it answers C-ECHO too, and shuts down cleanly on SIGINT/SIGTERM.
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { AE, type AssociationServer, Event, type Handlers, sop, storageSopClasses, ts, uidName } from "../index.js";
 import { type AppOptions, formatOptions, loggingOptions, numberOption, parseAppArgs, UsageError } from "./args.js";
 import type { CliIo, Command } from "./command.js";
@@ -157,7 +157,7 @@ function storeHandler(values: Record<string, unknown>, io: CliIo, log: AppLogger
   const quiet = log.level === "none";
   return async (event) => {
     const from = event.assoc.requestor.aeTitle;
-    const size = (await stat(event.path)).size;
+    const size = event.fileSize;
     const what = `${uidName(event.sopClassUid)} ${event.sopInstanceUid} from ${from} (${size} bytes)`;
     if (!ignore) {
       try {

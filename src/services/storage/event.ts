@@ -1,6 +1,6 @@
 // What the C_STORE handler gets besides the request: the instance's identity, its file meta, and
 // ways to read, stream or keep the received file.
-import { createReadStream } from "node:fs";
+import { createReadStream, renameSync } from "node:fs";
 import { copyFile, mkdir, rename, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Dataset } from "../../dataset/dataset.js";
@@ -35,6 +35,10 @@ export interface CStoreEventPayload {
   stream(): NodeJS.ReadableStream;
   /** The complete received Part 10 file in netdicom's temporary area; deleted after the handler returns unless `saveTo` moved it. */
   readonly path: string;
+  /** Size in bytes of the received Part 10 file (file meta included): no need to stat it. */
+  readonly fileSize: number;
+  /** Data set bytes received (the file minus its preamble and file meta). */
+  readonly datasetBytes: number;
 }
 
 /** Directories known to exist (saveTo creates its target once, not per instance). */
@@ -47,10 +51,14 @@ async function ensureDir(dir: string): Promise<void> {
   madeDirs.add(dir);
 }
 
-/** Moves `from` to `to` atomically; across file systems, copies to a temporary name beside `to` first. */
+/**
+ * Moves `from` to `to` atomically; across file systems, copies to a temporary name beside `to`
+ * first. The common case is one synchronous rename: a metadata update that costs less than a
+ * thread-pool round trip.
+ */
 async function moveInto(from: string, to: string): Promise<void> {
   try {
-    await rename(from, to);
+    renameSync(from, to);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
@@ -80,6 +88,8 @@ export function makeStoreEvent(info: {
   readonly transferSyntax: string;
   readonly fileMeta: Dataset;
   readonly path: string;
+  readonly fileSize: number;
+  readonly datasetBytes: number;
 }): { payload: CStoreEventPayload; kept: () => boolean } {
   let current = info.path;
   let moved = false;
@@ -89,6 +99,8 @@ export function makeStoreEvent(info: {
     transferSyntax: info.transferSyntax,
     fileMeta: info.fileMeta,
     path: info.path,
+    fileSize: info.fileSize,
+    datasetBytes: info.datasetBytes,
     dataset: async () => (await readDicomFileHead(current)).dataset,
     async saveTo(dir: string, options: SaveToOptions = {}): Promise<string> {
       const name = options.filename === undefined ? `${sanitiseFileName(info.sopInstanceUid)}.dcm` : options.filename;

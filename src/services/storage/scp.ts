@@ -83,6 +83,8 @@ export async function serveCStore(channel: DimseChannel, req: IncomingRequest, i
     transferSyntax: req.context.transferSyntax ?? "",
     fileMeta: storeMeta.get(sink) ?? new Dataset(),
     path: received.path,
+    fileSize: received.fileBytes,
+    datasetBytes: received.datasetBytes,
   });
   let answer: { status: number; errorComment?: string } = { status: StoreHandlerFailure };
   if (!invoke) {

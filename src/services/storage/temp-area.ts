@@ -7,27 +7,49 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 let defaultArea: Promise<string> | undefined;
+let defaultReady: string | undefined;
 const ensured = new Map<string, Promise<string>>();
+const ready = new Set<string>();
 
 /** The directory for temporary files: `dir` (created if missing) or a process-wide `os.tmpdir()/netdicom-XXXXXX`. */
 export function tempArea(dir: string | undefined): Promise<string> {
   if (dir === undefined) {
-    defaultArea ??= mkdtemp(join(tmpdir(), "netdicom-"));
+    defaultArea ??= mkdtemp(join(tmpdir(), "netdicom-")).then((d) => {
+      defaultReady = d;
+      return d;
+    });
     return defaultArea;
   }
   let p = ensured.get(dir);
   if (!p) {
-    p = mkdir(dir, { recursive: true }).then(() => dir);
+    p = mkdir(dir, { recursive: true }).then(() => {
+      ready.add(dir);
+      return dir;
+    });
     p.catch(() => ensured.delete(dir));
     ensured.set(dir, p);
   }
   return p;
 }
 
-let counter = 0;
+/**
+ * The directory {@link tempArea} would give, when it has been made already (else undefined): lets
+ * a sink write synchronously without a promise per instance.
+ */
+export function tempAreaReady(dir: string | undefined): string | undefined {
+  if (dir === undefined) return defaultReady;
+  return ready.has(dir) ? dir : undefined;
+}
 
-/** A fresh temporary file name: hidden, unique in this process and across processes. */
+let counter = 0;
+let prefix: string | undefined;
+
+/**
+ * A fresh temporary file name: hidden, unique in this process (a counter) and across processes
+ * (the pid and a random tag drawn once per process, not per file).
+ */
 export function tempFileName(): string {
-  counter = (counter + 1) % 0x7fffffff;
-  return `.netdicom-${process.pid}-${counter}-${randomBytes(4).toString("hex")}.part`;
+  prefix ??= `.netdicom-${process.pid}-${randomBytes(4).toString("hex")}`;
+  counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
+  return `${prefix}-${counter}.part`;
 }

@@ -134,6 +134,8 @@ test("file names from the peer's SOP Instance UID are sanitised and stay inside 
       transferSyntax: ELE,
       fileMeta: new Dataset(),
       path: file,
+      fileSize: 4,
+      datasetBytes: 4,
     });
     const saved = await payload.saveTo(out, filename === undefined ? {} : { filename });
     assert.equal(saved, join(out, expected));
