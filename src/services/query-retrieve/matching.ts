@@ -111,13 +111,18 @@ function textValues(ds: Dataset, tag: number): string[] | undefined {
   }
   if (v === undefined) return [];
   if (!Array.isArray(v)) return undefined;
+  // Values set in code may hold "A\\B" in one string; on the wire that is two values (PS3.5 6.4).
+  const split = VR_INFO[ds.getElement(tag)?.vr ?? "UN"].kind !== "text";
   const out: string[] = [];
   for (const x of v as unknown[]) {
-    if (typeof x === "string") out.push(x);
-    else if (x instanceof PersonName) out.push(x.toString());
-    else if (typeof x === "number") out.push(Number.isNaN(x) ? "" : String(x));
-    else if (typeof x === "bigint") out.push(String(x));
+    let s: string;
+    if (typeof x === "string") s = x;
+    else if (x instanceof PersonName) s = x.toString();
+    else if (typeof x === "number") s = Number.isNaN(x) ? "" : String(x);
+    else if (typeof x === "bigint") s = String(x);
     else return undefined;
+    if (split && s.includes("\\")) out.push(...s.split("\\"));
+    else out.push(s);
   }
   return out;
 }
