@@ -80,7 +80,9 @@ export class PduFramer {
   private peek(n: number): Uint8Array {
     const first = this.chunks[0]!;
     if (first.byteLength - this.head >= n) return first.subarray(this.head, this.head + n);
-    const copy = new Uint8Array(n);
+    // Not zero-filled: every byte is overwritten below. A PDU larger than the socket's 64 KiB reads
+    // always lands here, so a 128 KiB P-DATA-TF would otherwise be written twice.
+    const copy = Buffer.allocUnsafe(n);
     let filled = 0;
     let at = this.head;
     for (let i = 0; filled < n; i++) {
