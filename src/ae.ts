@@ -14,6 +14,7 @@ import { requestAssociation } from "./association-requestor.js";
 import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from "./dataset/part10.js";
 import { storageSopClasses } from "./dataset/uids.js";
 import { UpperLayer } from "./dul/provider.js";
+import { receiveLimit } from "./dul/receive-limit.js";
 import { SocketTransport } from "./dul/transport/socket-transport.js";
 import { awaitConnected } from "./dul/transport/tcp.js";
 import type { TlsOptions } from "./dul/transport/tls.js";
@@ -290,7 +291,12 @@ export class AE {
       },
       new HandlerTable(options.handlers ?? {}),
     );
-    const upper = { artimTimeoutMs: this.acseTimeoutMs, idleTimeoutMs: this.networkTimeoutMs };
+    const upper = {
+      artimTimeoutMs: this.acseTimeoutMs,
+      idleTimeoutMs: this.networkTimeoutMs,
+      // Read no PDU much larger than the Maximum Length we announce (PS3.8 D.1.1).
+      maxPduLength: receiveLimit(options.maxPdu ?? this.maximumPduSize),
+    };
     const target = { host: address, port, connectTimeoutMs: this.connectionTimeoutMs, signal: options.signal };
     let ul: UpperLayer;
     if (options.bindAddress !== undefined && !options.tls) {

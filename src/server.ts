@@ -5,6 +5,7 @@ import type { AE } from "./ae.js";
 import { Association } from "./association.js";
 import { type AssociationRequestHook, acceptAssociation } from "./association-acceptor.js";
 import { UpperLayer } from "./dul/provider.js";
+import { receiveLimit } from "./dul/receive-limit.js";
 import { createTcpServer } from "./dul/transport/tcp.js";
 import { createTlsServer, type TlsOptions } from "./dul/transport/tls.js";
 import type { Transport } from "./dul/transport/transport.js";
@@ -131,6 +132,8 @@ export class AssociationServer {
       role: "acceptor",
       artimTimeoutMs: ae.acseTimeoutMs,
       idleTimeoutMs: ae.networkTimeoutMs,
+      // Read no PDU much larger than the Maximum Length we announce (PS3.8 D.1.1).
+      maxPduLength: receiveLimit(ae.maximumPduSize),
       // Every check of the request is the association's, so that each one fires REJECTED.
       checkAssociateRq: () => undefined,
     });

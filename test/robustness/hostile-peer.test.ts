@@ -42,7 +42,9 @@ class Counter {
   private waiters: { n: number; resolve: () => void }[] = [];
   bump(): void {
     this.count++;
-    this.waiters = this.waiters.filter((w) => (w.n <= this.count ? (w.resolve(), false) : true));
+    const ready = this.waiters.filter((w) => w.n <= this.count);
+    this.waiters = this.waiters.filter((w) => w.n > this.count);
+    for (const w of ready) w.resolve();
   }
   reach(n: number): Promise<void> {
     return n <= this.count ? Promise.resolve() : new Promise((resolve) => this.waiters.push({ n, resolve }));
