@@ -243,3 +243,37 @@ test("no C_STORE handler bound: 0xC211, nothing kept", async (t) => {
   assert.equal(r.statusInfo.category, "failure");
   assert.deepEqual(await readdir(temp), []);
 });
+
+test("files read whole are sent byte for byte one after the other, larger and smaller (the read buffer is reused)", async (t) => {
+  const src = await tempDir(t);
+  const out = await tempDir(t);
+  // 64x64 (8 KiB), 256x256 (128 KiB), 16x16, 128x128: a reused buffer longer than the next file
+  // must send only that file's bytes, and a shorter one must be replaced.
+  const shapes = [64, 256, 16, 128].map((n) => ({ rows: n, cols: n, syntax: "explicit-le" as const }));
+  const paths: string[] = [];
+  for (const [i, shape] of shapes.entries()) {
+    const p = join(src, `f${i}.dcm`);
+    await writeCorpusFile(p, shape, i);
+    paths.push(p);
+  }
+  const sizes: { fileSize: number; datasetBytes: number; path: string }[] = [];
+  const saved: string[] = [];
+  const { server } = await storeServer(t, [[CT, [ts.ExplicitVRLittleEndian]]], {
+    [Event.C_STORE]: async (e) => {
+      sizes.push({ fileSize: e.fileSize, datasetBytes: e.datasetBytes, path: e.path });
+      saved.push(await e.saveTo(out));
+      return 0x0000;
+    },
+  });
+  const assoc = await storeClient(t, server.port, [[CT, [ts.ExplicitVRLittleEndian]]]);
+  for (const p of paths) assert.equal((await assoc.sendCStore(p)).status, 0x0000);
+  assert.equal(saved.length, paths.length);
+  for (const [i, p] of paths.entries()) {
+    const sent = await datasetBytes(p);
+    const got = await datasetBytes(saved[i]!);
+    assert.deepEqual(got.bytes, sent.bytes, `file ${i}`);
+    assert.equal(sizes[i]!.datasetBytes, sent.bytes.byteLength, `datasetBytes of file ${i}`);
+    assert.equal(sizes[i]!.fileSize, (await readFile(saved[i]!)).byteLength, `fileSize of file ${i}`);
+  }
+  await assoc.release();
+});
