@@ -54,6 +54,7 @@ export {
   DimseTimeoutError,
   NoPresentationContextError,
 } from "./services/index.js";
+export * from "./services/query-retrieve/index.js";
 export {
   type CStoreEventPayload,
   type CStoreOptions,

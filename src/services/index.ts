@@ -24,5 +24,6 @@ export {
   UnrecognizedOperation,
 } from "./dispatch.js";
 export { AssociationNotEstablishedError, DimseTimeoutError, NoPresentationContextError } from "./errors.js";
+export * from "./query-retrieve/index.js";
 export * from "./storage/index.js";
 export * from "./verification/index.js";
