@@ -172,7 +172,12 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   ) {
     super();
     this.role = options.role;
-    this.framer = new PduFramer(options.maxPduLength === undefined ? {} : { maxPduLength: options.maxPduLength });
+    // P-DATA-TF payloads stay views of the socket's chunks all the way to the sink: no copy.
+    this.framer = new PduFramer(
+      options.maxPduLength === undefined
+        ? { pDataViews: true }
+        : { maxPduLength: options.maxPduLength, pDataViews: true },
+    );
     const clock = options.clock ?? systemClock;
     const artimMs = options.artimTimeoutMs ?? 30_000;
     this.artim = new ArtimTimer(
@@ -341,7 +346,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   private onFramed(f: FramedPdu): void {
     const event = pduEvents[f.type];
     if (event === undefined) {
-      trace("pdu", `unrecognized PDU type 0x${f.type.toString(16).padStart(2, "0")} (${f.bytes.byteLength} bytes)`);
+      trace("pdu", `unrecognized PDU type 0x${f.type.toString(16).padStart(2, "0")} (${f.length} bytes)`);
       this.dispatch("Evt19", {
         abort: { source: AbortSource.ServiceProvider, reason: AbortReason.UnrecognizedPdu },
       });
@@ -349,7 +354,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     }
     let pdu: Pdu;
     try {
-      pdu = decodePdu(f.bytes);
+      pdu = f.pData ?? decodePdu(f.bytes);
     } catch (err) {
       trace("pdu", `invalid PDU: ${asError(err).message}`);
       this.dispatch("Evt19", { abort: abortOf(err), error: asError(err) });

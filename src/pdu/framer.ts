@@ -1,25 +1,48 @@
 // Cuts a TCP byte stream into whole PDUs (PS3.8 9.3.1: every PDU starts with type, reserved byte
 // and a 32-bit body length), refusing to buffer a PDU larger than the receiver allows.
 import { PduTooLargeError } from "./errors.js";
+import type { PDataTf } from "./p-data-tf.js";
+import { splitPDataTf } from "./p-data-views.js";
 
 /** One whole PDU cut from the stream. */
 export interface FramedPdu {
   /** The PDU type byte, possibly one this version does not know (the state machine makes that Evt19). */
   readonly type: number;
-  /** The whole PDU including its 6-byte header; aliases a pushed chunk when it fell within one. */
+  /**
+   * The whole PDU including its 6-byte header; aliases a pushed chunk when it fell within one.
+   * Empty when `pData` is set (the PDU was never made contiguous).
+   */
   readonly bytes: Uint8Array;
+  /** Whole length of the PDU in the stream (header included). */
+  readonly length: number;
+  /**
+   * With `pDataViews`, a well-formed P-DATA-TF already decoded: its PDV data are views of the
+   * pushed chunks, and a PDV whose data spans chunks comes as consecutive fragments (see
+   * {@link PduFramerOptions.pDataViews}).
+   */
+  readonly pData?: PDataTf;
 }
 
 /** Options of {@link PduFramer}. */
 export interface PduFramerOptions {
   /** Largest PDU body (the 4-byte length field's value) that will be buffered. Default 16 MiB + 6. */
   readonly maxPduLength?: number;
+  /**
+   * Decode P-DATA-TF PDUs in place instead of copying a PDU that spans chunks into one buffer:
+   * each PDV's data is a view of the pushed chunks. A data set PDV whose data spans chunks is
+   * returned as several consecutive PDVs, only the last carrying the original `isLast` bit (the
+   * DIMSE reassembler treats consecutive fragments of a message alike, PS3.8 E.2); a command PDV
+   * that spans chunks is copied into one (it is small). A malformed P-DATA-TF falls back to the
+   * whole-bytes form, so its decoder reports the error. Default false.
+   */
+  readonly pDataViews?: boolean;
 }
 
 /** The default limit on a PDU body: 16 MiB of data plus the PDV item header. */
 export const defaultMaxPduLength = 16 * 1024 * 1024 + 6;
 
 const headerLength = 6;
+const empty = new Uint8Array(0);
 
 /**
  * Incremental PDU framer. `push` the chunks a socket delivers, get back the PDUs they complete.
@@ -29,6 +52,7 @@ const headerLength = 6;
  */
 export class PduFramer {
   readonly maxPduLength: number;
+  private readonly pDataViews: boolean;
   private chunks: Uint8Array[] = [];
   /** Offset into chunks[0] of the first unconsumed byte. */
   private head = 0;
@@ -41,6 +65,7 @@ export class PduFramer {
 
   constructor(options: PduFramerOptions = {}) {
     this.maxPduLength = options.maxPduLength ?? defaultMaxPduLength;
+    this.pDataViews = options.pDataViews ?? false;
   }
 
   /** Bytes held that do not yet form a whole PDU. */
@@ -69,11 +94,28 @@ export class PduFramer {
         this.want = headerLength + length;
       }
       if (this.total < this.want) break;
-      const bytes = this.take(this.want);
+      const length = this.want;
       this.want = -1;
-      out.push({ type: bytes[0] ?? 0, bytes });
+      out.push(this.next(length));
     }
     return out;
+  }
+
+  /** Consumes the next whole PDU of `n` bytes (all buffered). */
+  private next(n: number): FramedPdu {
+    const first = this.chunks[0]!;
+    const type = first[this.head] ?? 0;
+    // A P-DATA-TF within one chunk costs nothing to slice; only one that spans chunks would be copied.
+    if (this.pDataViews && type === 4 && first.byteLength - this.head < n) {
+      const pData = splitPDataTf(this.chunks, this.head, n);
+      if (pData !== undefined) {
+        this.consume(n);
+        return { type, bytes: empty, length: n, pData };
+      }
+    }
+    const bytes = this.peek(n);
+    this.consume(n);
+    return { type, bytes, length: n };
   }
 
   /** The next `n` buffered bytes without consuming them (a copy only if they span chunks). */
@@ -95,9 +137,8 @@ export class PduFramer {
     return copy;
   }
 
-  /** Consumes the next `n` buffered bytes (all present): a view if within one chunk, else a copy. */
-  private take(n: number): Uint8Array {
-    const out = this.peek(n);
+  /** Drops the next `n` buffered bytes (all present). */
+  private consume(n: number): void {
     let left = n;
     let i = 0;
     while (left > 0) {
@@ -114,6 +155,5 @@ export class PduFramer {
     if (i > 0) this.chunks.splice(0, i);
     this.total -= n;
     this.consumed += n;
-    return out;
   }
 }
