@@ -46,6 +46,12 @@ export interface AEOptions {
   readonly requireCalledAet?: boolean;
   /** When not empty, reject calling AE titles not listed (1,1,3) (default []). */
   readonly requireCallingAet?: readonly string[];
+  /**
+   * Reject every association request without a User Identity item (PS3.7 D.3.3.7), or whose
+   * identity the `USER_ID` handler does not verify, or when no `USER_ID` handler is bound; the
+   * check runs before any other handler (default false).
+   */
+  readonly requireUserIdentity?: boolean;
   /** Implementation Class UID (default netdicom's). */
   readonly implementationClassUid?: string;
   /** Implementation Version Name (default netdicom's). */
@@ -123,6 +129,8 @@ export class AE {
   requireCalledAet: boolean;
   /** Calling AE titles accepted (empty: any). */
   requireCallingAet: readonly string[];
+  /** Reject requests without a verified user identity (see {@link AEOptions.requireUserIdentity}). */
+  requireUserIdentity: boolean;
   /** Implementation Class UID sent in A-ASSOCIATE. */
   implementationClassUid: string;
   /** Implementation Version Name sent in A-ASSOCIATE (undefined: none). */
@@ -151,6 +159,7 @@ export class AE {
     this.maximumAssociations = options.maximumAssociations ?? 10;
     this.requireCalledAet = options.requireCalledAet ?? false;
     this.requireCallingAet = options.requireCallingAet ?? [];
+    this.requireUserIdentity = options.requireUserIdentity ?? false;
     this.implementationClassUid = options.implementationClassUid ?? IMPLEMENTATION_CLASS_UID;
     this.implementationVersionName = options.implementationVersionName ?? IMPLEMENTATION_VERSION_NAME;
     this.#logger = options.logger;

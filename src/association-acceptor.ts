@@ -59,9 +59,16 @@ export interface AcceptParams {
   readonly implementationClassUid: string;
   readonly implementationVersionName: string | undefined;
   readonly onAssociationRequest: AssociationRequestHook | undefined;
+  /** Reject requests without a verified user identity (default: the AE's `requireUserIdentity`). */
+  readonly requireUserIdentity?: boolean;
 }
 
-/** pynetdicom's answer to a user identity that fails verification: transient, ACSE, no reason. */
+/**
+ * The answer to a user identity that is missing (when required) or fails verification:
+ * rejected-transient, DICOM UL service-provider (ACSE related function), no-reason-given, as
+ * pynetdicom's acceptor sends it. PS3.7 D.3.3.7 only names the source (ACSE related function);
+ * pynetdicom's documentation says "permanent" but its code sends (2,2,1), and so do we.
+ */
 const identityRejected: Rejection = Object.freeze({ result: 2, source: 2, reason: 1 });
 
 /**
@@ -109,7 +116,9 @@ export async function acceptAssociation(assoc: Association, ul: UpperLayer, p: A
     // Counted at once, in the same tick as the check, so concurrent requests cannot overshoot.
     p.admit();
 
-    const identity = await checkUserIdentity(assoc);
+    // First of the handlers: with identity required no other handler (nor the acceptance hook,
+    // nor any DIMSE handler, which needs an established association) sees an unverified peer.
+    const identity = await checkUserIdentity(assoc, p.requireUserIdentity ?? assoc.ae.requireUserIdentity);
     if (identity === "rejected") return await reject(identityRejected);
     const asyncOps = await checkAsyncOps(assoc);
     const sopClassExtended = await checkSopExtended(assoc);
@@ -164,12 +173,25 @@ export async function acceptAssociation(assoc: Association, ul: UpperLayer, p: A
 
 /**
  * USER_ID (PS3.7 D.3.3.7): with no handler the identity is accepted without answer, as in
- * pynetdicom; a handler that says no, or throws, rejects the association. Returns the answer
- * item to send (when a positive response was requested), "rejected", or undefined.
+ * pynetdicom; a handler that says no, or throws, rejects the association. When `required`, a
+ * request without the item, or with no handler to verify it, is rejected too (fail closed).
+ * Returns the answer item to send (when a positive response was requested), "rejected", or
+ * undefined.
  */
-async function checkUserIdentity(assoc: Association): Promise<UserIdentityNegotiation | "rejected" | undefined> {
+async function checkUserIdentity(
+  assoc: Association,
+  required: boolean,
+): Promise<UserIdentityNegotiation | "rejected" | undefined> {
   const item = assoc.requestor.userIdentity;
   const handler = assoc.handlers.intervention("USER_ID");
+  if (required && (!item || !handler)) {
+    assoc.logger.info?.(
+      item
+        ? "user identity required but no USER_ID handler is bound; rejecting"
+        : "user identity required but none sent; rejecting",
+    );
+    return "rejected";
+  }
   if (!item || !handler) return undefined;
   let verdict: UserIdentityVerdict;
   try {
