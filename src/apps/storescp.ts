@@ -1,7 +1,17 @@
 // `netdicom storescp PORT`: a Storage SCP that writes what it receives to a folder, like
 // pynetdicom's storescp; it answers C-ECHO too, and shuts down cleanly on SIGINT/SIGTERM.
 import { mkdir } from "node:fs/promises";
-import { AE, type AssociationServer, Event, type Handlers, sop, storageSopClasses, ts, uidName } from "../index.js";
+import {
+  AE,
+  type AssociationServer,
+  Event,
+  type Handlers,
+  sop,
+  storageSopClasses,
+  storageTransferSyntaxes,
+  ts,
+  uidName,
+} from "../index.js";
 import { type AppOptions, formatOptions, loggingOptions, numberOption, parseAppArgs, UsageError } from "./args.js";
 import type { CliIo, Command } from "./command.js";
 import {
@@ -69,22 +79,8 @@ ${formatOptions(options)}`;
  * in common use, whose data sets are stored as received (nothing needs decoding to store them).
  */
 export const acceptedTransferSyntaxes: readonly string[] = [
-  ts.ExplicitVRLittleEndian,
-  ts.ImplicitVRLittleEndian,
-  ts.DeflatedExplicitVRLittleEndian,
-  ts.ExplicitVRBigEndian,
-  ts.JPEGBaseline8Bit,
-  ts.JPEGExtended12Bit,
-  ts.JPEGLossless,
-  ts.JPEGLosslessSV1,
-  ts.JPEGLSLossless,
-  ts.JPEGLSNearLossless,
-  ts.JPEG2000Lossless,
-  ts.JPEG2000,
-  ts.HTJ2KLossless,
-  ts.HTJ2KLosslessRPCL,
-  ts.HTJ2K,
-  ts.RLELossless,
+  ...storageTransferSyntaxes,
+  // Video is stored as received too (PS3.5 A.4.5-A.4.8).
   ts.MPEG2MPML,
   ts.MPEG4HP41,
   ts.HEVCMP51,
