@@ -52,6 +52,11 @@ export const tlsClientOptions: AppOptions = {
   "tls-cert": { type: "string", arg: "FILE", help: "PEM file of my certificate, when the server asks for one" },
   "tls-key": { type: "string", arg: "FILE", help: "PEM file of my private key (with --tls-cert)" },
   "tls-no-verify": { type: "boolean", help: "do not verify the server certificate (tests only: insecure)" },
+  "tls-profile": {
+    type: "string",
+    arg: "NAME",
+    help: "PS3.15 TLS profile: bcp195 (default), bcp195-nd (non-downgrading) or bcp195-extended",
+  },
 };
 
 /** TLS flags of an SCP. */
@@ -68,10 +73,33 @@ export const tlsServerOptions: AppOptions = {
     type: "boolean",
     help: "refuse clients without a certificate signed by --tls-ca",
   },
+  "tls-profile": {
+    type: "string",
+    arg: "NAME",
+    help: "PS3.15 TLS profile: bcp195 (default), bcp195-nd (non-downgrading) or bcp195-extended",
+  },
 };
 
 /** The TLS settings `AE.associate` and `AE.startServer` take. */
 export type AppTlsOptions = NonNullable<AssociateOptions["tls"]>;
+
+/** The names `--tls-profile` takes (PS3.15 B.9, B.10, B.11). */
+export const tlsProfileChoices: readonly NonNullable<AppTlsOptions["profile"]>[] = Object.freeze([
+  "bcp195",
+  "bcp195-nd",
+  "bcp195-extended",
+]);
+
+/** The profile named by `--tls-profile` (undefined when not given: the library's default, bcp195). */
+function tlsProfile(values: Record<string, unknown>): { profile?: NonNullable<AppTlsOptions["profile"]> } {
+  const raw = values["tls-profile"];
+  if (raw === undefined) return {};
+  const profile = tlsProfileChoices.find((name) => name === raw);
+  if (profile === undefined) {
+    throw new UsageError(`--tls-profile must be one of ${tlsProfileChoices.join(", ")}, not ${JSON.stringify(raw)}`);
+  }
+  return { profile };
+}
 
 /** The AE settings the network options ask for (seconds converted to milliseconds). */
 export function aeNetworkSettings(
@@ -109,7 +137,7 @@ async function readPem(values: Record<string, unknown>, name: string): Promise<B
 
 /** The TLS settings of an SCU from the TLS client flags, undefined without `--tls`. */
 export async function clientTls(values: Record<string, unknown>): Promise<AppTlsOptions | undefined> {
-  const given = ["tls-ca", "tls-cert", "tls-key", "tls-no-verify"].filter(
+  const given = ["tls-ca", "tls-cert", "tls-key", "tls-no-verify", "tls-profile"].filter(
     (k) => values[k] !== undefined && values[k] !== false,
   );
   if (!values.tls) {
@@ -119,12 +147,14 @@ export async function clientTls(values: Record<string, unknown>): Promise<AppTls
   if ((values["tls-cert"] === undefined) !== (values["tls-key"] === undefined)) {
     throw new UsageError("--tls-cert and --tls-key go together");
   }
+  const profile = tlsProfile(values);
   const [ca, cert, key] = await Promise.all([
     readPem(values, "tls-ca"),
     readPem(values, "tls-cert"),
     readPem(values, "tls-key"),
   ]);
   return {
+    ...profile,
     ...(ca ? { ca } : {}),
     ...(cert && key ? { cert, key } : {}),
     // Verification stays on unless explicitly turned off.
@@ -134,7 +164,7 @@ export async function clientTls(values: Record<string, unknown>): Promise<AppTls
 
 /** The TLS settings of an SCP from the TLS server flags, undefined without `--tls`. */
 export async function serverTls(values: Record<string, unknown>): Promise<AppTlsOptions | undefined> {
-  const given = ["tls-ca", "tls-cert", "tls-key", "tls-require-client-cert"].filter(
+  const given = ["tls-ca", "tls-cert", "tls-key", "tls-require-client-cert", "tls-profile"].filter(
     (k) => values[k] !== undefined && values[k] !== false,
   );
   if (!values.tls) {
@@ -148,12 +178,14 @@ export async function serverTls(values: Record<string, unknown>): Promise<AppTls
   if (requireClientCert && values["tls-ca"] === undefined) {
     throw new UsageError("--tls-require-client-cert needs --tls-ca to verify client certificates");
   }
+  const profile = tlsProfile(values);
   const [ca, cert, key] = await Promise.all([
     readPem(values, "tls-ca"),
     readPem(values, "tls-cert"),
     readPem(values, "tls-key"),
   ]);
   return {
+    ...profile,
     ...(ca ? { ca } : {}),
     ...(cert ? { cert } : {}),
     ...(key ? { key } : {}),
