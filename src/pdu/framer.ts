@@ -101,7 +101,11 @@ export class PduFramer {
     return out;
   }
 
-  /** Consumes the next whole PDU of `n` bytes (all buffered). */
+  /**
+   * Consumes the next whole PDU of `n` bytes (all buffered). A P-DATA-TF is returned only once
+   * its last byte is in, so the state machine sees one Evt10 ("P-DATA-TF PDU received", PS3.8
+   * Table 9-10) per PDU, after the whole PDU's lengths could be checked.
+   */
   private next(n: number): FramedPdu {
     const first = this.chunks[0]!;
     const type = first[this.head] ?? 0;

@@ -1,0 +1,170 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { UpperLayer } from "../../src/dul/provider.js";
+import type { Transport } from "../../src/dul/transport/transport.js";
+import {
+  type AAssociateAc,
+  type AAssociateRq,
+  decodePdu,
+  encodePdu,
+  type PDataTf,
+  type Pdu,
+  PduType,
+} from "../../src/pdu/index.js";
+
+// The provider on P-DATA-TF PDUs that arrive split across transport chunks, the normal case for a
+// PDU larger than a socket read: one P-DATA indication per PDU (Evt10 when its last byte is in),
+// data set bytes handed on as views of the chunks, and a lying PDV still aborted with reason 6.
+
+/** An in-memory transport: the test decides exactly how the bytes are chunked. */
+class FakeTransport implements Transport {
+  readonly written: Uint8Array[] = [];
+  closed = false;
+  readonly remoteAddress = "127.0.0.1";
+  readonly remotePort = 1;
+  readonly localAddress = "127.0.0.1";
+  readonly localPort = 2;
+  #onData: ((chunk: Uint8Array) => void) | undefined;
+  #onClose: ((error?: Error) => void) | undefined;
+
+  write(data: Uint8Array | readonly Uint8Array[]): Promise<void> {
+    const parts = data instanceof Uint8Array ? [data] : data;
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.byteLength;
+    }
+    this.written.push(out);
+    return Promise.resolve();
+  }
+  onData(handler: (chunk: Uint8Array) => void): void {
+    this.#onData = handler;
+  }
+  onClose(handler: (error?: Error) => void): void {
+    this.#onClose = handler;
+  }
+  pause(): void {}
+  resume(): void {}
+  end(): void {
+    this.#close();
+  }
+  destroy(): void {
+    this.#close();
+  }
+  peerCertificate(): undefined {
+    return undefined;
+  }
+  deliver(chunk: Uint8Array): void {
+    this.#onData?.(chunk);
+  }
+  sentPdus(): Pdu[] {
+    return this.written.map((b) => decodePdu(b));
+  }
+  #close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    queueMicrotask(() => this.#onClose?.());
+  }
+}
+
+const rq: AAssociateRq = {
+  type: PduType.AAssociateRq,
+  protocolVersion: 1,
+  calledAeTitle: "ANY-SCP",
+  callingAeTitle: "STORESCU",
+  applicationContextName: "1.2.840.10008.3.1.1.1",
+  presentationContexts: [
+    { contextId: 1, abstractSyntax: "1.2.840.10008.1.1", transferSyntaxes: ["1.2.840.10008.1.2"] },
+  ],
+  userInformation: { maximumLength: 16384 },
+};
+const ac: AAssociateAc = {
+  type: PduType.AAssociateAc,
+  protocolVersion: 1,
+  calledAeTitle: "ANY-SCP",
+  callingAeTitle: "STORESCU",
+  applicationContextName: "1.2.840.10008.3.1.1.1",
+  presentationContexts: [{ contextId: 1, result: 0, transferSyntax: "1.2.840.10008.1.2" }],
+  userInformation: { maximumLength: 16384 },
+};
+
+/** An acceptor in Sta6 on a fake transport. */
+async function established(): Promise<{ t: FakeTransport; u: UpperLayer; evt10: () => number }> {
+  const t = new FakeTransport();
+  const u = new UpperLayer(t, { role: "acceptor" });
+  let count = 0;
+  u.on("transition", (x) => {
+    if (x.event === "Evt10") count++;
+  });
+  t.deliver(encodePdu(rq));
+  await u.associateRequest();
+  await u.accept(ac);
+  assert.equal(u.state, "Sta6");
+  return { t, u, evt10: () => count };
+}
+
+function filled(n: number, seed: number): Uint8Array {
+  return Uint8Array.from({ length: n }, (_, i) => (i * 13 + seed) & 0xff);
+}
+
+test("P-DATA-TFs split across chunks: one indication and one Evt10 per PDU, the bytes as views", async () => {
+  const { t, u, evt10 } = await established();
+  const data = [filled(1000, 1), filled(700, 2)];
+  const pdus = data.map((d, i) =>
+    encodePdu({
+      type: PduType.PDataTf,
+      values: [{ contextId: 1, isCommand: false, isLast: i === data.length - 1, data: d }],
+    }),
+  );
+  // Chunks of 300 bytes cut without regard to PDU or PDV boundaries.
+  const stream = new Uint8Array(pdus.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of pdus) {
+    stream.set(p, at);
+    at += p.byteLength;
+  }
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < stream.byteLength; i += 300) chunks.push(stream.slice(i, i + 300));
+  for (const c of chunks) t.deliver(c);
+  assert.equal(evt10(), 2);
+
+  const it = u.pData();
+  const got: PDataTf[] = [];
+  for (let i = 0; i < 2; i++) {
+    const r = await it.next();
+    assert.equal(r.done, false);
+    got.push(r.value as PDataTf);
+  }
+  const buffers = new Set(chunks.map((c) => c.buffer));
+  for (const [i, pdu] of got.entries()) {
+    const values = pdu.values;
+    assert.ok(values.length > 1, "each PDU's PDV spans chunks, so comes as several fragments");
+    for (const v of values) assert.ok(buffers.has(v.data.buffer), "a view of a delivered chunk");
+    // Only the very last fragment of the data set says so.
+    assert.deepEqual(
+      values.map((v) => v.isLast),
+      values.map((_, j) => i === got.length - 1 && j === values.length - 1),
+    );
+    const joined = Buffer.concat(values.map((v) => v.data));
+    assert.deepEqual(new Uint8Array(joined), data[i]);
+  }
+  // The peer closes once it has our A-ABORT (AA-1 waits for that close).
+  const aborting = u.abort();
+  t.end();
+  await aborting;
+  assert.equal(u.state, "Sta1");
+});
+
+test("a split P-DATA-TF whose PDV is longer than the PDU gets A-ABORT source 2 reason 6", async () => {
+  const { t, u, evt10 } = await established();
+  const lying = Uint8Array.from([4, 0, 0, 0, 0, 10, 0, 0, 0, 200, 1, 2, 1, 2, 3, 4]);
+  t.deliver(lying.subarray(0, 8));
+  t.deliver(lying.subarray(8));
+  assert.equal(evt10(), 0);
+  const abort = t.sentPdus().find((p) => p.type === PduType.AAbort);
+  assert.deepEqual(abort && { source: abort.source, reason: abort.reason }, { source: 2, reason: 6 });
+  t.end(); // the peer closes on the A-ABORT
+  await u.closed;
+  assert.equal(u.state, "Sta1");
+});
