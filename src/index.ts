@@ -32,6 +32,15 @@ export { AcseTimeoutError, NoAcceptedContextsError } from "./association-request
 export * from "./dataset/index.js";
 export { AssociationAbortedError, TimeoutError, TransportClosedError } from "./dul/errors.js";
 export {
+  isTlsProfile,
+  profileCiphers,
+  type TlsOptions,
+  type TlsProfile,
+  type TlsProfileSettings,
+  tlsProfileNames,
+  tlsProfiles,
+} from "./dul/transport/tls.js";
+export {
   type CStoreAnswer,
   type CStoreEvent,
   Event,
