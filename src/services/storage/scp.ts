@@ -53,7 +53,7 @@ export function storeAnswer(answer: unknown): { status: number; errorComment?: s
 
 /**
  * Answers a C-STORE-RQ whose data set is in a temporary file: runs the C_STORE handler (none bound:
- * 0xC211), answers with its status, then deletes the file unless the handler saved it. A handler
+ * 0xC211), deletes the file unless the handler saved it, then answers with the handler's status. A handler
  * that throws or answers something that is not a status is logged and answered with 0xC211; a file
  * that could not be written is answered with 0xA700 without calling the handler.
  */
@@ -98,9 +98,8 @@ export async function serveCStore(channel: DimseChannel, req: IncomingRequest, i
       channel.logger.error?.("the C_STORE handler threw; answering 0xC211", err);
     }
   }
-  try {
-    await respond(answer.status, answer.errorComment);
-  } finally {
-    if (!kept()) await sink.discard();
-  }
+  // The temporary file goes before the answer does: once the peer has its response, nothing of
+  // an instance the handler did not keep is left on disk.
+  if (!kept()) await sink.discard();
+  return respond(answer.status, answer.errorComment);
 }
