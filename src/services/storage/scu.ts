@@ -110,7 +110,10 @@ function readSmall(path: string): Buffer | undefined {
     if (spare !== undefined && spare.byteLength >= size) {
       buf = spare;
       spare = undefined;
-    } else buf = Buffer.allocUnsafeSlow(Math.min(SYNC_READ_BYTES, Math.max(size, 64 * 1024)));
+    } else {
+      // Rounded up to whole MiB so that files of nearly the same size (a series) share one buffer.
+      buf = Buffer.allocUnsafeSlow(Math.min(SYNC_READ_BYTES, Math.ceil(Math.max(size, 1) / 2 ** 20) * 2 ** 20));
+    }
     let filled = 0;
     while (filled < size) {
       const n = readSync(fd, buf, filled, size - filled, filled);
