@@ -72,7 +72,11 @@ export interface UpperLayerOptions {
   readonly role: "requestor" | "acceptor";
   /** ARTIM timeout in ms (PS3.8 9.1.5; default 30000). */
   readonly artimTimeoutMs?: number;
-  /** The largest PDU body (the PDU-length field) accepted from the peer; default 16 MiB + 6. */
+  /**
+   * The largest PDU body (the PDU-length field) accepted from the peer; default 16 MiB + 6. A
+   * P-DATA-TF is further held to the Maximum Length announced in this side's A-ASSOCIATE-RQ or
+   * -AC (PS3.8 D.1.1), checked from its header; exceeding it is A-ABORT (2, 6).
+   */
   readonly maxPduLength?: number;
   /** Abort when nothing arrives for this many ms while reading (default 0 = never). */
   readonly idleTimeoutMs?: number;
@@ -224,6 +228,8 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   requestAssociation(rq: AAssociateRq): Promise<AAssociateAc | AAssociateRj> {
     const refused = this.refusal("Evt1");
     if (refused) return Promise.reject(refused);
+    // PS3.8 D.1.1: the requestor's Maximum Length bounds the P-DATA-TFs the acceptor sends.
+    this.framer.limitPData(rq.userInformation.maximumLength ?? 0);
     this.dispatch("Evt1", { out: { bytes: encodePdu(rq), pdu: () => rq } });
     return this.assocConfirm.promise;
   }
@@ -237,6 +243,8 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   accept(ac: AAssociateAc): Promise<void> {
     const refused = this.refusal("Evt7");
     if (refused) return Promise.reject(refused);
+    // PS3.8 D.1.1: the acceptor's Maximum Length bounds the P-DATA-TFs the requestor sends.
+    this.framer.limitPData(ac.userInformation.maximumLength ?? 0);
     return this.handle("Evt7", { out: { bytes: encodePdu(ac), pdu: () => ac } });
   }
 

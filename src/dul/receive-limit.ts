@@ -9,10 +9,10 @@ export const minReceiveLimit = 128 * 1024;
 
 /**
  * The PDU body length (the framer's `maxPduLength`) to accept when `maximumLength` was announced.
- * PS3.8 D.1.1: Maximum Length bounds the variable field of P-DATA-TF PDUs; 0 means no limit, for
- * which the framer's default cap applies. The framer cannot tell PDU types apart before the body
- * arrives, so the limit is never below {@link minReceiveLimit}: a P-DATA-TF between the announced
- * length and the floor is still read (a tighter, per-type check belongs in the framer).
+ * This is the cap for every PDU type; 0 means no limit, for which the framer's default cap applies.
+ * It is never below {@link minReceiveLimit}, since association PDUs are not bounded by Maximum
+ * Length. P-DATA-TFs get the exact check (PS3.8 D.1.1: Maximum Length bounds their variable field)
+ * from the provider, which tells the framer what this side announced.
  */
 export function receiveLimit(maximumLength: number): number {
   if (!Number.isFinite(maximumLength) || maximumLength <= 0) return defaultMaxPduLength;

@@ -28,6 +28,11 @@ export interface PduFramerOptions {
   /** Largest PDU body (the 4-byte length field's value) that will be buffered. Default 16 MiB + 6. */
   readonly maxPduLength?: number;
   /**
+   * Largest P-DATA-TF body: the Maximum Length this side announced (PS3.8 D.1.1). Default and
+   * upper bound: `maxPduLength`. Can be set later with {@link PduFramer.limitPData}.
+   */
+  readonly maxPDataLength?: number;
+  /**
    * Decode P-DATA-TF PDUs in place instead of copying a PDU that spans chunks into one buffer:
    * each PDV's data is a view of the pushed chunks. A data set PDV whose data spans chunks is
    * returned as several consecutive PDVs, only the last carrying the original `isLast` bit (the
@@ -42,16 +47,19 @@ export interface PduFramerOptions {
 export const defaultMaxPduLength = 16 * 1024 * 1024 + 6;
 
 const headerLength = 6;
+const pDataTfType = 4;
 const empty = new Uint8Array(0);
 
 /**
  * Incremental PDU framer. `push` the chunks a socket delivers, get back the PDUs they complete.
- * A PDU whose announced body exceeds `maxPduLength` throws {@link PduTooLargeError} as soon as its
+ * A PDU whose announced body exceeds its limit (`maxPDataLength` for a P-DATA-TF, `maxPduLength`
+ * for any other type) throws {@link PduTooLargeError} as soon as its
  * header is seen, before its body is buffered; the framer then stays failed (the association is
  * to be aborted) and PDUs completed earlier in the same chunk are not returned.
  */
 export class PduFramer {
   readonly maxPduLength: number;
+  private pDataLimit: number;
   private readonly pDataViews: boolean;
   private chunks: Uint8Array[] = [];
   /** Offset into chunks[0] of the first unconsumed byte. */
@@ -65,7 +73,28 @@ export class PduFramer {
 
   constructor(options: PduFramerOptions = {}) {
     this.maxPduLength = options.maxPduLength ?? defaultMaxPduLength;
+    this.pDataLimit = this.capPData(options.maxPDataLength ?? 0);
     this.pDataViews = options.pDataViews ?? false;
+  }
+
+  /** The largest P-DATA-TF body accepted now. */
+  get maxPDataLength(): number {
+    return this.pDataLimit;
+  }
+
+  /**
+   * Sets the P-DATA-TF limit to the Maximum Length this side has just announced in its
+   * A-ASSOCIATE-RQ or -AC (PS3.8 D.1.1: it bounds the variable field, i.e. the PDU-length, of the
+   * P-DATA-TFs the peer sends). 0 (no limit announced) leaves only `maxPduLength`, which also caps
+   * a larger announcement.
+   */
+  limitPData(maximumLength: number): void {
+    this.pDataLimit = this.capPData(maximumLength);
+  }
+
+  private capPData(maximumLength: number): number {
+    if (!Number.isFinite(maximumLength) || maximumLength <= 0) return this.maxPduLength;
+    return Math.min(maximumLength, this.maxPduLength);
   }
 
   /** Bytes held that do not yet form a whole PDU. */
@@ -87,8 +116,9 @@ export class PduFramer {
         if (this.total < headerLength) break;
         const header = this.peek(headerLength);
         const length = new DataView(header.buffer, header.byteOffset, headerLength).getUint32(2);
-        if (length > this.maxPduLength) {
-          this.failure = new PduTooLargeError(length, this.maxPduLength, this.consumed + 2);
+        const limit = header[0] === pDataTfType ? this.pDataLimit : this.maxPduLength;
+        if (length > limit) {
+          this.failure = new PduTooLargeError(length, limit, this.consumed + 2);
           throw this.failure;
         }
         this.want = headerLength + length;
@@ -110,7 +140,7 @@ export class PduFramer {
     const first = this.chunks[0]!;
     const type = first[this.head] ?? 0;
     // A P-DATA-TF within one chunk costs nothing to slice; only one that spans chunks would be copied.
-    if (this.pDataViews && type === 4 && first.byteLength - this.head < n) {
+    if (this.pDataViews && type === pDataTfType && first.byteLength - this.head < n) {
       const pData = splitPDataTf(this.chunks, this.head, n);
       if (pData !== undefined) {
         this.consume(n);

@@ -168,3 +168,63 @@ test("a split P-DATA-TF whose PDV is longer than the PDU gets A-ABORT source 2 r
   await u.closed;
   assert.equal(u.state, "Sta1");
 });
+
+/** A P-DATA-TF whose PDU-length field (its variable field) is exactly `body` bytes. */
+function pDataOfBody(body: number): Uint8Array {
+  const data = filled(body - 6, 3); // PDV item: 4-byte length, context ID, control header
+  const pdu = encodePdu({ type: PduType.PDataTf, values: [{ contextId: 1, isCommand: false, isLast: true, data }] });
+  assert.equal(new DataView(pdu.buffer, pdu.byteOffset).getUint32(2), body);
+  return pdu;
+}
+
+test("a P-DATA-TF of exactly the announced Maximum Length is accepted, in chunks", async () => {
+  const { t, u, evt10 } = await established();
+  const pdu = pDataOfBody(16384);
+  for (let i = 0; i < pdu.byteLength; i += 5000) t.deliver(pdu.slice(i, i + 5000));
+  assert.equal(evt10(), 1);
+  assert.equal(
+    t.sentPdus().some((p) => p.type === PduType.AAbort),
+    false,
+  );
+  const r = await u.pData().next();
+  assert.equal(r.done, false);
+  const aborting = u.abort();
+  t.end();
+  await aborting;
+});
+
+test("a P-DATA-TF one byte over the announced Maximum Length gets A-ABORT (2, 6) from its header", async () => {
+  const { t, u, evt10 } = await established();
+  // PS3.8 D.1.1: 16384 announced in our A-ASSOCIATE-AC; the framer's overall cap is far larger.
+  t.deliver(pDataOfBody(16385).subarray(0, 6));
+  assert.equal(evt10(), 0);
+  const abort = t.sentPdus().find((p) => p.type === PduType.AAbort);
+  assert.deepEqual(abort && { source: abort.source, reason: abort.reason }, { source: 2, reason: 6 });
+  t.end();
+  await u.closed;
+  assert.equal(u.state, "Sta1");
+});
+
+test("requestor: the Maximum Length of its A-ASSOCIATE-RQ bounds the acceptor's P-DATA-TFs", async () => {
+  for (const [body, aborted] of [
+    [1000, false],
+    [1001, true],
+  ] as const) {
+    const t = new FakeTransport();
+    const u = new UpperLayer(t, { role: "requestor" });
+    const confirm = u.requestAssociation({ ...rq, userInformation: { maximumLength: 1000 } });
+    // The acceptor announces more; that bounds what we send, not what we read.
+    t.deliver(encodePdu({ ...ac, userInformation: { maximumLength: 65536 } }));
+    await confirm;
+    assert.equal(u.state, "Sta6");
+    t.deliver(pDataOfBody(body));
+    const abort = t.sentPdus().find((p) => p.type === PduType.AAbort);
+    assert.deepEqual(
+      abort && { source: abort.source, reason: abort.reason },
+      aborted ? { source: 2, reason: 6 } : undefined,
+    );
+    const done = u.abort();
+    t.end();
+    await done;
+  }
+});

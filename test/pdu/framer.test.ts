@@ -130,3 +130,43 @@ test("framer: a too-large PDU after good ones is caught when its header arrives"
     (e: unknown) => e instanceof PduTooLargeError && e.offset === 12,
   );
 });
+
+test("framer: P-DATA-TFs are held to maxPDataLength, other PDUs only to maxPduLength", () => {
+  const header = (type: number, body: number) => {
+    const h = new Uint8Array(6);
+    h[0] = type;
+    new DataView(h.buffer).setUint32(2, body);
+    return h;
+  };
+  const f = new PduFramer({ maxPduLength: 4096, maxPDataLength: 100 });
+  assert.equal(f.maxPDataLength, 100);
+  // Exactly the limit: the whole PDU comes out.
+  const ok = f.push(concat([header(PduType.PDataTf, 100), new Uint8Array(100)]));
+  assert.deepEqual(
+    ok.map((p) => [p.type, p.length]),
+    [[PduType.PDataTf, 106]],
+  );
+  // An association PDU larger than the P-DATA limit is still framed.
+  assert.equal(f.push(concat([header(PduType.AAssociateRq, 1000), new Uint8Array(1000)])).length, 1);
+  // One byte over: refused from the header alone.
+  assert.throws(
+    () => f.push(header(PduType.PDataTf, 101)),
+    (e: unknown) => e instanceof PduTooLargeError && e.length === 101 && e.maxPduLength === 100,
+  );
+});
+
+test("framer: limitPData sets the P-DATA-TF limit, 0 meaning maxPduLength, never above it", () => {
+  const f = new PduFramer({ maxPduLength: 4096 });
+  assert.equal(f.maxPDataLength, 4096);
+  f.limitPData(16382);
+  assert.equal(f.maxPDataLength, 4096);
+  f.limitPData(200);
+  assert.equal(f.maxPDataLength, 200);
+  f.limitPData(0);
+  assert.equal(f.maxPDataLength, 4096);
+  f.limitPData(200);
+  assert.throws(() => f.push(hex("04 00 000000c9")), PduTooLargeError);
+  const g = new PduFramer({ maxPduLength: 4096 });
+  g.limitPData(200);
+  assert.equal(g.push(concat([hex("04 00 000000c8"), new Uint8Array(200)])).length, 1);
+});
