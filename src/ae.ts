@@ -19,7 +19,14 @@ import { SocketTransport } from "./dul/transport/socket-transport.js";
 import { awaitConnected } from "./dul/transport/tcp.js";
 import type { TlsOptions } from "./dul/transport/tls.js";
 import { type Handlers, HandlerTable } from "./events.js";
-import { AssociationServer, type ServerOptions } from "./server.js";
+import {
+  AssociationServer,
+  addShutdownReports,
+  emptyShutdownReport,
+  type ServerOptions,
+  type ShutdownOptions,
+  type ShutdownReport,
+} from "./server.js";
 import type { StorageSettings } from "./services/channel.js";
 import { DEFAULT_MAX_DATASET_BYTES } from "./services/storage/memory-sink.js";
 import { storageTransferSyntaxes } from "./services/storage/transfer-syntaxes.js";
@@ -340,11 +347,23 @@ export class AE {
     return server;
   }
 
-  /** Shuts down every server of this AE and aborts its requested associations still open. */
-  async shutdown(): Promise<void> {
-    await Promise.all([...this.#servers].map((s) => s.shutdown()));
+  /**
+   * Shuts down every server of this AE gracefully (see `AssociationServer.shutdown`), then aborts
+   * its requested associations still open; resolves with the servers' reports added up, the
+   * aborted requested associations counted as aborted.
+   */
+  async shutdown(options: ShutdownOptions = {}): Promise<ShutdownReport> {
+    const started = performance.now();
+    const reports = await Promise.all([...this.#servers].map((s) => s.shutdown(options)));
     this.#servers.clear();
-    await Promise.all([...this.#active].map((a) => a.abort()));
+    let report = reports.reduce(addShutdownReports, emptyShutdownReport());
+    const left = [...this.#active].filter((a) => a.isRequestor);
+    await Promise.all(left.map((a) => a.abort()));
+    report = addShutdownReports(report, {
+      ...emptyShutdownReport(),
+      associations: { released: 0, aborted: left.length },
+    });
+    return { ...report, durationMs: Math.round(performance.now() - started) };
   }
 }
 

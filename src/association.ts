@@ -40,6 +40,7 @@ import type {
   RequestOptions,
   StorageSettings,
 } from "./services/channel.js";
+import { isRequest } from "./services/dispatch.js";
 import { AssociationNotEstablishedError, DimseTimeoutError, NoPresentationContextError } from "./services/errors.js";
 import { MemorySink } from "./services/storage/memory-sink.js";
 import { type CStoreOptions, type CStoreResult, sendCStore } from "./services/storage/scu.js";
@@ -59,6 +60,22 @@ export interface AssociationSettings {
   /** Where received instances are stored, and the in-memory data set limit (defaults when absent). */
   readonly storage?: StorageSettings;
 }
+
+/**
+ * How the requests this side served have ended so far: answered (whatever the status), failed
+ * (no answer could be sent), or cut off because the connection closed while they were in flight.
+ */
+export interface OperationCounts {
+  /** Requests answered (a response was sent, whatever its status). */
+  readonly completed: number;
+  /** Requests whose service failed before an answer could be sent, the connection still open. */
+  readonly failed: number;
+  /** Requests still in flight (data set arriving, handler running, answer being sent) when the connection closed. */
+  readonly abortedInFlight: number;
+}
+
+/** One request being served; identity only. */
+type Operation = { readonly command: number };
 
 interface Pending {
   readonly resolve: (m: DimseMessage) => void;
@@ -103,7 +120,11 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   readonly #pending = new Map<number, Pending>();
   #sendChain: Promise<void> = Promise.resolve();
   readonly #reassembler = new MessageReassembler();
-  #incoming: { contextId: number; command: DimseCommand; sink: DatasetSink } | undefined;
+  #incoming: { contextId: number; command: DimseCommand; sink: DatasetSink; op: Operation | undefined } | undefined;
+  readonly #ops = new Set<Operation>();
+  readonly #opCounts = { completed: 0, failed: 0, abortedInFlight: 0 };
+  #idleWaiters: (() => void)[] = [];
+  #receiveDone: Promise<void> = Promise.resolve();
   readonly #tasks = new Set<Promise<void>>();
   #closedResolve!: () => void;
   /** Resolves once the connection is closed (after release, rejection or abort); never rejects. */
@@ -244,6 +265,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
       this.#established = false;
       this.#failPending(error ?? new AssociationNotEstablishedError(this.#released ? "released" : "closed"));
       const t = ul.transport;
+      this.#cutOperations();
       this.fire("CONN_CLOSE", { address: t.remoteAddress ?? "", port: t.remotePort, error });
       this.#closedResolve();
     });
@@ -268,7 +290,8 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
       // itself and release() records the outcome.
       if (!collision) this.#answerRelease(ul);
     });
-    this.#track(this.#receive(ul));
+    this.#receiveDone = this.#receive(ul);
+    this.#track(this.#receiveDone);
   }
 
   /** @internal Records the negotiated contexts without establishing (e.g. none was accepted). */
@@ -553,12 +576,14 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     if (e === undefined) return undefined;
     if (e.kind === "command") {
       this.#logDimse(e.command, "inbound");
+      // A request is in flight from its command set until its answer is sent (graceful shutdown waits for it).
+      const op = isRequest(e.command.commandField) ? this.#startOperation(e.command.commandField) : undefined;
       if (!e.command.hasDataset) {
-        this.#onMessage({ contextId: e.contextId, command: e.command, dataset: [] });
+        this.#onMessage({ contextId: e.contextId, command: e.command, dataset: [] }, op);
         return undefined;
       }
       const context = this.#accepted.find((cx) => cx.contextId === e.contextId);
-      this.#incoming = { contextId: e.contextId, command: e.command, sink: openSink(this, e.command, context) };
+      this.#incoming = { contextId: e.contextId, command: e.command, sink: openSink(this, e.command, context), op };
       return undefined;
     }
     const m = this.#incoming;
@@ -570,7 +595,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   }
 
   async #finishIncoming(
-    m: { contextId: number; command: DimseCommand; sink: DatasetSink },
+    m: { contextId: number; command: DimseCommand; sink: DatasetSink; op: Operation | undefined },
     wrote: Promise<void> | undefined,
   ): Promise<void> {
     try {
@@ -580,16 +605,83 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
       this.logger.error?.("a received data set could not be stored", err);
     }
     const dataset = m.sink instanceof MemorySink ? m.sink.chunks : [];
-    this.#onMessage({ contextId: m.contextId, command: m.command, dataset, sink: m.sink });
+    this.#onMessage({ contextId: m.contextId, command: m.command, dataset, sink: m.sink }, m.op);
   }
 
-  #onMessage(message: IncomingMessage): void {
+  #onMessage(message: IncomingMessage, op?: Operation): void {
     this.fire("DIMSE_RECV", { message: message.command, contextId: message.contextId });
-    const task = handleMessage(this, message, {
-      pending: (id) => this.#pending.get(id),
-      context: (id) => this.#accepted.find((cx) => cx.contextId === id),
-    });
+    let task: Promise<void> | undefined;
+    try {
+      task = handleMessage(this, message, {
+        pending: (id) => this.#pending.get(id),
+        context: (id) => this.#accepted.find((cx) => cx.contextId === id),
+      });
+    } catch (err) {
+      if (op) this.#endOperation(op, false);
+      throw err;
+    }
+    if (op) {
+      if (task)
+        task.then(
+          () => this.#endOperation(op, true),
+          () => this.#endOperation(op, false),
+        );
+      else this.#endOperation(op, true);
+    }
     if (task) this.#track(task);
+  }
+
+  // ---- requests in flight (for a graceful shutdown) ----
+
+  /** Requests this side is serving: data set arriving, handler running, or answer being sent. */
+  get operationsInFlight(): number {
+    return this.#ops.size;
+  }
+
+  /** How the requests this side served have ended so far (cumulative; see {@link OperationCounts}). */
+  get operationCounts(): OperationCounts {
+    return { ...this.#opCounts };
+  }
+
+  /** Resolves once no request is in flight (at once when none is; when the connection closes, in-flight requests are cut). */
+  whenIdle(): Promise<void> {
+    if (this.#ops.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /**
+   * @internal Resolves once the receive loop has ended and a data set cut short has been
+   * discarded (its temporary file deleted); never rejects.
+   */
+  get receiveEnded(): Promise<void> {
+    return this.#receiveDone.catch(() => {});
+  }
+
+  #startOperation(command: number): Operation {
+    const op: Operation = { command };
+    this.#ops.add(op);
+    return op;
+  }
+
+  #endOperation(op: Operation, answered: boolean): void {
+    // Already counted as cut when the connection closed.
+    if (!this.#ops.delete(op)) return;
+    if (answered) this.#opCounts.completed++;
+    else this.#opCounts.failed++;
+    this.#wakeIdle();
+  }
+
+  #cutOperations(): void {
+    this.#opCounts.abortedInFlight += this.#ops.size;
+    this.#ops.clear();
+    this.#wakeIdle();
+  }
+
+  #wakeIdle(): void {
+    if (this.#ops.size !== 0) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of waiters) w();
   }
 
   #providerAbort(): void {

@@ -22,7 +22,7 @@ export {
   verificationPresentationContexts,
 } from "./acse/index.js";
 export { AE, type AEOptions, type AssociateOptions } from "./ae.js";
-export { Association, type AssociationEvents } from "./association.js";
+export { Association, type AssociationEvents, type OperationCounts } from "./association.js";
 export type {
   AssociationRequestDecision,
   AssociationRequestHook,
@@ -55,7 +55,7 @@ export {
   type NotificationEventName,
   type UserIdentityVerdict,
 } from "./events.js";
-export { AssociationServer, type ServerOptions, type ShutdownOptions } from "./server.js";
+export { AssociationServer, type ServerOptions, type ShutdownOptions, type ShutdownReport } from "./server.js";
 export {
   AssociationNotEstablishedError,
   type CEchoOptions,

@@ -10,7 +10,7 @@ import { Event, type Handlers } from "../src/events.js";
 import type { AssociationServer } from "../src/server.js";
 import { DimseTimeoutError, NoPresentationContextError } from "../src/services/errors.js";
 
-type T = { after: (fn: () => Promise<void>) => void };
+type T = { after: (fn: () => Promise<unknown>) => void };
 
 async function echoServer(t: T, handlers: Handlers = {}, options: AEOptions = {}): Promise<AssociationServer> {
   const ae = new AE({ aeTitle: "ECHO_SCP", ...options });

@@ -20,7 +20,7 @@ import { connectPeer } from "./helpers/peer.js";
 const CT = sop.CTImageStorage;
 
 async function serve(
-  t: { after: (fn: () => Promise<void>) => void },
+  t: { after: (fn: () => Promise<unknown>) => void },
   setup: (ae: AE) => void,
   options: ServerOptions = {},
 ): Promise<{ ae: AE; server: AssociationServer }> {

@@ -14,7 +14,7 @@ const cli = join(root, "build/src/apps/cli.js");
 const echoscu = (...args: string[]) => runTool(process.execPath, [cli, "echoscu", ...args], { cwd: root });
 
 async function scp(
-  t: { after(fn: () => Promise<void>): void },
+  t: { after(fn: () => Promise<unknown>): void },
   handlers: Handlers = {},
   options: { requireCalledAet?: boolean } = {},
 ): Promise<AssociationServer> {

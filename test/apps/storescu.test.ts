@@ -274,7 +274,7 @@ const allUncompressed = [
 
 /** A library Storage SCP on 127.0.0.1:0 that saves into `dir` and answers `status(uid)`. */
 async function librarySCP(
-  t: { after(fn: () => Promise<void>): void },
+  t: { after(fn: () => Promise<unknown>): void },
   dir: string,
   options: {
     syntaxes?: readonly string[];

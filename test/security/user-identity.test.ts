@@ -10,7 +10,7 @@ import { sop } from "../../src/dataset/uids.js";
 import { Event, type Handlers } from "../../src/events.js";
 import type { AssociationServer, ServerOptions } from "../../src/server.js";
 
-type After = { after: (fn: () => Promise<void>) => void };
+type After = { after: (fn: () => Promise<unknown>) => void };
 
 /** Every handler call of the server, by event name, in order. */
 type Calls = string[];
