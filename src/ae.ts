@@ -77,8 +77,10 @@ export interface AEOptions {
    */
   readonly storageDirectory?: string;
   /**
-   * fsync each received file before the C_STORE handler runs (default false: the OS flushes it
-   * later; a power loss right after a success response could then lose it).
+   * Make each received instance durable before it is acknowledged (default true): its temporary
+   * file is fsynced before the C_STORE handler runs, and `saveTo` fsyncs the directory after
+   * renaming it into place (on Linux that makes the rename itself durable). false is faster, but
+   * an acknowledged instance may be lost on power failure.
    */
   readonly storageFsync?: boolean;
   /** Largest data set held in memory, for requests other than C-STORE (bytes; default 64 MiB; larger ones are refused with 0xA700/0x0213). */
@@ -146,7 +148,7 @@ export class AE {
   acceptAnyStorage: boolean;
   /** Directory for received instances' temporary files (undefined: a `netdicom-*` folder in `os.tmpdir()`). */
   storageDirectory: string | undefined;
-  /** fsync received files before the C_STORE handler runs. */
+  /** fsync received files before the C_STORE handler runs, and their directory after `saveTo` (see {@link AEOptions.storageFsync}). */
   storageFsync: boolean;
   /** Largest data set held in memory for requests other than C-STORE (bytes). */
   maxDatasetBytes: number;
@@ -172,7 +174,7 @@ export class AE {
     this.#logger = options.logger;
     this.acceptAnyStorage = options.acceptAnyStorage ?? false;
     this.storageDirectory = options.storageDirectory;
-    this.storageFsync = options.storageFsync ?? false;
+    this.storageFsync = options.storageFsync ?? true;
     this.maxDatasetBytes = options.maxDatasetBytes ?? DEFAULT_MAX_DATASET_BYTES;
   }
 

@@ -6,6 +6,7 @@ import {
   type AssociationServer,
   Event,
   type Handlers,
+  type ShutdownReport,
   sop,
   storageSopClasses,
   storageTransferSyntaxes,
@@ -61,6 +62,21 @@ const options: AppOptions = {
     help: "write received objects to DIRECTORY (default: the current directory)",
   },
   ignore: { type: "boolean", help: "receive data but don't store it (answer success)" },
+  "storage-directory": {
+    type: "string",
+    arg: "DIRECTORY",
+    help: "write instances being received to DIRECTORY, then rename them into the output directory (default: a netdicom-* folder in the system's temporary directory; put it on the output directory's file system)",
+  },
+  "no-fsync": {
+    type: "boolean",
+    help: "don't flush received instances to disk before acknowledging them: faster, but an acknowledged instance may be lost on power failure",
+  },
+  "shutdown-deadline": {
+    type: "string",
+    arg: "SECONDS",
+    default: "5",
+    help: "on SIGINT/SIGTERM, how long requests in flight and releases may take before the rest is aborted (default: 5)",
+  },
 };
 
 const USAGE = `usage: netdicom storescp [options] PORT
@@ -69,7 +85,10 @@ A Storage SCP (PS3.4 Annex B) and Verification SCP: it accepts every storage SOP
 uncompressed and the common compressed transfer syntaxes, writes each instance it receives to
 the output directory as <modality prefix>.<SOP Instance UID> (as pynetdicom names them), and
 prints one line for each. PORT 0 picks a free port; the line "listening on HOST:PORT" says which.
-SIGINT or SIGTERM shuts it down after the associations in progress (exit status 0).
+An instance is acknowledged only once it is on disk under its final name (flushed, unless
+--no-fsync). SIGINT or SIGTERM shuts it down gracefully: no new connections, requests in flight
+finish, then the associations are released (aborted after --shutdown-deadline); it prints what
+happened and exits with status 0.
 
 options:
 ${formatOptions(options)}`;
@@ -134,6 +153,10 @@ function makeAe(values: Record<string, unknown>, log: AppLogger): AE {
       ...aeNetworkSettings(values),
       maximumAssociations,
       requireCalledAet: values["require-called-aet"] === true,
+      storageFsync: values["no-fsync"] !== true,
+      ...(typeof values["storage-directory"] === "string" && values["storage-directory"] !== ""
+        ? { storageDirectory: values["storage-directory"] }
+        : {}),
       logger: log,
     });
   } catch (e) {
@@ -182,6 +205,7 @@ export async function runStorescp(args: readonly string[], io: CliIo, hooks: Sto
   let port: number;
   let ae: AE;
   let tls: Awaited<ReturnType<typeof serverTls>>;
+  let deadlineMs: number;
   try {
     let positionals: string[];
     ({ values, positionals } = parseAppArgs(args, options));
@@ -197,6 +221,7 @@ export async function runStorescp(args: readonly string[], io: CliIo, hooks: Sto
     if (positionals.length !== 1) throw new UsageError(`expected PORT, got ${positionals.length} argument(s)`);
     port = parsePort(positionals[0], true);
     ae = makeAe(values, log);
+    deadlineMs = Math.round((numberOption(values, "shutdown-deadline", { min: 0 }) ?? 5) * 1000);
     tls = await serverTls(values);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
@@ -241,8 +266,20 @@ export async function runStorescp(args: readonly string[], io: CliIo, hooks: Sto
     await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
   }
   log.info?.("shutting down");
-  await server.shutdown({ deadlineMs: 5000 });
+  const report = await server.shutdown({ deadlineMs });
+  // Printed at the default verbosity: whoever stopped us should know whether anything was cut.
+  if (log.level !== "none") io.stderr(`${describeShutdown(report)}\n`);
   return 0;
+}
+
+/** One line saying what a graceful shutdown did. */
+export function describeShutdown(report: ShutdownReport): string {
+  const { associations: a, operations: o } = report;
+  return (
+    `storescp: shut down in ${report.durationMs} ms${report.deadlineReached ? " (deadline reached)" : ""}: ` +
+    `associations released ${a.released}, aborted ${a.aborted}; ` +
+    `requests completed ${o.completed}, failed ${o.failed}, aborted in flight ${o.abortedInFlight}`
+  );
 }
 
 /** The `netdicom storescp` command: runs until SIGINT or SIGTERM. */

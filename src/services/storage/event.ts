@@ -1,10 +1,11 @@
 // What the C_STORE handler gets besides the request: the instance's identity, its file meta, and
 // ways to read, stream or keep the received file.
 import { createReadStream, renameSync } from "node:fs";
-import { copyFile, mkdir, rename, unlink } from "node:fs/promises";
+import { copyFile, mkdir, open, rename, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Dataset } from "../../dataset/dataset.js";
 import { readDicomFileHead } from "../../dataset/file.js";
+import { durability, forgetSyncedFile, isSyncedFile } from "./file-sink.js";
 import { safeJoin, sanitiseFileName } from "./filename.js";
 import { tempFileName } from "./temp-area.js";
 
@@ -28,7 +29,9 @@ export interface CStoreEventPayload {
    * Moves the received Part 10 file into `dir` (created if missing) under a safe name (default
    * the sanitised SOP Instance UID + ".dcm"; an existing file of that name is replaced) and
    * resolves with its path. The final name only ever holds a complete file: it is a rename (or,
-   * across file systems, a copy to a temporary name then a rename).
+   * across file systems, a copy to a temporary name then a rename). With the AE's
+   * `storageFsync` (the default) the directory is flushed after the rename, so once this resolves
+   * the file survives a power failure under its final name.
    */
   saveTo(dir: string, options?: SaveToOptions): Promise<string>;
   /** The received instance as a Part 10 byte stream; read it before the handler returns. */
@@ -51,12 +54,32 @@ async function ensureDir(dir: string): Promise<void> {
   madeDirs.add(dir);
 }
 
+/** Copies `from` to a temporary name beside `to`, flushed when `durable`, then renames it to `to`. */
+async function copyInto(from: string, to: string, durable: boolean): Promise<void> {
+  const tmp = join(dirname(to), tempFileName());
+  try {
+    await copyFile(from, tmp);
+    if (durable) {
+      const handle = await open(tmp, "r+");
+      try {
+        await durability.fsyncFile(handle.fd, tmp);
+      } finally {
+        await handle.close();
+      }
+    }
+    await rename(tmp, to);
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    throw e;
+  }
+}
+
 /**
  * Moves `from` to `to` atomically; across file systems, copies to a temporary name beside `to`
  * first. The common case is one synchronous rename: a metadata update that costs less than a
  * thread-pool round trip.
  */
-async function moveInto(from: string, to: string): Promise<void> {
+async function moveInto(from: string, to: string, durable: boolean): Promise<void> {
   try {
     renameSync(from, to);
   } catch (err) {
@@ -69,14 +92,7 @@ async function moveInto(from: string, to: string): Promise<void> {
       return;
     }
     if (code !== "EXDEV") throw err;
-    const tmp = join(dirname(to), tempFileName());
-    try {
-      await copyFile(from, tmp);
-      await rename(tmp, to);
-    } catch (e) {
-      await unlink(tmp).catch(() => {});
-      throw e;
-    }
+    await copyInto(from, to, durable);
     await unlink(from).catch(() => {});
   }
 }
@@ -93,6 +109,7 @@ export function makeStoreEvent(info: {
 }): { payload: CStoreEventPayload; kept: () => boolean } {
   let current = info.path;
   let moved = false;
+  let syncedMove = false;
   const payload: CStoreEventPayload = {
     sopClassUid: info.sopClassUid,
     sopInstanceUid: info.sopInstanceUid,
@@ -106,15 +123,18 @@ export function makeStoreEvent(info: {
       const name = options.filename === undefined ? `${sanitiseFileName(info.sopInstanceUid)}.dcm` : options.filename;
       const target = safeJoin(dir, name);
       await ensureDir(dir);
+      // The sink fsynced the data; the rename is durable once its directory is flushed too.
+      const durable = isSyncedFile(info.path) || (moved && syncedMove);
       if (!moved) {
-        await moveInto(current, target);
+        await moveInto(current, target, durable);
+        forgetSyncedFile(info.path);
         moved = true;
+        syncedMove = durable;
       } else if (target !== current) {
         // A second copy: written beside the target under a temporary name, then renamed.
-        const tmp = join(dirname(target), tempFileName());
-        await copyFile(current, tmp);
-        await rename(tmp, target);
+        await copyInto(current, target, durable);
       }
+      if (durable) await durability.fsyncDirectory(dirname(target));
       current = target;
       return target;
     },

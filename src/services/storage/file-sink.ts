@@ -2,7 +2,7 @@
 // Part 10 file (file meta first). Fragments are gathered as views (no concatenation) and written
 // out in batches with synchronous calls, as they arrive.
 import { closeSync, fsync, openSync, writevSync } from "node:fs";
-import { unlink } from "node:fs/promises";
+import { open, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { DatasetSink, StorageSettings } from "../channel.js";
 import { tempArea, tempAreaReady, tempFileName } from "./temp-area.js";
@@ -21,6 +21,51 @@ export interface ReceivedFile {
   readonly datasetBytes: number;
   /** Bytes of the whole file (file meta included). */
   readonly fileBytes: number;
+}
+
+/**
+ * @internal How received files are made durable. The C-STORE SCP goes through these, so that a
+ * test can replace them to observe the order of file flush, rename and directory flush.
+ */
+export const durability = {
+  /** Flushes a temporary file's data and size to disk (fsync(2)). */
+  fsyncFile(fd: number, _path: string): Promise<void> {
+    return new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
+  },
+  /**
+   * Flushes a directory, which makes a rename into it durable on Linux (POSIX leaves it to the
+   * file system). Where a directory cannot be opened for that (Windows) it does nothing.
+   */
+  async fsyncDirectory(dir: string): Promise<void> {
+    let handle: Awaited<ReturnType<typeof open>>;
+    try {
+      handle = await open(dir, "r");
+    } catch (err) {
+      if (process.platform === "win32") return;
+      throw err;
+    }
+    try {
+      await handle.sync();
+    } catch (err) {
+      // Some file systems refuse fsync on a directory (EINVAL): there is nothing more to do there.
+      if ((err as NodeJS.ErrnoException).code !== "EINVAL") throw err;
+    } finally {
+      await handle.close();
+    }
+  },
+};
+
+/** Temporary files fsynced by their sink: moving one into place flushes the target directory too. */
+const syncedFiles = new Set<string>();
+
+/** @internal True when the temporary file at `path` was fsynced, so that its rename should be made durable too. */
+export function isSyncedFile(path: string): boolean {
+  return syncedFiles.has(path);
+}
+
+/** @internal Forgets a fsynced temporary file (moved into place or deleted). */
+export function forgetSyncedFile(path: string): void {
+  syncedFiles.delete(path);
 }
 
 function asError(err: unknown): Error {
@@ -146,13 +191,14 @@ export class FileSink implements DatasetSink {
     if (this.#done) return;
     await this.#flush();
     const fd = this.#fd;
-    if (fd !== undefined && !this.#error && this.#settings?.storageFsync === true) {
-      await new Promise<void>((resolve) =>
-        fsync(fd, (err) => {
-          if (err) this.#error ??= err;
-          resolve();
-        }),
-      );
+    // The data must be on disk before the handler may rename it into place and we acknowledge it.
+    if (fd !== undefined && this.#path !== undefined && !this.#error && this.#settings?.storageFsync === true) {
+      try {
+        await durability.fsyncFile(fd, this.#path);
+        syncedFiles.add(this.#path);
+      } catch (err) {
+        this.#error ??= asError(err);
+      }
     }
     this.#close();
     this.#done = true;
@@ -177,6 +223,8 @@ export class FileSink implements DatasetSink {
   /** Deletes the temporary file (nothing when it is gone already). */
   async discard(): Promise<void> {
     const p = this.#path;
-    if (p !== undefined) await unlink(p).catch(() => {});
+    if (p === undefined) return;
+    forgetSyncedFile(p);
+    await unlink(p).catch(() => {});
   }
 }
