@@ -3,7 +3,8 @@
 // process) for a bounded time, about 10% of the sends being raw associations that abort after
 // part of the data set. At the end every acknowledged instance (status 0x0000) must be on disk,
 // with the data set bytes sent (SHA-256 after the file meta), and no aborted send may have left a
-// file under a final name. Ends with exactly
+// file under a final name, nor any temporary file in storescp's storage directory (both count as
+// partial files). Ends with exactly
 //   soak: acknowledged N, on disk N, intact N, partial files 0, peak RSS M MB
 // (peak RSS of the storescp child, /proc VmHWM) and exits 1 if anything is missing or corrupt.
 // Usage: node scripts/soak.mjs [--seconds S] [--concurrency C] [--abort-share F]
@@ -33,7 +34,9 @@ const abortShare = Number(values["abort-share"]);
 const ILE = { explicitVr: false, littleEndian: true };
 
 const outDir = mkdtempSync(join(tmpdir(), "netdicom-soak-"));
-const scp = await startStorescp(outDir, concurrency + 10);
+// storescp's temporary area, ours to inspect: whatever is left there after the shutdown is partial.
+const tempDir = mkdtempSync(join(tmpdir(), "netdicom-soak-partial-"));
+const scp = await startStorescp(outDir, tempDir, concurrency + 10);
 console.log(`soaking: storescp pid ${scp.child.pid} on port ${scp.port}, ${concurrency} associations, ${seconds} s`);
 
 /** SOP Instance UID -> SHA-256 (hex) of the data set bytes, for every acknowledged instance. */
@@ -79,11 +82,17 @@ for (const name of readdirSync(outDir)) {
   if (digest === expected) intact++;
   else problems.push(`${name}: data set differs from what was sent`);
 }
+for (const name of readdirSync(tempDir)) {
+  partial++;
+  problems.push(`${name}: left in storescp's temporary area`);
+}
 rmSync(outDir, { recursive: true, force: true });
+rmSync(tempDir, { recursive: true, force: true });
 
 console.log(
   `sends ${counts.sends} (aborted on purpose ${aborted.size}, failure statuses ${counts.failed}, errors ${counts.errors})`,
 );
+if (scp.shutdownLine) console.log(scp.shutdownLine);
 for (const p of problems.slice(0, 10)) console.log(`  ${p}`);
 const n = acknowledged.size;
 console.log(
@@ -184,11 +193,22 @@ function firstByte(socket) {
 
 // ---- the storescp child ----
 
-function startStorescp(dir, maxAssociations) {
+function startStorescp(dir, storageDir, maxAssociations) {
   const cli = new URL("build/src/apps/cli.js", root).pathname;
   const child = spawn(
     process.execPath,
-    [cli, "storescp", "0", "-od", dir, "--max-associations", String(maxAssociations), "-xi"],
+    [
+      cli,
+      "storescp",
+      "0",
+      "-od",
+      dir,
+      "--storage-directory",
+      storageDir,
+      "--max-associations",
+      String(maxAssociations),
+      "-xi",
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   return new Promise((resolve, reject) => {
@@ -198,11 +218,17 @@ function startStorescp(dir, maxAssociations) {
       out += chunk;
       const m = /listening on \S+:(\d+)/.exec(out);
       if (m) {
-        for (const s of [child.stdout, child.stderr]) {
-          s.off("data", onData);
-          s.resume();
-        }
-        resolve({ child, port: Number(m[1]) });
+        for (const s of [child.stdout, child.stderr]) s.off("data", onData);
+        const running = { child, port: Number(m[1]), shutdownLine: undefined };
+        // The rest is drained, keeping only storescp's shutdown report.
+        let tail = "";
+        child.stderr.on("data", (c) => {
+          tail = (tail + c).slice(-4096);
+          const line = /storescp: shut down[^\n]*/.exec(tail);
+          if (line) running.shutdownLine = line[0];
+        });
+        child.stdout.resume();
+        resolve(running);
       }
     };
     for (const s of [child.stdout, child.stderr]) {
