@@ -55,7 +55,7 @@ export interface RequestOptions {
 export interface StorageSettings {
   /** Directory of the temporary files received instances are written to (default: a `netdicom-*` folder in `os.tmpdir()`). */
   readonly storageDirectory?: string | undefined;
-  /** fsync each received file before its handler runs (default false). */
+  /** fsync each received file before its handler runs, and its directory after `saveTo` (the AE defaults this to true). */
   readonly storageFsync?: boolean | undefined;
   /** Largest data set held in memory for requests other than C-STORE (bytes). */
   readonly maxDatasetBytes: number;
