@@ -190,8 +190,7 @@ export class Dataset {
   /** The items of a sequence ([] when absent). */
   sequence(key: TagKey): Dataset[] {
     const el = this.map.get(resolveTag(key));
-    if (!el || el.vr !== "SQ") return [];
-    return el.value([]) as Dataset[];
+    return el?.vr === "SQ" ? (el.value([]) as Dataset[]) : [];
   }
 
   /** The bytes of an OB/OW/OD/OF/OL/OV/UN element (little endian), or undefined. */
