@@ -80,3 +80,20 @@ test("reassembler: a command set over 64 KiB by default is a ReassemblyError", (
     for (let i = 0; i < 5; i++) r.push({ contextId: 1, isCommand: true, isLast: false, data: piece });
   }, ReassemblyError);
 });
+
+test("an SCP announcing 16382 aborts (2,6) on a P-DATA-TF header announcing 16384, before any body (PS3.8 D.1.1)", async (t) => {
+  const ae = new AE({ aeTitle: "HOSTILE_SCP" });
+  ae.addSupportedContext(sop.Verification);
+  assert.equal(ae.maximumPduSize, 16382);
+  const server = await ae.startServer({ host: "127.0.0.1" });
+  t.after(() => server.shutdown({ deadlineMs: 2000 }));
+  const peer = await connectPeer(server.port);
+  peer.send(associateRq());
+  await peer.waitForPdu(PduType.AAssociateAc);
+  const before = Buffer.from(peer.received).toString("hex");
+  peer.send(new Uint8Array([PduType.PDataTf, 0, 0, 0, 0x40, 0x00])); // 16384 > 16382
+  await peer.waitForPdu(PduType.AAbort);
+  peer.end();
+  assert.equal(await untilClosed(peer), before + abortBytes(2, 6));
+  await echoStillWorks(server.port);
+});
