@@ -1,6 +1,6 @@
 import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
 import { TimeoutError, TransportClosedError } from "../errors.js";
-import { SlabReader, SocketTransport } from "./socket-transport.js";
+import { SocketTransport } from "./socket-transport.js";
 import type { SocketOptions } from "./transport.js";
 
 /** Where and how to open a TCP connection. */
@@ -70,29 +70,11 @@ export interface TcpServerOptions extends SocketOptions {}
 
 /**
  * A TCP server whose connections arrive as transports (the acceptor's passive open, PS3.8 9.1.2).
- * Call `listen` on the returned server; close it when done. Each connection is read through a
- * {@link SlabReader} by a second `net.Socket` on the accepted handle (net.Server has no `onread`
- * option): the socket a 'connection' listener sees is only a placeholder, not to be read, written
- * or destroyed; use the transport (its `socket` is the live one).
+ * Call `listen` on the returned server; close it when done.
  */
 export function createTcpServer(onTransport: (t: SocketTransport) => void, options: TcpServerOptions = {}): Server {
-  const server = createServer(
-    { allowHalfOpen: true, noDelay: options.noDelay ?? true, pauseOnConnect: true },
-    (socket) => {
-      // pauseOnConnect: nothing is read from the handle until its reader is in place.
-      const adopted = SlabReader.adopt(socket);
-      if (!adopted) {
-        onTransport(new SocketTransport(socket, options));
-        socket.resume();
-        return;
-      }
-      adopted.socket.on("close", () => {
-        // The accepted socket shares the handle, already closed: this only settles the server's count.
-        socket.destroy();
-      });
-      onTransport(new SocketTransport(adopted.socket, options, adopted.reader));
-      adopted.socket.resume();
-    },
-  );
+  const server = createServer({ allowHalfOpen: true, noDelay: options.noDelay ?? true }, (socket) => {
+    onTransport(new SocketTransport(socket, options));
+  });
   return server;
 }
