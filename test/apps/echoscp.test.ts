@@ -1,76 +1,19 @@
 // Runs the built `netdicom echoscp` as a child process on port 0, reads the port it prints, and
 // echoes it with the library and with `netdicom echoscu`; TLS with certificates made by openssl.
 import assert from "node:assert/strict";
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { AE, sop } from "../../src/index.js";
+import { cliPath, type RunningServer, repoRoot, startCliServer } from "../helpers/cli.js";
 import { findTool, runTool } from "../helpers/dcmtk.js";
 
-// The compiled test lives at build/test/apps/, three levels below the repo root.
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const cli = join(root, "build/src/apps/cli.js");
-
-const netdicom = (...args: string[]) => runTool(process.execPath, [cli, ...args], { cwd: root });
-
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-}
-
-interface RunningScp {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly port: number;
-  /** Everything written to stderr so far. */
-  stderr(): string;
-  readonly exited: Promise<Exit>;
-  /** Sends SIGTERM and resolves with how the process ended. */
-  stop(): Promise<Exit>;
-}
-
-type TestContext = { after(fn: () => unknown): void };
+const netdicom = (...args: string[]) => runTool(process.execPath, [cliPath, ...args], { cwd: repoRoot });
 
 /** Starts `netdicom echoscp … 0` bound to 127.0.0.1 and resolves once it printed its port. */
-async function startEchoscp(t: TestContext, ...args: string[]): Promise<RunningScp> {
-  const child = spawn(process.execPath, [cli, "echoscp", "-ba", "127.0.0.1", ...args, "0"], { cwd: root });
-  let err = "";
-  child.stdout.resume();
-  const exited = new Promise<Exit>((done) => child.once("exit", (code, signal) => done({ code, signal })));
-  t.after(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    await exited;
-  });
-  const port = await new Promise<number>((done, fail) => {
-    // Bounded: a child that never prints its port fails the test instead of hanging it.
-    const timer = setTimeout(() => fail(new Error(`echoscp printed no port in 20 s: ${err}`)), 20_000);
-    child.stderr.on("data", (b: Buffer) => {
-      err += b.toString("utf8");
-      const m = /echoscp: listening on 127\.0\.0\.1:(\d+)\n/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        done(Number(m[1]));
-      }
-    });
-    exited
-      .then((e) => {
-        clearTimeout(timer);
-        fail(new Error(`echoscp exited (${e.code ?? e.signal}) before listening: ${err}`));
-      })
-      .catch(() => {});
-  });
-  return {
-    child,
-    port,
-    stderr: () => err,
-    exited,
-    stop: () => {
-      child.kill("SIGTERM");
-      return exited;
-    },
-  };
+function startEchoscp(t: { after(fn: () => unknown): void }, ...args: string[]): Promise<RunningServer> {
+  return startCliServer(t, "echoscp", ["-ba", "127.0.0.1", ...args, "0"]);
 }
 
 test("echoscp: prints its port, answers the library's C-ECHO and netdicom echoscu, exits 0 on SIGTERM", async (t) => {

@@ -2,58 +2,16 @@
 // against DCMTK's storescp (which answers C-ECHO). Skipped, visibly, without DCMTK.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
+import { cliPath, type RunningServer, repoRoot, startCliServer } from "../helpers/cli.js";
 import { findTool, runTool } from "../helpers/dcmtk.js";
 import { freePort, waitForListener } from "../helpers/net.js";
 
-// The compiled test lives at build/test/interop/, three levels below the repo root.
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const cli = join(root, "build/src/apps/cli.js");
+const netdicom = (...args: string[]) => runTool(process.execPath, [cliPath, ...args], { cwd: repoRoot });
 
-const netdicom = (...args: string[]) => runTool(process.execPath, [cli, ...args], { cwd: root });
-
-type TestContext = { after(fn: () => unknown): void };
-
-/** Starts `netdicom echoscp -v … 0` on 127.0.0.1; resolves with its port and its stderr so far. */
-async function startEchoscp(
-  t: TestContext,
-  ...args: string[]
-): Promise<{ port: number; stderr: () => string; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, [cli, "echoscp", "-v", "-ba", "127.0.0.1", ...args, "0"], { cwd: root });
-  child.stdout.resume();
-  let err = "";
-  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
-  t.after(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    await exited;
-  });
-  const port = await new Promise<number>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`echoscp printed no port in 20 s: ${err}`)), 20_000);
-    child.stderr.on("data", (b: Buffer) => {
-      err += b.toString("utf8");
-      const m = /echoscp: listening on 127\.0\.0\.1:(\d+)\n/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        done(Number(m[1]));
-      }
-    });
-    exited
-      .then((code) => {
-        clearTimeout(timer);
-        fail(new Error(`echoscp exited (${code}) before listening: ${err}`));
-      })
-      .catch(() => {});
-  });
-  return {
-    port,
-    stderr: () => err,
-    stop: () => {
-      child.kill("SIGTERM");
-      return exited;
-    },
-  };
+/** Starts `netdicom echoscp -v … 0` on 127.0.0.1; resolves once it printed its port. */
+function startEchoscp(t: { after(fn: () => unknown): void }, ...args: string[]): Promise<RunningServer> {
+  return startCliServer(t, "echoscp", ["-v", "-ba", "127.0.0.1", ...args, "0"]);
 }
 
 test("DCMTK echoscu against netdicom echoscp: success, --repeat 3, -pts 3", async (t) => {
@@ -68,7 +26,7 @@ test("DCMTK echoscu against netdicom echoscp: success, --repeat 3, -pts 3", asyn
   // DCMTK's echoscu proposes one context per transfer syntax with -pts; all must work
   const pts = await runTool("echoscu", ["-v", "-pts", "3", "127.0.0.1", port]);
   assert.equal(pts.code, 0, pts.stdout + pts.stderr);
-  assert.equal(await scp.stop(), 0);
+  assert.equal((await scp.stop()).code, 0);
   const log = scp.stderr();
   // three associations; DCMTK's --repeat 3 sends its three echoes on one of them
   assert.equal(log.match(/^I: Accepting Association$/gm)?.length, 3, log);
@@ -84,7 +42,7 @@ test("DCMTK echoscu --abort against netdicom echoscp: echoscp sees the abort and
   assert.equal(aborted.code, 0, aborted.stdout + aborted.stderr);
   const after = await runTool("echoscu", ["127.0.0.1", String(scp.port)]);
   assert.equal(after.code, 0, after.stdout + after.stderr);
-  assert.equal(await scp.stop(), 0);
+  assert.equal((await scp.stop()).code, 0);
   assert.match(scp.stderr(), /^I: Association Aborted/m);
 });
 
