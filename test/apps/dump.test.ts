@@ -1,6 +1,6 @@
 // Runs the built `netdicom` CLI as a user would, on the sample file and on broken files.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
@@ -138,4 +138,9 @@ test("the sample fixture is what scripts/make-sample.mjs makes, small and comple
   assert.equal(dataset.string("SOPClassUID"), "1.2.840.10008.5.1.4.1.1.2");
   assert.equal(dataset.string("SpecificCharacterSet"), "ISO_IR 192");
   assert.equal(dataset.bytes("PixelData")?.byteLength, 64 * 64 * 2);
+});
+
+test("the bin is executable, so `npx netdicom` works from a fresh install", () => {
+  // npm links bin entries before `prepare` builds them, so the build itself must set the mode.
+  assert.ok((statSync(cli).mode & 0o111) !== 0, `${cli} is not executable`);
 });
