@@ -9,8 +9,9 @@ import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { receivedFileName, runStorescp } from "../../src/apps/storescp.js";
-import { AE, Dataset, datasetToJson, readDicomFile, sop, ts, writeDicomFile } from "../../src/index.js";
+import { AE, type Dataset, datasetToJson, readDicomFile, sop, ts, writeDicomFile } from "../../src/index.js";
 import { runTool } from "../helpers/dcmtk.js";
+import { smallImage } from "../helpers/images.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const cli = join(root, "build/src/apps/cli.js");
@@ -85,33 +86,15 @@ function startStorescp(t: { after(fn: () => void): void }, ...args: string[]): P
   });
 }
 
-let uidCounter = 0;
 /** A small image data set of `sopClassUid`, with 16-bit pixel data. */
 function image(sopClassUid: string, patient = "DOE^JANE"): Dataset {
-  uidCounter++;
-  const ds = new Dataset({
-    SOPClassUID: sopClassUid,
-    SOPInstanceUID: `2.25.${process.pid}${Date.now()}${uidCounter}`,
-    PatientName: patient,
-    PatientID: `P${uidCounter}`,
-    StudyInstanceUID: "2.25.1000",
-    SeriesInstanceUID: "2.25.1001",
-    Modality: "OT",
-    SamplesPerPixel: 1,
-    PhotometricInterpretation: "MONOCHROME2",
-    Rows: 4,
-    Columns: 4,
-    BitsAllocated: 16,
-    BitsStored: 12,
-    HighBit: 11,
-    PixelRepresentation: 0,
+  return smallImage(sopClassUid, {
+    patientName: patient,
+    studyInstanceUid: "2.25.1000",
+    seriesInstanceUid: "2.25.1001",
+    bitsStored: 12,
+    pixelByte: (i) => i * 7,
   });
-  ds.set(
-    "PixelData",
-    new Uint8Array(32).map((_, i) => i * 7),
-    "OW",
-  );
-  return ds;
 }
 
 /** The data set of a Part 10 file as DICOM JSON, to compare files across transfer syntaxes. */

@@ -27,6 +27,7 @@ import {
   writeDicomFile,
 } from "../../src/index.js";
 import { runTool } from "../helpers/dcmtk.js";
+import { smallImage } from "../helpers/images.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const cli = join(root, "build/src/apps/cli.js");
@@ -230,31 +231,9 @@ test("nothing to send: a missing file is listed as failed and the exit code is 1
 
 // ---- the built CLI against a library Storage SCP ----
 
-let uidCounter = 0;
 /** A small image data set of `sopClassUid`, with 16-bit pixel data. */
 function image(sopClassUid: string): Dataset {
-  uidCounter++;
-  const ds = new Dataset({
-    SOPClassUID: sopClassUid,
-    SOPInstanceUID: `2.25.${process.pid}${Date.now()}${uidCounter}`,
-    PatientName: "DOE^JOHN",
-    PatientID: `P${uidCounter}`,
-    Modality: "OT",
-    SamplesPerPixel: 1,
-    PhotometricInterpretation: "MONOCHROME2",
-    Rows: 4,
-    Columns: 4,
-    BitsAllocated: 16,
-    BitsStored: 16,
-    HighBit: 15,
-    PixelRepresentation: 0,
-  });
-  ds.set(
-    "PixelData",
-    new Uint8Array(32).map((_, i) => 255 - i),
-    "OW",
-  );
-  return ds;
+  return smallImage(sopClassUid, { patientName: "DOE^JOHN", pixelByte: (i) => 255 - i });
 }
 
 /** What the library SCP saw of one C-STORE. */

@@ -9,8 +9,9 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { Dataset, datasetToJson, readDicomFile, sop, ts, writeDicomFile } from "../../src/index.js";
+import { type Dataset, datasetToJson, readDicomFile, sop, ts, writeDicomFile } from "../../src/index.js";
 import { findTool, runTool } from "../helpers/dcmtk.js";
+import { smallImage } from "../helpers/images.js";
 import { freePort, waitForListener } from "../helpers/net.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -29,33 +30,14 @@ function killAfter(t: { after(fn: () => void): void }, child: ChildProcess): voi
   });
 }
 
-let uidCounter = 0;
 /** A small image data set of `sopClassUid`, with 16-bit native pixel data. */
 function image(sopClassUid: string): Dataset {
-  uidCounter++;
-  const ds = new Dataset({
-    SOPClassUID: sopClassUid,
-    SOPInstanceUID: `2.25.${process.pid}${Date.now()}${uidCounter}`,
-    PatientName: "INTEROP^TEST",
-    PatientID: `P${uidCounter}`,
-    StudyInstanceUID: "2.25.2000",
-    SeriesInstanceUID: "2.25.2001",
-    Modality: "OT",
-    SamplesPerPixel: 1,
-    PhotometricInterpretation: "MONOCHROME2",
-    Rows: 4,
-    Columns: 4,
-    BitsAllocated: 16,
-    BitsStored: 16,
-    HighBit: 15,
-    PixelRepresentation: 0,
+  return smallImage(sopClassUid, {
+    patientName: "INTEROP^TEST",
+    studyInstanceUid: "2.25.2000",
+    seriesInstanceUid: "2.25.2001",
+    pixelByte: (i) => i * 3,
   });
-  ds.set(
-    "PixelData",
-    new Uint8Array(32).map((_, i) => i * 3),
-    "OW",
-  );
-  return ds;
 }
 
 /** Files in ILE, ELE, EBE, deflated and RLE (encapsulated, 8-bit), written by netdicom. */
