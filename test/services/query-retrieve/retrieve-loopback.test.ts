@@ -77,7 +77,7 @@ test("C-GET: three instances (two data sets, one file) land in the requestor's C
   ]);
   assert.equal(rsps[3]?.failedInstances, undefined);
   assert.equal(received.length, 3);
-  sent.forEach((ds, i) => same(received[i], ds));
+  for (const [i, ds] of sent.entries()) same(received[i], ds);
   assert.equal(seen[0]?.identifier().string("StudyInstanceUID"), STUDY);
   assert.equal(seen[0]?.model?.name, "studyRoot");
   assert.equal((await assoc.sendCEcho()).status, 0x0000);
@@ -225,7 +225,7 @@ test("C-MOVE to a third AE: the instances arrive there with Move Originator AE t
   ]);
   const moveId = rsps[0]!.command.messageIdBeingRespondedTo;
   assert.equal(dest.stored.length, 3);
-  list.forEach((ds, i) => same(dest.stored[i]?.ds, ds));
+  for (const [i, ds] of list.entries()) same(dest.stored[i]?.ds, ds);
   for (const s of dest.stored) {
     assert.equal(s.originAe, "QR_SCU");
     assert.equal(s.originId, moveId);
