@@ -261,3 +261,32 @@ test("our SCU → DCMTK dcmqrscp: C-STORE to load it, C-FIND at study level, C-G
   );
   await assoc.release();
 });
+
+test("DCMTK findscu --cancel 1 → our SCP: the handler's signal aborts and findscu gets 0xFE00", async (t) => {
+  if (skipWithout(t, "findscu")) return;
+  let sawCancel = false;
+  const { server } = await qrServer(t, {
+    [Event.C_FIND]: async function* (event) {
+      yield buildResponse(event.identifier(), instance(CT, "1.2.3.4"));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 10_000);
+        event.signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      sawCancel = event.isCancelled;
+      yield buildResponse(event.identifier(), instance(CT, "1.2.3.5"));
+    },
+  });
+  const r = await runTool("findscu", [
+    ...["-v", "-S", "-aet", "FINDSCU", "-aec", "QR_SCP", "--cancel", "1"],
+    ...["-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID"],
+    ...["127.0.0.1", String(server.port)],
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(sawCancel, true);
+  const out = r.stdout + r.stderr;
+  assert.match(out, /Sending Cancel Request/);
+  assert.match(out, /Final Find Response \(Cancel/);
+});
