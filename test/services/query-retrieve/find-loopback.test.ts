@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { AE } from "../../../src/ae.js";
 import { Dataset } from "../../../src/dataset/dataset.js";
 import { sop, ts, uidName } from "../../../src/dataset/uids.js";
-import { CommandField, cFindRq } from "../../../src/dimse/index.js";
+import { CommandField, cCancelRq, cFindRq } from "../../../src/dimse/index.js";
 import { Event, type EventOf } from "../../../src/events.js";
 import { DimseTimeoutError, NoPresentationContextError } from "../../../src/services/errors.js";
 import { matches } from "../../../src/services/query-retrieve/matching.js";
@@ -294,5 +294,21 @@ test("C-FIND: a match that cannot be encoded (no Specific Character Set for its 
   );
   assert.match(rsps[0]?.command.errorComment ?? "", /repertoire/);
   assert.equal((await assoc.sendCEcho()).status, 0x0000);
+  await assoc.release();
+});
+
+test("a C-CANCEL-RQ for a message nobody serves is ignored (PS3.7 9.3.2.3: no response)", async (t) => {
+  const { server } = await qrServer(t, studyFinder([]));
+  const assoc = await qrClient(t, server.port);
+  const received: number[] = [];
+  assoc.on("dimseReceived", (e) => received.push(e.message.commandField));
+  await assoc.send(assoc.contextFor(FIND, "scu").contextId ?? 0, cCancelRq({ messageIdBeingRespondedTo: 999 }));
+  assert.equal((await assoc.sendCEcho()).status, 0x0000);
+  assert.deepEqual(received, [CommandField.C_ECHO_RSP]);
+  const rsps = await collect(assoc.sendCFind({ QueryRetrieveLevel: "STUDY", PatientID: "PID-003" }, FIND));
+  assert.deepEqual(
+    rsps.map((r) => r.status),
+    [0x0000],
+  );
   await assoc.release();
 });
