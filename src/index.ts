@@ -22,6 +22,7 @@ export {
   verificationPresentationContexts,
 } from "./acse/index.js";
 export { AE, type AEOptions, type AssociateOptions } from "./ae.js";
+export * from "./codecs/index.js";
 export { Association, type AssociationEvents, type OperationCounts } from "./association.js";
 export type {
   AssociationRequestDecision,
