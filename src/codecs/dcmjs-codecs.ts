@@ -93,17 +93,23 @@ function contextAttrs(info: ImagePixelInfo): Record<string, unknown> {
   };
 }
 
-let loading: Promise<DcmjsCodecsModule> | undefined;
+/** Options of {@link loadDcmjsCodecs}. */
+export interface DcmjsCodecsOptions {
+  /** The module to import (default "dcmjs-codecs"; e.g. the path of a vendored copy). */
+  readonly moduleName?: string;
+}
 
-async function importPackage(): Promise<DcmjsCodecsModule> {
+const loading = new Map<string, Promise<DcmjsCodecsModule>>();
+
+async function importPackage(specifier: string): Promise<DcmjsCodecsModule> {
   // A variable specifier: TypeScript does not resolve it, so netdicom builds without the package.
-  const specifier: string = DCMJS_CODECS_PACKAGE;
   let mod: { default?: DcmjsCodecsModule } & Partial<DcmjsCodecsModule>;
   try {
     mod = (await import(specifier)) as typeof mod;
   } catch (err) {
     throw new CodecError(
-      `the optional package ${DCMJS_CODECS_PACKAGE} is not installed: run "npm install ${DCMJS_CODECS_PACKAGE}" to decode JPEG, JPEG-LS, JPEG 2000 and HTJ2K`,
+      `the optional package ${DCMJS_CODECS_PACKAGE} is not installed (cannot import "${specifier}"): ` +
+        `run "npm install ${DCMJS_CODECS_PACKAGE}" to decode JPEG, JPEG-LS, JPEG 2000 and HTJ2K`,
       { cause: err },
     );
   }
@@ -124,13 +130,15 @@ async function importPackage(): Promise<DcmjsCodecsModule> {
  * registerCodec(await loadDcmjsCodecs());
  * ```
  */
-export async function loadDcmjsCodecs(): Promise<Codec> {
-  loading ??= importPackage();
+export async function loadDcmjsCodecs(options: DcmjsCodecsOptions = {}): Promise<Codec> {
+  const specifier = options.moduleName ?? DCMJS_CODECS_PACKAGE;
+  let pending = loading.get(specifier);
+  if (!pending) loading.set(specifier, (pending = importPackage(specifier)));
   let lib: DcmjsCodecsModule;
   try {
-    lib = await loading;
+    lib = await pending;
   } catch (err) {
-    loading = undefined; // installed later: try again next time
+    loading.delete(specifier); // installed later: try again next time
     throw err;
   }
   const call = (name: string, context: NativeContext, parameters: Record<string, unknown>): NativeContext => {

@@ -8,7 +8,12 @@ export {
   frameLength,
   type ImagePixelInfo,
 } from "./codec.js";
-export { DCMJS_CODECS_PACKAGE, dcmjsCodecsTransferSyntaxes, loadDcmjsCodecs } from "./dcmjs-codecs.js";
+export {
+  DCMJS_CODECS_PACKAGE,
+  type DcmjsCodecsOptions,
+  dcmjsCodecsTransferSyntaxes,
+  loadDcmjsCodecs,
+} from "./dcmjs-codecs.js";
 export { encapsulate, framesOf } from "./frames.js";
 export {
   decodableSyntaxNames,
