@@ -22,14 +22,21 @@ export {
   verificationPresentationContexts,
 } from "./acse/index.js";
 export { AE, type AEOptions, type AssociateOptions } from "./ae.js";
-export * from "./codecs/index.js";
 export { Association, type AssociationEvents, type OperationCounts } from "./association.js";
 export type {
   AssociationRequestDecision,
   AssociationRequestHook,
   AssociationRequestInfo,
 } from "./association-acceptor.js";
+export { type CollectMetricsOptions, collectMetrics, type MetricsCollection } from "./association-metrics.js";
 export { AcseTimeoutError, NoAcceptedContextsError } from "./association-requestor.js";
+export {
+  type AssociationStatistics,
+  collectStatistics,
+  getStatistics,
+  trackStatistics,
+} from "./association-statistics.js";
+export * from "./codecs/index.js";
 export * from "./dataset/index.js";
 export { AssociationAbortedError, TimeoutError, TransportClosedError } from "./dul/errors.js";
 export {
@@ -56,6 +63,7 @@ export {
   type NotificationEventName,
   type UserIdentityVerdict,
 } from "./events.js";
+export * from "./metrics/index.js";
 export { AssociationServer, type ServerOptions, type ShutdownOptions, type ShutdownReport } from "./server.js";
 export {
   AssociationNotEstablishedError,

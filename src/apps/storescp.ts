@@ -4,6 +4,7 @@ import { mkdir } from "node:fs/promises";
 import {
   AE,
   type AssociationServer,
+  collectMetrics,
   Event,
   type Handlers,
   type ShutdownReport,
@@ -15,6 +16,7 @@ import {
 } from "../index.js";
 import { type AppOptions, formatOptions, loggingOptions, numberOption, parseAppArgs, UsageError } from "./args.js";
 import type { CliIo, Command } from "./command.js";
+import { type MetricsServer, metricsOptions, metricsPort, startMetricsServer } from "./metrics-server.js";
 import {
   type AppLogger,
   aeNetworkSettings,
@@ -53,6 +55,7 @@ const options: AppOptions = {
   },
   "require-called-aet": { type: "boolean", help: "reject associations whose called AE title is not mine" },
   ...tlsServerOptions,
+  ...metricsOptions,
   implicit: { type: "boolean", aliases: ["xi"], help: "accept implicit VR little endian only" },
   "output-directory": {
     type: "string",
@@ -206,6 +209,7 @@ export async function runStorescp(args: readonly string[], io: CliIo, hooks: Sto
   let ae: AE;
   let tls: Awaited<ReturnType<typeof serverTls>>;
   let deadlineMs: number;
+  let metricsAt: number | undefined;
   try {
     let positionals: string[];
     ({ values, positionals } = parseAppArgs(args, options));
@@ -222,6 +226,7 @@ export async function runStorescp(args: readonly string[], io: CliIo, hooks: Sto
     port = parsePort(positionals[0], true);
     ae = makeAe(values, log);
     deadlineMs = Math.round((numberOption(values, "shutdown-deadline", { min: 0 }) ?? 5) * 1000);
+    metricsAt = metricsPort(values);
     tls = await serverTls(values);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
@@ -238,10 +243,24 @@ export async function runStorescp(args: readonly string[], io: CliIo, hooks: Sto
   }
   let server: AssociationServer;
   const bind = values["bind-address"];
+  const host = typeof bind === "string" && bind !== "" ? bind : undefined;
+  // Collected from before the first association, so that every one is counted.
+  const metrics = metricsAt === undefined ? undefined : collectMetrics(ae);
+  let metricsServer: MetricsServer | undefined;
+  if (metrics && metricsAt !== undefined) {
+    try {
+      metricsServer = await startMetricsServer(metrics.registry, metricsAt, host);
+    } catch (e) {
+      log.error?.(`cannot serve metrics on port ${metricsAt}: ${describeError(e)}`);
+      return 1;
+    }
+    // Printed at the default verbosity, like the listening line: a scraper started with port 0 needs it.
+    if (log.level !== "none") io.stderr(`storescp: metrics on ${metricsServer.url}\n`);
+  }
   try {
     server = await ae.startServer({
       port,
-      ...(typeof bind === "string" && bind !== "" ? { host: bind } : {}),
+      ...(host === undefined ? {} : { host }),
       ...(tls ? { tls } : {}),
       handlers: {
         [Event.ACCEPTED]: (e) => log.info?.(`Association accepted from ${e.assoc.requestor.aeTitle}`),
@@ -253,6 +272,7 @@ export async function runStorescp(args: readonly string[], io: CliIo, hooks: Sto
     });
   } catch (e) {
     log.error?.(`cannot listen on port ${port}: ${describeError(e)}`);
+    await metricsServer?.close();
     return 1;
   }
   const { address, port: bound } = server.address();
@@ -267,6 +287,7 @@ export async function runStorescp(args: readonly string[], io: CliIo, hooks: Sto
   }
   log.info?.("shutting down");
   const report = await server.shutdown({ deadlineMs });
+  await metricsServer?.close();
   // Printed at the default verbosity: whoever stopped us should know whether anything was cut.
   if (log.level !== "none") io.stderr(`${describeShutdown(report)}\n`);
   return 0;
