@@ -85,30 +85,39 @@ export function decodeRleFrame(frame: Uint8Array, info: ImagePixelInfo): Uint8Ar
   return out;
 }
 
-/** Packs `count` bytes (every `step`-th from `start`) of one row with PackBits (G.3.1); appends to `out`. */
-function packRow(src: Uint8Array, start: number, step: number, count: number, out: number[]): void {
+/**
+ * Packs `count` bytes (every `step`-th from `start`) of one row with PackBits (G.3.1) into `out`
+ * from `at`; returns the new end. `out` has room for the worst case: one header per 128 bytes.
+ */
+function packRow(src: Uint8Array, start: number, step: number, count: number, out: Uint8Array, at: number): number {
   let i = 0;
-  const at = (k: number) => src[start + k * step] as number;
+  let o = at;
+  const end = start + count * step;
   while (i < count) {
+    const p = start + i * step;
+    const v = src[p] as number;
     // A run of 3 or more equal bytes is worth a replicate run (2 bytes for up to 128).
     let run = 1;
-    while (i + run < count && run < 128 && at(i + run) === at(i)) run++;
+    while (i + run < count && run < 128 && src[p + run * step] === v) run++;
     if (run >= 3) {
-      out.push(257 - run, at(i));
+      out[o++] = 257 - run;
+      out[o++] = v;
       i += run;
       continue;
     }
     // Otherwise a literal run, up to the next run of 3 equal bytes or 128 bytes.
     let len = 0;
+    let q = p;
     while (i + len < count && len < 128) {
-      const k = i + len;
-      if (k + 2 < count && at(k) === at(k + 1) && at(k) === at(k + 2)) break;
+      if (q + 2 * step < end && src[q] === src[q + step] && src[q] === src[q + 2 * step]) break;
       len++;
+      q += step;
     }
-    out.push(len - 1);
-    for (let k = 0; k < len; k++) out.push(at(i + k));
+    out[o++] = len - 1;
+    for (let k = 0, r = p; k < len; k++, r += step) out[o++] = src[r] as number;
     i += len;
   }
+  return o;
 }
 
 /** Encodes one native frame (laid out as `info` says) as an RLE frame, each row packed on its own (G.3.1). */
@@ -119,29 +128,23 @@ export function encodeRleFrame(pixels: Uint8Array, info: ImagePixelInfo): Uint8A
       `RLE: a frame needs ${count * segments} bytes of native pixel data, ${pixels.byteLength} given`,
     );
   }
-  const parts: Uint8Array[] = [];
+  // Worst case per segment: every row literal, one header byte per 128, plus one pad byte.
+  const worst = info.rows * (info.columns + Math.ceil(info.columns / 128)) + 1;
+  const buf = new Uint8Array(HEADER_BYTES + segments * worst);
+  const view = new DataView(buf.buffer);
+  view.setUint32(0, segments, true);
+  let o = HEADER_BYTES;
   for (let k = 0; k < segments; k++) {
+    view.setUint32(4 + 4 * k, o, true);
     const s = Math.floor(k / bytesPerSample);
     const { start, step } = placement(info, bytesPerSample, count, s, k % bytesPerSample);
-    const seg: number[] = [];
-    for (let r = 0; r < info.rows; r++) {
-      packRow(pixels, start + r * info.columns * step, step, info.columns, seg);
-    }
+    const segStart = o;
+    for (let r = 0; r < info.rows; r++)
+      o = packRow(pixels, start + r * info.columns * step, step, info.columns, buf, o);
     // G.5: each segment is an even number of bytes
-    if (seg.length % 2 === 1) seg.push(0);
-    parts.push(Uint8Array.from(seg));
+    if ((o - segStart) % 2 === 1) buf[o++] = 0;
   }
-  const total = HEADER_BYTES + parts.reduce((n, p) => n + p.byteLength, 0);
-  const out = new Uint8Array(total);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, segments, true);
-  let offset = HEADER_BYTES;
-  parts.forEach((p, k) => {
-    view.setUint32(4 + 4 * k, offset, true);
-    out.set(p, offset);
-    offset += p.byteLength;
-  });
-  return out;
+  return buf.slice(0, o);
 }
 
 /** The built-in RLE Lossless codec (registered by default). */
