@@ -1,5 +1,6 @@
 // Pixel data codecs (PS3.5 A.4, Annex G): the plug-in interface, the registry, RLE Lossless built
 // in, the transcoder the storage services use, and the optional dcmjs-codecs adapter.
+export { ensureCodec, setCodecAutoload } from "./autoload.js";
 export {
   type Codec,
   CodecError,

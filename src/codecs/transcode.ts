@@ -5,7 +5,9 @@
 import { Dataset } from "../dataset/dataset.js";
 import { transferSyntaxInfo, uidName } from "../dataset/uids.js";
 import type { EncapsulatedPixelData } from "../dataset/values.js";
+import { ensureCodec } from "./autoload.js";
 import { CodecError, type DecodedFrame, frameLength, type ImagePixelInfo } from "./codec.js";
+import { DCMJS_CODECS_PACKAGE, dcmjsCodecsTransferSyntaxes } from "./dcmjs-codecs.js";
 import { encapsulate, framesOf } from "./frames.js";
 import { findDecoder, findEncoder } from "./registry.js";
 
@@ -61,15 +63,17 @@ function copyDataset(ds: Dataset): Dataset {
   return out;
 }
 
-/** The message for a transfer syntax no registered codec handles. */
+/** The message for a transfer syntax no registered codec handles: which syntax, and where a codec can come from. */
 export function noCodecMessage(transferSyntax: string, direction: "decode" | "encode"): string {
-  return (
-    `no codec is registered to ${direction} ${uidName(transferSyntax)} (${transferSyntax}); ` +
-    "register one with registerCodec() (e.g. registerCodec(await loadDcmjsCodecs()) with the dcmjs-codecs package installed)"
-  );
+  const what = `no codec is registered to ${direction} ${uidName(transferSyntax)} (${transferSyntax})`;
+  if (dcmjsCodecsTransferSyntaxes.includes(transferSyntax)) {
+    return `${what}; install the optional package ${DCMJS_CODECS_PACKAGE} ("npm install ${DCMJS_CODECS_PACKAGE}"), which netdicom loads when needed, or register a codec with registerCodec()`;
+  }
+  return `${what}; register one with registerCodec()`;
 }
 
 async function decodePixels(ds: Dataset, from: string, options: TranscodeOptions): Promise<void> {
+  await ensureCodec(from, "decode");
   const codec = findDecoder(from);
   if (!codec) throw new CodecError(noCodecMessage(from, "decode"));
   const px = ds.get("PixelData");
@@ -116,6 +120,7 @@ async function decodePixels(ds: Dataset, from: string, options: TranscodeOptions
 }
 
 async function encodePixels(ds: Dataset, to: string, options: TranscodeOptions): Promise<void> {
+  await ensureCodec(to, "encode");
   const codec = findEncoder(to);
   if (!codec?.encode) throw new CodecError(noCodecMessage(to, "encode"));
   const px = ds.get("PixelData");
@@ -143,7 +148,8 @@ async function encodePixels(ds: Dataset, to: string, options: TranscodeOptions):
 /**
  * `ds` (whose data set is in `from`) made ready to be encoded in `to`: compressed pixel data
  * decoded to native when `from` is encapsulated, native pixel data encoded when `to` is, both
- * through the registered codecs; the Image Pixel Module attributes follow. Returns a new
+ * through the registered codecs (an installed dcmjs-codecs is registered on first need, see
+ * `ensureCodec`); the Image Pixel Module attributes follow. Returns a new
  * Dataset sharing the untouched elements with `ds`; between two native syntaxes it returns `ds`
  * itself. Throws `CodecError` when no codec is registered for a syntax (the message names it),
  * or when the pixel data cannot be decoded.

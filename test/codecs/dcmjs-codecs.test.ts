@@ -8,14 +8,17 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import {
+  AE,
   type Codec,
   CodecError,
   Dataset,
   type EncapsulatedPixelData,
+  Event,
   findDecoder,
   loadDcmjsCodecs,
   readPart10,
   registerCodec,
+  sop,
   transcodeDataset,
   ts,
   writePart10,
@@ -156,3 +159,36 @@ for (const uid of [ts.JPEG2000Lossless, ts.HTJ2KLossless, ts.JPEGLSLossless]) {
     assert.deepEqual(px(await transcodeDataset(back, uid, ts.ExplicitVRLittleEndian)), px(original));
   });
 }
+
+test("storage SCU: a JPEG-LS file goes out decompressed, dcmjs-codecs loaded on first need without registering it", async (t) => {
+  if (!findTool("dcmcjpls")) return t.skip("dcmcjpls (DCMTK) not installed");
+  if (!(await loadOrSkip(t))) return;
+  const dir = mkdtempSync(join(tmpdir(), "netdicom-dcmjs-scu-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const jls = join(dir, "ct-jls.dcm");
+  const r = await runTool("dcmcjpls", [fixture, jls]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(findDecoder(ts.JPEGLSLossless), undefined, "nothing registered yet");
+  let received: Uint8Array | undefined;
+  const scp = new AE({ aeTitle: "SCP", storageDirectory: dir });
+  scp.addSupportedContext(sop.CTImageStorage, [ts.ExplicitVRLittleEndian]);
+  const server = await scp.startServer({
+    host: "127.0.0.1",
+    handlers: {
+      [Event.C_STORE]: async (e) => {
+        received = px(readPart10(readFileSync(e.path)).dataset);
+        return 0;
+      },
+    },
+  });
+  t.after(() => server.shutdown({ deadlineMs: 2000 }));
+  const scu = new AE({ aeTitle: "SCU" });
+  scu.addRequestedContext(sop.CTImageStorage, [ts.JPEGLSLossless, ts.ExplicitVRLittleEndian]);
+  const assoc = await scu.associate("127.0.0.1", server.port);
+  t.after(() => assoc.abort());
+  const rsp = await assoc.sendCStore(jls);
+  assert.equal(rsp.status, 0);
+  assert.equal(rsp.transferSyntax, ts.ExplicitVRLittleEndian);
+  assert.deepEqual(received, px(readPart10(readFileSync(fixture)).dataset));
+  await assoc.release();
+});

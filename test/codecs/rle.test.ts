@@ -14,6 +14,7 @@ import {
   encodeRleFrame,
   type ImagePixelInfo,
   readPart10,
+  setCodecAutoload,
   transcodeDataset,
   ts,
   writePart10,
@@ -158,7 +159,10 @@ test("transcodeDataset: native → RLE → native keeps pixels and attributes, o
   assert.equal(native.string("PhotometricInterpretation"), "MONOCHROME2");
 });
 
-test("transcodeDataset: a syntax without a codec names it and says how to add one", async () => {
+test("transcodeDataset: a syntax without a codec names it and says how to add one", async (t) => {
+  // Without the optional package being loaded, whether or not it is installed here.
+  setCodecAutoload(false);
+  t.after(() => setCodecAutoload(true));
   const ds = new Dataset({ Rows: 1, Columns: 1, BitsAllocated: 8 });
   ds.set("PixelData", { basicOffsetTable: new Uint8Array(0), fragments: [new Uint8Array(2)] }, "OB");
   await assert.rejects(
@@ -167,6 +171,7 @@ test("transcodeDataset: a syntax without a codec names it and says how to add on
       e instanceof CodecError &&
       e.message.includes("JPEG-LS Lossless Image Compression (1.2.840.10008.1.2.4.80)") &&
       e.message.includes("no codec is registered to decode") &&
+      e.message.includes('install the optional package dcmjs-codecs ("npm install dcmjs-codecs")') &&
       e.message.includes("registerCodec"),
   );
 });

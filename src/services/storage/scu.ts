@@ -2,7 +2,7 @@
 // file (streamed, never loaded whole) or from an in-memory Dataset.
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
-import { transcodeDataset } from "../../codecs/index.js";
+import { ensureCodec, transcodeDataset } from "../../codecs/index.js";
 import { Dataset } from "../../dataset/dataset.js";
 import { DicomParseError } from "../../dataset/errors.js";
 import { readDicomFileHead } from "../../dataset/file.js";
@@ -70,6 +70,13 @@ function unreadable(path: string, err: unknown): DicomParseError {
 
 function missingUid(what: string, where: string): NetdicomError {
   return new NetdicomError("ERR_NO_SOP_UID", `${where} has no ${what}; a C-STORE needs it (PS3.7 9.1.1.1)`);
+}
+
+/** True when an accepted context carries `sopClassUid` in `transferSyntax` with this side as SCU. */
+function acceptedIn(channel: DimseChannel, sopClassUid: string, transferSyntax: string): boolean {
+  return (channel.acceptedContexts ?? []).some(
+    (cx) => cx.abstractSyntax === sopClassUid && cx.transferSyntax === transferSyntax && cx.asScu !== false,
+  );
 }
 
 async function prepareDataset(channel: DimseChannel, ds: Dataset, preferred: string | undefined): Promise<Prepared> {
@@ -179,6 +186,10 @@ async function prepareFile(
   if (!sopInstanceUid) throw missingUid("SOP Instance UID", path);
   const source = transferSyntaxInfo(sourceTs);
   if (!source) throw unreadable(path, new Error(`unknown transfer syntax ${JSON.stringify(sourceTs)}`));
+  if (source.encapsulated && !acceptedIn(channel, sopClassUid, sourceTs)) {
+    // The peer did not take the compressed syntax: an installed codec package may decode it.
+    await ensureCodec(sourceTs, "decode");
+  }
   const cx = chooseContext(channel, sopClassUid, sourceTs, preferred);
   const t = cx.transferSyntax ?? "";
   const base = { sopClassUid, sopInstanceUid, contextId: cx.contextId ?? 0, transferSyntax: t };
