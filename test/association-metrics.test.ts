@@ -145,3 +145,68 @@ test("getStatistics: bytes, PDUs and DIMSE messages each way, the same seen from
   assert.equal(getStatistics(untracked), undefined);
   await untracked.release();
 });
+
+test("collectMetrics(server) counts the server's associations; collectMetrics(assoc) counts one from the call", async (t) => {
+  const scp = new AE({ aeTitle: "SRV" });
+  scp.addSupportedContext(sop.Verification);
+  const server = await scp.startServer({ host: "127.0.0.1" });
+  t.after(() => server.shutdown({ deadlineMs: 2000 }));
+  const bySrv = collectMetrics<PrometheusRegistry>(server);
+  const scu = new AE({ aeTitle: "CLIENT" });
+  scu.addRequestedContext(sop.Verification);
+  const assoc = await scu.associate("127.0.0.1", server.port);
+  // Observed once established: counted as active from now, its echo counted.
+  const one = collectMetrics<PrometheusRegistry>(assoc);
+  assert.equal(one.registry.value("netdicom_associations_active", { mode: "requestor" }), 1);
+  await assoc.sendCEcho();
+  const serverAssoc = server.activeAssociations[0];
+  await assoc.release();
+  await serverAssoc?.closed;
+  assert.equal(
+    one.registry.value("netdicom_operations_total", { role: "scu", operation: "C-ECHO", status: "success" }),
+    1,
+  );
+  assert.equal(one.registry.value("netdicom_associations_total", { mode: "requestor", event: "released" }), 1);
+  assert.equal(one.registry.value("netdicom_associations_active", { mode: "requestor" }), 0);
+  assert.equal(bySrv.registry.value("netdicom_associations_total", { mode: "acceptor", event: "requested" }), 1);
+  assert.equal(
+    bySrv.registry.value("netdicom_operations_total", { role: "scp", operation: "C-ECHO", status: "success" }),
+    1,
+  );
+  // stop(): associations accepted afterwards are not counted.
+  bySrv.stop();
+  const again = await scu.associate("127.0.0.1", server.port);
+  await again.release();
+  assert.equal(bySrv.registry.value("netdicom_associations_total", { mode: "acceptor", event: "requested" }), 1);
+});
+
+test("an operation cut by an abort counts with status aborted", async (t) => {
+  const scp = new AE({ aeTitle: "SLOW" });
+  scp.addSupportedContext(sop.Verification);
+  let entered!: () => void;
+  const handlerEntered = new Promise<void>((resolve) => {
+    entered = resolve;
+  });
+  const server = await scp.startServer({
+    host: "127.0.0.1",
+    handlers: {
+      // never answers: the SCU aborts while it waits
+      [Event.C_ECHO]: () => {
+        entered();
+        return new Promise<number>(() => {});
+      },
+    },
+  });
+  t.after(() => server.shutdown({ deadlineMs: 500 }));
+  const scu = new AE({ aeTitle: "IMPATIENT" });
+  scu.addRequestedContext(sop.Verification);
+  const { registry } = collectMetrics<PrometheusRegistry>(scu);
+  const assoc = await scu.associate("127.0.0.1", server.port);
+  const echo = assoc.sendCEcho();
+  echo.catch(() => {});
+  await handlerEntered;
+  await assoc.abort();
+  await assert.rejects(echo);
+  assert.equal(registry.value("netdicom_operations_total", { role: "scu", operation: "C-ECHO", status: "aborted" }), 1);
+  assert.equal(registry.value("netdicom_associations_total", { mode: "requestor", event: "aborted" }), 1);
+});

@@ -111,8 +111,13 @@ async function decodePixels(ds: Dataset, from: string, options: TranscodeOptions
   // PS3.5 8.2: native Pixel Data is OB for 8-bit samples, OW otherwise (either is valid for 8 bits in explicit VR)
   ds.set("PixelData", out, info.bitsAllocated <= 8 ? "OB" : "OW");
   // PS3.5 8.2.1: a JPEG decoder that converts YBR_FULL_422 to RGB changes the Photometric Interpretation
-  if (first?.photometricInterpretation !== undefined)
+  if (first?.photometricInterpretation !== undefined) {
     ds.set("PhotometricInterpretation", first.photometricInterpretation);
+  } else if (info.photometricInterpretation === "YBR_FULL_422") {
+    // Decoded without colour conversion the chrominance is no longer subsampled: native
+    // YBR_FULL_422 would mean a subsampled layout (PS3.3 C.7.6.3.1.2), so it is YBR_FULL.
+    ds.set("PhotometricInterpretation", "YBR_FULL");
+  }
   if (info.samplesPerPixel > 1) {
     ds.set("PlanarConfiguration", first?.planarConfiguration ?? info.planarConfiguration);
   }

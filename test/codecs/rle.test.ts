@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import {
+  type Codec,
   CodecError,
   Dataset,
   decodeRleFrame,
@@ -14,6 +15,7 @@ import {
   encodeRleFrame,
   type ImagePixelInfo,
   readPart10,
+  registerCodec,
   setCodecAutoload,
   transcodeDataset,
   ts,
@@ -235,4 +237,35 @@ test("RLE against DCMTK: an RGB image round-trips through dcmcrle and our decode
   const part = readPart10(readFileSync(out));
   const decoded = await transcodeDataset(part.dataset, ts.RLELossless, ts.ExplicitVRLittleEndian);
   assert.deepEqual(decoded.get("PixelData"), px);
+});
+
+test("transcodeDataset: a decoder's colour conversion is written back; YBR_FULL_422 left unconverted becomes YBR_FULL", async (t) => {
+  const uid = ts.JPEGBaseline8Bit;
+  let convert = true;
+  const fake: Codec = {
+    name: "fake-jpeg",
+    transferSyntaxes: [uid],
+    decode: (frame) => ({
+      pixels: new Uint8Array(frame.byteLength * 2),
+      ...(convert ? { photometricInterpretation: "RGB", planarConfiguration: 0 } : {}),
+    }),
+  };
+  t.after(registerCodec(fake));
+  const make = () => {
+    const ds = new Dataset({ Rows: 2, Columns: 2, SamplesPerPixel: 3, BitsAllocated: 8, PlanarConfiguration: 1 });
+    ds.set("PhotometricInterpretation", "YBR_FULL_422");
+    ds.set("LossyImageCompression", "01");
+    ds.set("PixelData", { basicOffsetTable: new Uint8Array(0), fragments: [new Uint8Array(6)] }, "OB");
+    return ds;
+  };
+  const rgb = await transcodeDataset(make(), uid, ts.ExplicitVRLittleEndian);
+  assert.equal(rgb.string("PhotometricInterpretation"), "RGB");
+  assert.equal(rgb.number("PlanarConfiguration"), 0);
+  assert.equal(rgb.string("LossyImageCompression"), "01");
+  assert.equal((rgb.get("PixelData") as Uint8Array).byteLength, 12);
+  assert.equal(rgb.vr("PixelData"), "OB");
+  convert = false;
+  const ybr = await transcodeDataset(make(), uid, ts.ExplicitVRLittleEndian);
+  assert.equal(ybr.string("PhotometricInterpretation"), "YBR_FULL");
+  assert.equal(ybr.number("PlanarConfiguration"), 1, "kept when the decoder does not say");
 });
