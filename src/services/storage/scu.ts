@@ -230,7 +230,9 @@ async function prepareFile(
  * the peer did not accept is decompressed in memory through a registered codec (`registerCodec`;
  * RLE Lossless is built in) into an accepted uncompressed syntax. Rejects (never resolves with a
  * made-up status) on: no accepted context for the SOP class and syntax
- * (`NoPresentationContextError`), an unreadable file (`DicomParseError`), abort, DIMSE timeout.
+ * (`NoPresentationContextError`, naming the missing codec when one would have helped), an
+ * unreadable file (`DicomParseError`), pixel data a codec cannot decode (`CodecError`), abort,
+ * DIMSE timeout.
  */
 export async function sendCStore(
   channel: DimseChannel,
