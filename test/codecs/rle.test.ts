@@ -269,3 +269,45 @@ test("transcodeDataset: a decoder's colour conversion is written back; YBR_FULL_
   assert.equal(ybr.string("PhotometricInterpretation"), "YBR_FULL");
   assert.equal(ybr.number("PlanarConfiguration"), 1, "kept when the decoder does not say");
 });
+
+test("RLE against DCMTK: a 3-frame image from dcmcrle decodes frame by frame; ours with 3 frames decodes with dcmdrle", async (t) => {
+  if (!findTool("dcmcrle") || !findTool("dcmdrle")) return t.skip("dcmcrle/dcmdrle (DCMTK) not installed");
+  const dir = mkdtempSync(join(tmpdir(), "netdicom-rle-mf-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const ds = new Dataset({
+    SOPClassUID: "1.2.840.10008.5.1.4.1.1.7.3",
+    SOPInstanceUID: "2.25.78",
+    Rows: 9,
+    Columns: 11,
+    SamplesPerPixel: 1,
+    BitsAllocated: 16,
+    BitsStored: 16,
+    HighBit: 15,
+    PixelRepresentation: 0,
+    PhotometricInterpretation: "MONOCHROME2",
+    NumberOfFrames: 3,
+  });
+  const px = pixels(9 * 11 * 2 * 3, 11);
+  ds.set("PixelData", px, "OW");
+  const src = join(dir, "mf.dcm");
+  writeFileSync(src, writePart10(ds));
+  const theirs = join(dir, "mf-rle.dcm");
+  const c = await runTool("dcmcrle", [src, theirs]);
+  assert.equal(c.code, 0, c.stderr);
+  const part = readPart10(readFileSync(theirs));
+  assert.equal((part.dataset.get("PixelData") as EncapsulatedPixelData).fragments.length >= 3, true);
+  const decoded = await transcodeDataset(part.dataset, ts.RLELossless, ts.ExplicitVRLittleEndian);
+  assert.deepEqual(new Uint8Array(decoded.get("PixelData") as Uint8Array), px);
+
+  const ours = join(dir, "ours-mf-rle.dcm");
+  writeFileSync(
+    ours,
+    writePart10(await transcodeDataset(ds, ts.ExplicitVRLittleEndian, ts.RLELossless), {
+      transferSyntaxUid: ts.RLELossless,
+    }),
+  );
+  const back = join(dir, "back.dcm");
+  const d = await runTool("dcmdrle", ["+te", ours, back]);
+  assert.equal(d.code, 0, d.stderr);
+  assert.deepEqual(new Uint8Array(readPart10(readFileSync(back)).dataset.get("PixelData") as Uint8Array), px);
+});
