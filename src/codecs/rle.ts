@@ -71,6 +71,11 @@ export function decodeRleFrame(frame: Uint8Array, info: ImagePixelInfo): Uint8Ar
   }
   const offsets: number[] = [];
   for (let k = 0; k < count; k++) offsets.push(view.getUint32(4 + 4 * k, true));
+  // PackBits expands at most 64-fold (2 bytes give 128): a frame too small for its image is
+  // refused before the image-sized buffer is allocated (the sizes come from the peer).
+  if (pixels * segments > (frame.byteLength - HEADER_BYTES) * 64) {
+    throw new CodecError(`RLE: a frame of ${frame.byteLength} bytes cannot hold ${pixels * segments} bytes of pixels`);
+  }
   const out = new Uint8Array(pixels * segments);
   for (let k = 0; k < count; k++) {
     const from = offsets[k] as number;

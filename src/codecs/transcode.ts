@@ -85,7 +85,9 @@ async function decodePixels(ds: Dataset, from: string, options: TranscodeOptions
   const frames = framesOf(px as EncapsulatedPixelData, info.numberOfFrames);
   const size = frameLength(info);
   const total = size * frames.length;
-  const out = new Uint8Array(total + (total % 2));
+  // Allocated once the first frame has decoded: data that is not what its attributes claim
+  // fails before a buffer sized from those (peer-given) attributes exists.
+  let out: Uint8Array | undefined;
   let first: DecodedFrame | undefined;
   for (let i = 0; i < frames.length; i++) {
     let decoded: DecodedFrame;
@@ -102,9 +104,11 @@ async function decodePixels(ds: Dataset, from: string, options: TranscodeOptions
         `the ${codec.name} codec gave ${decoded.pixels.byteLength} bytes for frame ${i + 1}, ${size} expected`,
       );
     }
+    out ??= new Uint8Array(total + (total % 2));
     out.set(decoded.pixels.subarray(0, size), i * size);
     first ??= decoded;
   }
+  if (!out) throw new CodecError("encapsulated pixel data has no frames");
   ds.delete(EXTENDED_OFFSET_TABLE);
   ds.delete(EXTENDED_OFFSET_TABLE_LENGTHS);
   ds.delete(ENCAPSULATED_TOTAL_LENGTH);

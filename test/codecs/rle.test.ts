@@ -311,3 +311,16 @@ test("RLE against DCMTK: a 3-frame image from dcmcrle decodes frame by frame; ou
   assert.equal(d.code, 0, d.stderr);
   assert.deepEqual(new Uint8Array(readPart10(readFileSync(back)).dataset.get("PixelData") as Uint8Array), px);
 });
+
+test("RLE: a tiny frame claiming a huge image is refused before the image is allocated", () => {
+  const i = info({ rows: 60000, columns: 60000, bitsAllocated: 16 });
+  const frame = new Uint8Array(64 + 4);
+  const v = new DataView(frame.buffer);
+  v.setUint32(0, 2, true);
+  v.setUint32(4, 64, true);
+  v.setUint32(8, 66, true);
+  assert.throws(
+    () => decodeRleFrame(frame, i),
+    (e: unknown) => e instanceof CodecError && /cannot hold/.test(e.message),
+  );
+});
