@@ -56,12 +56,18 @@ const FAMILIES: readonly {
     encode: "encodeHtJpeg2000",
     lossy: (uid) => uid === ts.HTJ2K,
   },
+  {
+    syntaxes: [ts.JPEGXLLossless, ts.JPEGXLJPEGRecompression, ts.JPEGXL],
+    decode: "decodeJpegXl",
+    encode: "encodeJpegXl",
+    lossy: (uid) => uid === ts.JPEGXL,
+  },
 ];
 
 /** The transfer syntaxes the dcmjs-codecs adapter decodes (RLE is left to netdicom's own codec). */
 export const dcmjsCodecsTransferSyntaxes: readonly string[] = FAMILIES.flatMap((f) => f.syntaxes);
 
-/** The transfer syntaxes the adapter encodes into (JPEG Extended and Lossless Process 14 without SV1 are decode-only). */
+/** The transfer syntaxes the adapter encodes into (JPEG Extended, Lossless Process 14 without SV1 and JPEG XL JPEG Recompression are decode-only). */
 const ENCODABLE = new Set<string>([
   ts.JPEGBaseline8Bit,
   ts.JPEGLosslessSV1,
@@ -72,6 +78,8 @@ const ENCODABLE = new Set<string>([
   ts.HTJ2KLossless,
   ts.HTJ2KLosslessRPCL,
   ts.HTJ2K,
+  ts.JPEGXLLossless,
+  ts.JPEGXL,
 ]);
 
 function family(uid: string): (typeof FAMILIES)[number] {
@@ -121,7 +129,8 @@ async function importPackage(specifier: string): Promise<DcmjsCodecsModule> {
 
 /**
  * Loads the dcmjs-codecs package and its WebAssembly module (once) and returns a codec for
- * JPEG (baseline, extended, lossless), JPEG-LS, JPEG 2000 and HTJ2K to give to `registerCodec`.
+ * JPEG (baseline, extended, lossless), JPEG-LS, JPEG 2000, HTJ2K and JPEG XL to give to
+ * `registerCodec`.
  * Rejects with a `CodecError` saying what to install when the package is absent.
  *
  * @example

@@ -145,7 +145,7 @@ test("dcmjs-codecs decodes a DCMTK JPEG baseline colour image to RGB and says so
   }
 });
 
-for (const uid of [ts.JPEG2000Lossless, ts.HTJ2KLossless, ts.JPEGLSLossless]) {
+for (const uid of [ts.JPEG2000Lossless, ts.HTJ2KLossless, ts.HTJ2KLosslessRPCL, ts.JPEGLSLossless, ts.JPEGXLLossless]) {
   test(`dcmjs-codecs: ${uid} lossless encodes and decodes back to the same pixels`, async (t) => {
     const codec = await loadOrSkip(t);
     if (!codec) return;
@@ -191,4 +191,40 @@ test("storage SCU: a JPEG-LS file goes out decompressed, dcmjs-codecs loaded on 
   assert.equal(rsp.transferSyntax, ts.ExplicitVRLittleEndian);
   assert.deepEqual(received, px(readPart10(readFileSync(fixture)).dataset));
   await assoc.release();
+});
+
+test("dcmjs-codecs: a JPEG baseline encoded through the adapter is marked lossy and decodes with DCMTK's dcmdjpeg", async (t) => {
+  if (!findTool("dcmdjpeg")) return t.skip("dcmdjpeg (DCMTK) not installed");
+  const codec = await loadOrSkip(t);
+  if (!codec) return;
+  t.after(registerCodec(codec));
+  const dir = mkdtempSync(join(tmpdir(), "netdicom-dcmjs-enc-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const ds = new Dataset({
+    SOPClassUID: "1.2.840.10008.5.1.4.1.1.7",
+    SOPInstanceUID: "2.25.98",
+    Rows: 16,
+    Columns: 16,
+    SamplesPerPixel: 1,
+    BitsAllocated: 8,
+    BitsStored: 8,
+    HighBit: 7,
+    PixelRepresentation: 0,
+    PhotometricInterpretation: "MONOCHROME2",
+  });
+  ds.set(
+    "PixelData",
+    new Uint8Array(256).map((_, i) => (i % 16) * 8),
+    "OB",
+  );
+  const jpeg = await transcodeDataset(ds, ts.ExplicitVRLittleEndian, ts.JPEGBaseline8Bit);
+  assert.equal(jpeg.string("LossyImageCompression"), "01");
+  const path = join(dir, "ours.dcm");
+  writeFileSync(path, writePart10(jpeg, { transferSyntaxUid: ts.JPEGBaseline8Bit }));
+  const back = join(dir, "back.dcm");
+  const r = await runTool("dcmdjpeg", [path, back]);
+  assert.equal(r.code, 0, r.stderr);
+  const pixels = px(readPart10(readFileSync(back)).dataset);
+  assert.equal(pixels.byteLength, 256);
+  for (let i = 0; i < 256; i++) assert.ok(Math.abs((pixels[i] as number) - (i % 16) * 8) <= 6, `pixel ${i}`);
 });
