@@ -7,6 +7,7 @@ import {
   collectMetrics,
   Event,
   type Handlers,
+  isTransferSyntax,
   type ShutdownReport,
   sop,
   storageSopClasses,
@@ -65,6 +66,11 @@ const options: AppOptions = {
     help: "write received objects to DIRECTORY (default: the current directory)",
   },
   ignore: { type: "boolean", help: "receive data but don't store it (answer success)" },
+  "store-transfer-syntax": {
+    type: "string",
+    arg: "UID",
+    help: "store each instance in this transfer syntax (a UID or a keyword such as RLELossless), decompressing or compressing through the codecs (RLE built in; JPEG, JPEG-LS, JPEG 2000, HTJ2K with the dcmjs-codecs package); an instance that cannot be transcoded is stored as received",
+  },
   "storage-directory": {
     type: "string",
     arg: "DIRECTORY",
@@ -173,8 +179,20 @@ function makeAe(values: Record<string, unknown>, log: AppLogger): AE {
   return ae;
 }
 
+/** The `--store-transfer-syntax` value as a UID (a keyword of `ts` or a known transfer syntax UID), or undefined. */
+export function storeTransferSyntax(values: Record<string, unknown>): string | undefined {
+  const raw = values["store-transfer-syntax"];
+  if (typeof raw !== "string") return undefined;
+  const uid = (ts as Readonly<Record<string, string>>)[raw] ?? raw;
+  if (!isTransferSyntax(uid)) {
+    throw new UsageError(`--store-transfer-syntax: ${JSON.stringify(raw)} is not a transfer syntax UID or keyword`);
+  }
+  return uid;
+}
+
 function storeHandler(values: Record<string, unknown>, io: CliIo, log: AppLogger): Handlers[typeof Event.C_STORE] {
   const outDir = String(values["output-directory"]);
+  const storeAs = storeTransferSyntax(values);
   const ignore = values.ignore === true;
   const quiet = log.level === "none";
   return async (event) => {
@@ -183,9 +201,16 @@ function storeHandler(values: Record<string, unknown>, io: CliIo, log: AppLogger
     const what = `${uidName(event.sopClassUid)} ${event.sopInstanceUid} from ${from} (${size} bytes)`;
     if (!ignore) {
       try {
-        const path = await event.saveTo(outDir, {
-          filename: receivedFileName(event.sopClassUid, event.sopInstanceUid),
-        });
+        const filename = receivedFileName(event.sopClassUid, event.sopInstanceUid);
+        let path: string | undefined;
+        if (storeAs !== undefined && storeAs !== event.transferSyntax) {
+          path = await event.saveTo(outDir, { filename, transferSyntax: storeAs }).catch((e: unknown) => {
+            // Better kept as received than lost: the peer's data is stored either way.
+            log.warn?.(`cannot store ${what} as ${uidName(storeAs)}, stored as received: ${describeError(e)}`);
+            return undefined;
+          });
+        }
+        path ??= await event.saveTo(outDir, { filename });
         log.info?.(`stored ${path}`);
       } catch (e) {
         log.error?.(`cannot store ${what} in ${outDir}: ${describeError(e)}`);
@@ -227,6 +252,7 @@ export async function runStorescp(args: readonly string[], io: CliIo, hooks: Sto
     ae = makeAe(values, log);
     deadlineMs = Math.round((numberOption(values, "shutdown-deadline", { min: 0 }) ?? 5) * 1000);
     metricsAt = metricsPort(values);
+    storeTransferSyntax(values);
     tls = await serverTls(values);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
