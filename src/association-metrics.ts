@@ -75,6 +75,9 @@ function instruments(registry: MetricsRegistry, prefix: string, buckets: readonl
 
 type Instruments = ReturnType<typeof instruments>;
 
+/** The associations each registry already counts. */
+const observedBy = new WeakMap<MetricsRegistry, WeakSet<Association>>();
+
 /** Subscribes to one association's events; counts from the moment of the call. */
 function observe(assoc: Association, m: Instruments, seen: WeakSet<Association>): void {
   if (seen.has(assoc)) return;
@@ -166,7 +169,9 @@ export function collectMetrics<R extends MetricsRegistry = PrometheusRegistry>(
 ): MetricsCollection<R> {
   const registry = options.registry ?? (new PrometheusRegistry() as unknown as R);
   const m = instruments(registry, options.prefix ?? "netdicom_", options.durationBuckets ?? DEFAULT_DURATION_BUCKETS);
-  const seen = new WeakSet<Association>();
+  // One registry counts an association once, however many collections reach it (AE and server).
+  const seen = observedBy.get(registry) ?? new WeakSet<Association>();
+  observedBy.set(registry, seen);
   let stop: () => void = () => {};
   if (target instanceof AE) {
     stop = target.onAssociation((assoc) => observe(assoc, m, seen));

@@ -210,3 +210,21 @@ test("an operation cut by an abort counts with status aborted", async (t) => {
   assert.equal(registry.value("netdicom_operations_total", { role: "scu", operation: "C-ECHO", status: "aborted" }), 1);
   assert.equal(registry.value("netdicom_associations_total", { mode: "requestor", event: "aborted" }), 1);
 });
+
+test("collecting an AE and its server into one registry counts each association once", async (t) => {
+  const scp = new AE({ aeTitle: "TWICE" });
+  scp.addSupportedContext(sop.Verification);
+  const server = await scp.startServer({ host: "127.0.0.1" });
+  t.after(() => server.shutdown({ deadlineMs: 2000 }));
+  const { registry } = collectMetrics<PrometheusRegistry>(scp);
+  collectMetrics(server, { registry });
+  const scu = new AE({ aeTitle: "ONCE" });
+  scu.addRequestedContext(sop.Verification);
+  const assoc = await scu.associate("127.0.0.1", server.port);
+  const serverAssoc = server.activeAssociations[0];
+  await assoc.sendCEcho();
+  await assoc.release();
+  await serverAssoc?.closed;
+  assert.equal(registry.value("netdicom_associations_total", { mode: "acceptor", event: "requested" }), 1);
+  assert.equal(registry.value("netdicom_operations_total", { role: "scp", operation: "C-ECHO", status: "success" }), 1);
+});
