@@ -55,27 +55,24 @@ export function fences(page: string, text = readPage(page)): Fence[] {
   return out;
 }
 
-/** A runnable example: a ```ts block, and the ```text output block that follows it, if any. */
+/** An example: a ```ts block, and the ```text output block that follows it, if any. */
 export interface Example {
   readonly fence: Fence;
+  /** False for a block marked `no-run`: type-checked only (it needs a real PACS, waits for a signal…). */
+  readonly run: boolean;
   /** What the example must print on stdout (the output block's text), or undefined. */
   readonly expectedOutput: string | undefined;
 }
 
-/** The ```ts blocks of a page not marked `no-run`, each with the output block right after it. */
+/** The ```ts blocks of a page, each with the output block right after it. */
 export function examples(page: string, text = readPage(page)): Example[] {
   const all = fences(page, text);
   const out: Example[] = [];
   all.forEach((f, i) => {
-    if (f.lang !== "ts" || f.flags.includes("no-run")) return;
+    if (f.lang !== "ts") return;
     const next = all[i + 1];
     const isOutput = next !== undefined && next.lang === "text" && next.flags.includes("output");
-    out.push({ fence: f, expectedOutput: isOutput ? next.body : undefined });
+    out.push({ fence: f, run: !f.flags.includes("no-run"), expectedOutput: isOutput ? next.body : undefined });
   });
   return out;
-}
-
-/** The ```ts blocks marked `no-run` (fragments), across every page. */
-export function fragments(): Fence[] {
-  return docPages().flatMap((p) => fences(p).filter((f) => f.lang === "ts" && f.flags.includes("no-run")));
 }
