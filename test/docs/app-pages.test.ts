@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import test from "node:test";
 import { cliPath, repoRoot } from "../helpers/cli.js";
-import { docsRoot, readPage } from "./markdown.js";
+import { docPages, docsRoot, fences, readPage } from "./markdown.js";
 
 function netdicom(args: readonly string[]): string {
   const r = spawnSync(process.execPath, [cliPath, ...args], { encoding: "utf8", timeout: 20_000 });
@@ -61,4 +61,29 @@ test("the generated options tables match --help (scripts/gen-app-docs.mjs --chec
     timeout: 60_000,
   });
   assert.equal(r.status, 0, r.stderr);
+});
+
+test("every `netdicom APP …` command in a ```sh block of the docs uses options APP has", () => {
+  const known = new Map(apps.map((app) => [app, new Set(helpFlags(netdicom([app, "--help"])))]));
+  const wrong: string[] = [];
+  let commands = 0;
+  for (const page of docPages()) {
+    for (const f of fences(page).filter((x) => x.lang === "sh")) {
+      for (const line of f.body.split("\n")) {
+        const m = /^\s*netdicom (\S+)(.*)$/.exec(line);
+        if (!m) continue;
+        commands++;
+        const flags = known.get(m[1] ?? "");
+        if (!flags) {
+          wrong.push(`${page}:${f.line}: no app "${m[1]}"`);
+          continue;
+        }
+        for (const token of (m[2] ?? "").split(/\s+/)) {
+          if (token.startsWith("-") && !flags.has(token)) wrong.push(`${page}:${f.line}: ${m[1]} has no ${token}`);
+        }
+      }
+    }
+  }
+  assert.ok(commands >= 10, `only ${commands} commands found`);
+  assert.deepEqual(wrong, []);
 });
