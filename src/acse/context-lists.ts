@@ -9,9 +9,12 @@ export const maxPresentationContexts = 128;
 
 /** More contexts were asked for than one association can carry. */
 export class TooManyContextsError extends NetdicomError {
+  /** "TooManyContextsError": the name of this error class. */
   override readonly name = "TooManyContextsError";
   constructor(
+    /** How many contexts were asked for. */
     readonly wanted: number,
+    /** The most one association carries here. */
     readonly max: number,
   ) {
     super(
