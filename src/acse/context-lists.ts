@@ -89,7 +89,7 @@ export interface SplitOptions {
 /**
  * Spreads `contexts` over as few groups (one association each) as fit `max`, keeping their order
  * and putting `shared` at the head of each group. Context IDs are left for each association to
- * assign ({@link assignContextIds}).
+ * assign (`assignContextIds`).
  */
 export function splitContexts(
   contexts: readonly PresentationContext[],

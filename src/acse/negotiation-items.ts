@@ -162,7 +162,7 @@ export class UserIdentityNegotiation {
   readonly positiveResponseRequested: boolean;
   /** The acceptor's answer (types 3–5), in an answer item. */
   readonly serverResponse: Uint8Array | undefined;
-  /** Checks what can be checked for either direction; {@link toUserInformation} checks the rest. */
+  /** Checks what can be checked for either direction; `toUserInformation` checks the rest. */
   constructor(init: UserIdentityInit) {
     const type = init.userIdentityType;
     if (type !== undefined && !(Number.isInteger(type) && type >= 1 && type <= 5)) {

@@ -208,7 +208,7 @@ function roleText(scu: boolean, scp: boolean): string {
 
 /**
  * A context for `abstractSyntax` offering `transferSyntaxes` (one UID or a list; default
- * {@link defaultTransferSyntaxes}). The context ID is left for the association to assign.
+ * pynetdicom's `DEFAULT_TRANSFER_SYNTAXES`). The context ID is left for the association to assign.
  */
 export function buildContext(
   abstractSyntax: string,

@@ -90,7 +90,7 @@ function checkAeTitle(title: unknown): string {
  * owner's (the local AE may be the requestor while this object describes the peer acceptor).
  * While {@link writeable} (before negotiation starts) its values and negotiation items can be
  * set; afterwards they are read from the A-ASSOCIATE primitive it sent or received, and every
- * setter and item method throws a {@link ServiceUserError} with code `ERR_NOT_WRITEABLE`.
+ * setter and item method throws a `ServiceUserError` with code `ERR_NOT_WRITEABLE`.
  */
 export class ServiceUser {
   /** The association this service user belongs to. */
@@ -276,7 +276,7 @@ export class ServiceUser {
    * The contexts of one kind. Requestor: `"requested"`, and `"pcdl"` (the Presentation Context
    * Definition List of its A-ASSOCIATE-RQ) once negotiation has started. Acceptor: `"supported"`,
    * and `"pcdrl"` (the Definition Result List of its A-ASSOCIATE-AC) once negotiation has
-   * started. Any other type throws a {@link ServiceUserError} `ERR_CONTEXT_TYPE` naming the
+   * started. Any other type throws a `ServiceUserError` `ERR_CONTEXT_TYPE` naming the
    * available ones; `pcdl`/`pcdrl` before the primitive is attached throw `ERR_CONTEXTS_UNAVAILABLE`.
    */
   getContexts(type: ContextType): PresentationContext[] {
