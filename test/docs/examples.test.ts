@@ -1,4 +1,4 @@
-// Every ```ts block of docs/ is a program: this test extracts them to build/docs-examples/,
+// Every ```ts block of docs/ is a program: this test extracts them to build/docs-examples-*/,
 // type-checks and compiles them with tsc against the package itself (`import … from "netdicom"`
 // resolves through package.json "exports" to build/src/index.js), runs each (except the few
 // marked `no-run`, which are only type-checked) with node in an empty temporary folder, and
@@ -13,7 +13,10 @@ import test from "node:test";
 import { repoRoot } from "../helpers/cli.js";
 import { docPages, type Example, examples } from "./markdown.js";
 
-const outDir = join(repoRoot, "build/docs-examples");
+// Inside the repository, so that `import … from "netdicom"` resolves to the package itself; one
+// folder per run, so that two runs at once do not write over each other.
+mkdirSync(join(repoRoot, "build"), { recursive: true });
+const outDir = mkdtempSync(join(repoRoot, "build/docs-examples-"));
 const tsc = join(repoRoot, "node_modules/typescript/bin/tsc");
 /** Each example gets this long to finish (they talk to loopback servers they start themselves). */
 const RUN_TIMEOUT_MS = 30_000;
@@ -25,8 +28,6 @@ interface Extracted extends Example {
 }
 
 function extract(): Extracted[] {
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
   const all: Extracted[] = [];
   for (const page of docPages()) {
     for (const ex of examples(page)) {
@@ -59,7 +60,7 @@ function extract(): Extracted[] {
 
 /** Names an extracted file's diagnostics after the page and line they come from. */
 function toPageLines(output: string, all: readonly Extracted[]): string {
-  return output.replace(/([\w-]+-L\d+)\.ts\((\d+),(\d+)\)/g, (whole, name: string, line: string) => {
+  return output.replace(/(?:[^\s(]*\/)?([\w-]+-L\d+)\.ts\((\d+),(\d+)\)/g, (whole, name: string, line: string) => {
     const ex = all.find((e) => e.name === name);
     return ex ? `docs/${ex.fence.page}:${ex.fence.line + Number(line)}` : whole;
   });
@@ -95,6 +96,7 @@ test("the docs have runnable examples, and few that are not run", () => {
 });
 
 test("docs examples", async (t) => {
+  t.after(() => rmSync(outDir, { recursive: true, force: true }));
   const compiled = spawnSync(process.execPath, [tsc, "-p", join(outDir, "tsconfig.json")], {
     encoding: "utf8",
     timeout: 120_000,
