@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "node:test";
 import { repoRoot } from "../helpers/cli.js";
-import { docPages, type Example, examples } from "./markdown.js";
+import { docPages, type Example, examples, fences } from "./markdown.js";
 
 // Inside the repository, so that `import … from "netdicom"` resolves to the package itself; one
 // folder per run, so that two runs at once do not write over each other.
@@ -93,6 +93,18 @@ test("the docs have runnable examples, and few that are not run", () => {
     notRun.length <= MAX_NO_RUN,
     `${notRun.length} no-run examples: ${notRun.map((e) => `${e.fence.page}:${e.fence.line}`).join(", ")}`,
   );
+});
+
+test("every ```text output block follows a ```ts example", () => {
+  const orphans: string[] = [];
+  for (const page of docPages()) {
+    const all = fences(page);
+    all.forEach((f, i) => {
+      if (f.lang === "text" && f.flags.includes("output") && all[i - 1]?.lang !== "ts")
+        orphans.push(`${page}:${f.line}`);
+    });
+  }
+  assert.deepEqual(orphans, []);
 });
 
 test("docs examples", async (t) => {
