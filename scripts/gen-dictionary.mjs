@@ -86,7 +86,11 @@ const IDENT = /^[A-Za-z_$][\w$]*$/;
 
 function objectLiteral(name, doc, rows) {
   const lines = [`/** ${doc} */\n`, `export const ${name} = {\n`];
-  for (const r of rows) lines.push(`${IDENT.test(r.keyword) ? r.keyword : str(r.keyword)}:${str(r.uid)},\n`);
+  for (const r of rows) {
+    // The UID's name as its doc comment, so editors and the API reference say what each one is.
+    lines.push(`/** ${r.name.replaceAll("*/", "* /")}${r.retired === "Y" ? " (retired)" : ""} */\n`);
+    lines.push(`${IDENT.test(r.keyword) ? r.keyword : str(r.keyword)}:${str(r.uid)},\n`);
+  }
   lines.push("} as const;\n\n");
   return lines.join("");
 }

@@ -9,9 +9,12 @@ export const maxPresentationContexts = 128;
 
 /** More contexts were asked for than one association can carry. */
 export class TooManyContextsError extends NetdicomError {
+  /** "TooManyContextsError": the name of this error class. */
   override readonly name = "TooManyContextsError";
   constructor(
+    /** How many contexts were asked for. */
     readonly wanted: number,
+    /** The most one association carries here. */
     readonly max: number,
   ) {
     super(
@@ -86,7 +89,7 @@ export interface SplitOptions {
 /**
  * Spreads `contexts` over as few groups (one association each) as fit `max`, keeping their order
  * and putting `shared` at the head of each group. Context IDs are left for each association to
- * assign ({@link assignContextIds}).
+ * assign (`assignContextIds`).
  */
 export function splitContexts(
   contexts: readonly PresentationContext[],

@@ -58,7 +58,9 @@ export class ImplementationVersionNameNotification {
 
 /** PS3.7 D.3.3.3: Asynchronous Operations Window Negotiation (0x53); 0 means unlimited, 1 is the default. */
 export class AsynchronousOperationsWindowNegotiation {
+  /** Maximum Number Operations Invoked (0: unlimited). */
   readonly maximumNumberOperationsInvoked: number;
+  /** Maximum Number Operations Performed (0: unlimited). */
   readonly maximumNumberOperationsPerformed: number;
   /** Both numbers are 0–65535. */
   constructor(maximumNumberOperationsInvoked = 1, maximumNumberOperationsPerformed = 1) {
@@ -78,8 +80,11 @@ export class AsynchronousOperationsWindowNegotiation {
  * the requestor; in an answer, whether each proposed role is accepted.
  */
 export class SCPSCURoleSelectionNegotiation {
+  /** The SOP class the roles are for. */
   readonly sopClassUid: string;
+  /** The requestor may act as SCU. */
   readonly scuRole: boolean;
+  /** The requestor may act as SCP. */
   readonly scpRole: boolean;
   /** Roles default to false, as in pynetdicom's `build_role`. */
   constructor(sopClassUid: string, roles: { readonly scuRole?: boolean; readonly scpRole?: boolean } = {}) {
@@ -91,7 +96,9 @@ export class SCPSCURoleSelectionNegotiation {
 
 /** PS3.7 D.3.3.5: SOP Class Extended Negotiation (0x56): service-class-specific bytes for one SOP class. */
 export class SOPClassExtendedNegotiation {
+  /** The SOP class the information is for. */
   readonly sopClassUid: string;
+  /** Service-class-specific bytes (e.g. PS3.4 C.5 for Query/Retrieve). */
   readonly serviceClassApplicationInformation: Uint8Array;
   /** The information must fit the sub-item's 16-bit length with the UID. */
   constructor(sopClassUid: string, serviceClassApplicationInformation: Uint8Array) {
@@ -108,8 +115,11 @@ export class SOPClassExtendedNegotiation {
 
 /** PS3.7 D.3.3.6: SOP Class Common Extended Negotiation (0x57), request only. */
 export class SOPClassCommonExtendedNegotiation {
+  /** The SOP class the item describes. */
   readonly sopClassUid: string;
+  /** The service class it belongs to. */
   readonly serviceClassUid: string;
+  /** Related general SOP classes (PS3.7 D.3.3.6). */
   readonly relatedGeneralSopClassIdentification: readonly string[];
   /** Every UID is validated. */
   constructor(
@@ -142,12 +152,17 @@ export interface UserIdentityInit {
  * answer (0x59) the server response. One class for both, as in pynetdicom.
  */
 export class UserIdentityNegotiation {
+  /** 1 username, 2 username and passcode, 3 Kerberos, 4 SAML, 5 JWT; undefined in an answer. */
   readonly userIdentityType: 1 | 2 | 3 | 4 | 5 | undefined;
+  /** The username, ticket, assertion or token. */
   readonly primaryField: Uint8Array;
+  /** The passcode (type 2), else empty. */
   readonly secondaryField: Uint8Array;
+  /** Whether the requestor asks for a User Identity answer in the A-ASSOCIATE-AC. */
   readonly positiveResponseRequested: boolean;
+  /** The acceptor's answer (types 3–5), in an answer item. */
   readonly serverResponse: Uint8Array | undefined;
-  /** Checks what can be checked for either direction; {@link toUserInformation} checks the rest. */
+  /** Checks what can be checked for either direction; `toUserInformation` checks the rest. */
   constructor(init: UserIdentityInit) {
     const type = init.userIdentityType;
     if (type !== undefined && !(Number.isInteger(type) && type >= 1 && type <= 5)) {

@@ -85,6 +85,7 @@ export class PresentationContext {
   get contextId(): number | undefined {
     return this.#contextId;
   }
+  /** Sets the context ID: an odd integer 1–255 (PS3.8 9.3.2.2). */
   set contextId(id: number | undefined) {
     this.#contextId = id === undefined ? undefined : checkContextId(id);
   }
@@ -93,6 +94,7 @@ export class PresentationContext {
   get abstractSyntax(): string | undefined {
     return this.#abstractSyntax;
   }
+  /** Sets the abstract syntax UID (validated). */
   set abstractSyntax(uid: string | undefined) {
     this.#abstractSyntax = uid === undefined ? undefined : checkUid(uid, "abstract syntax");
   }
@@ -101,6 +103,7 @@ export class PresentationContext {
   get transferSyntaxes(): readonly string[] {
     return this.#transferSyntaxes;
   }
+  /** Replaces the transfer syntax UIDs (each validated; a duplicate is an error). */
   set transferSyntaxes(uids: readonly string[]) {
     const seen = new Set<string>();
     for (const uid of uids) {
@@ -121,6 +124,7 @@ export class PresentationContext {
   get scuRole(): boolean | undefined {
     return this.#scuRole;
   }
+  /** Sets the proposed SCU role (requestor) or whether to accept it (acceptor); undefined: no role selection. */
   set scuRole(value: boolean | undefined) {
     this.#scuRole = checkRole(value, "scuRole");
   }
@@ -129,6 +133,7 @@ export class PresentationContext {
   get scpRole(): boolean | undefined {
     return this.#scpRole;
   }
+  /** Sets the proposed SCP role (requestor) or whether to accept it (acceptor); undefined: no role selection. */
   set scpRole(value: boolean | undefined) {
     this.#scpRole = checkRole(value, "scpRole");
   }
@@ -203,7 +208,7 @@ function roleText(scu: boolean, scp: boolean): string {
 
 /**
  * A context for `abstractSyntax` offering `transferSyntaxes` (one UID or a list; default
- * {@link defaultTransferSyntaxes}). The context ID is left for the association to assign.
+ * pynetdicom's `DEFAULT_TRANSFER_SYNTAXES`). The context ID is left for the association to assign.
  */
 export function buildContext(
   abstractSyntax: string,

@@ -14,8 +14,11 @@ export const RejectSource = { ServiceUser: 1, ServiceProviderAcse: 2, ServicePro
 
 /** The result, source and reason of one rejection. */
 export interface Rejection {
+  /** 1 rejected-permanent, 2 rejected-transient. */
   readonly result: number;
+  /** 1 service-user, 2 service-provider (ACSE), 3 service-provider (presentation). */
   readonly source: number;
+  /** The diagnostic; its meaning depends on `source` (PS3.8 Table 9-21). */
   readonly reason: number;
 }
 

@@ -71,6 +71,7 @@ export interface ServiceUserOptions {
 
 /** A service user changed after negotiation started, or asked for what its mode does not have. */
 export class ServiceUserError extends NetdicomError {
+  /** "ServiceUserError": the name of this error class. */
   override readonly name = "ServiceUserError";
 }
 
@@ -89,7 +90,7 @@ function checkAeTitle(title: unknown): string {
  * owner's (the local AE may be the requestor while this object describes the peer acceptor).
  * While {@link writeable} (before negotiation starts) its values and negotiation items can be
  * set; afterwards they are read from the A-ASSOCIATE primitive it sent or received, and every
- * setter and item method throws a {@link ServiceUserError} with code `ERR_NOT_WRITEABLE`.
+ * setter and item method throws a `ServiceUserError` with code `ERR_NOT_WRITEABLE`.
  */
 export class ServiceUser {
   /** The association this service user belongs to. */
@@ -170,6 +171,7 @@ export class ServiceUser {
   get aeTitle(): string {
     return this.#aeTitle;
   }
+  /** Sets the AE title (1–16 characters); only while `writeable`. */
   set aeTitle(title: string) {
     this.#mustWrite("set the AE title");
     this.#aeTitle = checkAeTitle(title);
@@ -179,6 +181,7 @@ export class ServiceUser {
   get address(): string {
     return this.#address;
   }
+  /** Sets the address; only while `writeable`. */
   set address(address: string) {
     this.#mustWrite("set the address");
     if (typeof address !== "string" || address === "") {
@@ -191,6 +194,7 @@ export class ServiceUser {
   get port(): number | undefined {
     return this.#port;
   }
+  /** Sets the port; only while `writeable`. */
   set port(port: number | undefined) {
     this.#mustWrite("set the port");
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
@@ -215,6 +219,7 @@ export class ServiceUser {
   get maximumLength(): number | undefined {
     return this.#find(MaximumLengthNotification)?.maximumLengthReceived;
   }
+  /** Sets the Maximum Length (0: no limit); only while `writeable`. */
   set maximumLength(value: number | undefined) {
     this.#mustWrite("set the maximum length");
     this.#maximumLength = value === undefined ? undefined : new MaximumLengthNotification(value);
@@ -224,6 +229,7 @@ export class ServiceUser {
   get implementationClassUid(): string | undefined {
     return this.#find(ImplementationClassUIDNotification)?.implementationClassUid;
   }
+  /** Sets the Implementation Class UID; only while `writeable`. */
   set implementationClassUid(value: string | undefined) {
     this.#mustWrite("set the implementation class UID");
     this.#implementationClassUid = value === undefined ? undefined : new ImplementationClassUIDNotification(value);
@@ -233,6 +239,7 @@ export class ServiceUser {
   get implementationVersionName(): string | undefined {
     return this.#find(ImplementationVersionNameNotification)?.implementationVersionName;
   }
+  /** Sets the Implementation Version Name (at most 16 characters); only while `writeable`. */
   set implementationVersionName(value: string | undefined) {
     this.#mustWrite("set the implementation version name");
     this.#implementationVersionName =
@@ -243,6 +250,7 @@ export class ServiceUser {
   get requestedContexts(): PresentationContext[] {
     return this.getContexts("requested");
   }
+  /** Sets the requested contexts (requestor only); only while `writeable`. */
   set requestedContexts(contexts: readonly PresentationContext[]) {
     this.#mustWrite("set the requested presentation contexts");
     if (!this.isRequestor) {
@@ -255,6 +263,7 @@ export class ServiceUser {
   get supportedContexts(): PresentationContext[] {
     return this.getContexts("supported");
   }
+  /** Sets the supported contexts (acceptor only); only while `writeable`. */
   set supportedContexts(contexts: readonly PresentationContext[]) {
     this.#mustWrite("set the supported presentation contexts");
     if (!this.isAcceptor) {
@@ -267,7 +276,7 @@ export class ServiceUser {
    * The contexts of one kind. Requestor: `"requested"`, and `"pcdl"` (the Presentation Context
    * Definition List of its A-ASSOCIATE-RQ) once negotiation has started. Acceptor: `"supported"`,
    * and `"pcdrl"` (the Definition Result List of its A-ASSOCIATE-AC) once negotiation has
-   * started. Any other type throws a {@link ServiceUserError} `ERR_CONTEXT_TYPE` naming the
+   * started. Any other type throws a `ServiceUserError` `ERR_CONTEXT_TYPE` naming the
    * available ones; `pcdl`/`pcdrl` before the primitive is attached throw `ERR_CONTEXTS_UNAVAILABLE`.
    */
   getContexts(type: ContextType): PresentationContext[] {

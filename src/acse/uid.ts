@@ -3,6 +3,7 @@ import { NetdicomError } from "../util/errors.js";
 
 /** A UID or AE parameter of a negotiation item or presentation context that breaks a rule. */
 export class NegotiationValueError extends NetdicomError {
+  /** "NegotiationValueError": the name of this error class. */
   override readonly name = "NegotiationValueError";
   constructor(message: string, options?: ErrorOptions) {
     super("ERR_NEGOTIATION_VALUE", message, options);

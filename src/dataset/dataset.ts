@@ -97,6 +97,7 @@ export class Dataset {
     return this.parent?.charsets ?? [];
   }
 
+  /** True when the element is present. */
   has(key: TagKey): boolean {
     return this.map.has(resolveTag(key));
   }
@@ -144,6 +145,7 @@ export class Dataset {
     return this;
   }
 
+  /** Removes an element; true when it was present. */
   delete(key: TagKey): boolean {
     const tag = resolveTag(key);
     const had = this.map.delete(tag);

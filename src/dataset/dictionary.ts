@@ -44,15 +44,19 @@ export type VR =
  * holds the bits that must match; for the others `mask` is absent.
  */
 export interface DictionaryEntry {
+  /** The tag (varying digits zeroed for a repeating group, see `mask`). */
   readonly tag: number;
   /** The PS3.6 keyword, e.g. `PatientName`; empty for the few rows PS3.6 leaves without one. */
   readonly keyword: string;
+  /** The PS3.6 name, e.g. "Patient's Name". */
   readonly name: string;
   /** The VR candidates, e.g. `["US", "SS"]` for "US or SS"; empty for items and delimiters. */
   readonly vrs: readonly VR[];
   /** The value multiplicity as PS3.6 writes it: "1", "1-n", "2-2n"… */
   readonly vm: string;
+  /** True when PS3.6 marks the element retired. */
   readonly retired: boolean;
+  /** For a repeating group such as (60xx,3000): the tag bits that must match. */
   readonly mask?: number;
 }
 

@@ -6,7 +6,9 @@ import type { VR } from "./vr.js";
  * first access, so parsing costs little and an untouched element is written back byte for byte.
  */
 export class DataElement {
+  /** The tag, `(group << 16) | element`. */
   readonly tag: number;
+  /** The Value Representation. */
   readonly vr: VR;
   /** The value bytes as read (aliases the input), or undefined for a value set in code. */
   readonly raw: Uint8Array | undefined;

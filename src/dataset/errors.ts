@@ -14,8 +14,11 @@ export function tagString(tag: number): string {
  * nesting too deep. Names the tag being read (when known) and the byte offset.
  */
 export class DicomParseError extends NetdicomError {
+  /** "DicomParseError": the name of this error class. */
   override readonly name = "DicomParseError";
+  /** The tag being read, when known. */
   readonly tag: number | undefined;
+  /** The byte offset in the input where reading failed. */
   readonly offset: number;
   constructor(message: string, where: { tag?: number | undefined; offset: number }, options?: ErrorOptions) {
     const at = where.tag === undefined ? "" : ` in ${tagString(where.tag)}`;
@@ -27,9 +30,11 @@ export class DicomParseError extends NetdicomError {
 
 /** A value that cannot be encoded as the VR requires (wrong type, too long, not representable). */
 export class DicomEncodeError extends NetdicomError {
+  /** "DicomEncodeError": the name of this error class. */
   override readonly name = "DicomEncodeError";
   constructor(
     message: string,
+    /** The tag of the element that could not be encoded, when known. */
     readonly tag?: number,
     options?: ErrorOptions,
   ) {

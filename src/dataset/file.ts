@@ -35,7 +35,9 @@ export async function writeDicomFile(path: string, ds: Dataset, options: WritePa
 
 /** Where a file's Pixel Data lies, so a later layer can stream it without loading it. */
 export interface PixelDataLocation {
+  /** The tag: Pixel Data, (7FE0,0010). */
   readonly tag: number;
+  /** Its VR as read from the file (OB or OW); OW for implicit VR. */
   readonly vr: VR;
   /** File offset of the element's header. */
   readonly headerOffset: number;

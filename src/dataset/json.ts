@@ -9,8 +9,11 @@ import { isVr, type VR, VR_INFO } from "./vr.js";
 
 /** A PN value in the JSON model: its non-empty component groups (PS3.18 F.2.2). */
 export interface DicomJsonPersonName {
+  /** The alphabetic representation (PS3.18 F.2.2). */
   Alphabetic?: string;
+  /** The ideographic representation. */
   Ideographic?: string;
+  /** The phonetic representation. */
   Phonetic?: string;
 }
 
@@ -19,9 +22,13 @@ export type DicomJsonValue = string | number | DicomJsonPersonName | DicomJsonOb
 
 /** An attribute object: the VR and at most one of Value, InlineBinary, BulkDataURI (PS3.18 F.2.2). */
 export interface DicomJsonAttribute {
+  /** The VR. */
   vr: VR;
+  /** The values (absent when empty). */
   Value?: DicomJsonValue[];
+  /** A binary value as Base64. */
   InlineBinary?: string;
+  /** Where a large binary value can be fetched (PS3.18 F.2.6). */
   BulkDataURI?: string;
 }
 
@@ -47,6 +54,7 @@ export interface DatasetFromJsonOptions {
 
 /** JSON that is not a valid DICOM JSON Model object, with the path of the offending key. */
 export class DicomJsonError extends NetdicomError {
+  /** "DicomJsonError": the name of this error class. */
   override readonly name = "DicomJsonError";
   constructor(message: string, options?: ErrorOptions) {
     super("ERR_DICOM_JSON", message, options);

@@ -18,6 +18,7 @@ const TRANSFER_SYNTAX_UID = 0x00020010;
 export interface ReadPart10Options {
   /** Stop before the first top-level element whose tag is ≥ this one (e.g. Pixel Data). */
   readonly stopAtTag?: number;
+  /** The deepest sequence nesting accepted (a hostile file cannot exhaust the stack). */
   readonly maxDepth?: number;
   /** Largest inflated size accepted for a deflated data set (default 512 MiB). */
   readonly maxInflatedBytes?: number;
@@ -27,7 +28,9 @@ export interface ReadPart10Options {
 export interface Part10 {
   /** The File Meta Information (group 0002). Empty when the input had none. */
   readonly meta: Dataset;
+  /** The data set (up to `stopAtTag` when given). */
   readonly dataset: Dataset;
+  /** The transfer syntax of the data set (from the meta). */
   readonly transferSyntaxUid: string;
   /** Where the data set starts in the input (after the meta). */
   readonly datasetOffset: number;
@@ -62,7 +65,16 @@ function looksExplicit(bytes: Uint8Array, at: number): boolean {
 export function readFileMeta(
   bytes: Uint8Array,
   options: { partial?: boolean } = {},
-): { meta: Dataset; transferSyntaxUid: string; datasetOffset: number; complete: boolean } {
+): {
+  /** The File Meta Information (group 0002); empty for a bare data set. */
+  meta: Dataset;
+  /** The Transfer Syntax UID (0002,0010), or the one guessed for a bare data set. */
+  transferSyntaxUid: string;
+  /** Where the data set starts. */
+  datasetOffset: number;
+  /** False when `partial` input ended inside the meta: read more and call again. */
+  complete: boolean;
+} {
   let start: number;
   if (hasDicmAt(bytes, 128)) start = 132;
   else if (hasDicmAt(bytes, 0)) start = 4;

@@ -1,9 +1,14 @@
 /** The five components of one person name component group (PS3.5 6.2.1). */
 export interface PersonNameComponents {
+  /** The family name complex. */
   readonly familyName: string;
+  /** The given name complex. */
   readonly givenName: string;
+  /** The middle name. */
   readonly middleName: string;
+  /** The name prefix (title). */
   readonly namePrefix: string;
+  /** The name suffix. */
   readonly nameSuffix: string;
 }
 
@@ -17,8 +22,11 @@ function components(group: string): PersonNameComponents {
  * by `=` — each of up to five components separated by `^` (PS3.5 6.2.1.1).
  */
 export class PersonName {
+  /** The alphabetic group (`Family^Given^Middle^Prefix^Suffix`). */
   readonly alphabetic: string;
+  /** The ideographic group (may be empty). */
   readonly ideographic: string;
+  /** The phonetic group (may be empty). */
   readonly phonetic: string;
 
   constructor(value: string | { alphabetic?: string; ideographic?: string; phonetic?: string }) {
@@ -39,10 +47,12 @@ export class PersonName {
     return components(this.alphabetic);
   }
 
+  /** The family name of the alphabetic group. */
   get familyName(): string {
     return this.components.familyName;
   }
 
+  /** The given name of the alphabetic group. */
   get givenName(): string {
     return this.components.givenName;
   }
@@ -64,7 +74,15 @@ export class PersonName {
     return this.alphabetic;
   }
 
-  toJSON(): { Alphabetic?: string; Ideographic?: string; Phonetic?: string } {
+  /** The DICOM JSON form of the name (PS3.18 F.2.2). */
+  toJSON(): {
+    /** The alphabetic group. */
+    Alphabetic?: string;
+    /** The ideographic group. */
+    Ideographic?: string;
+    /** The phonetic group. */
+    Phonetic?: string;
+  } {
     const out: { Alphabetic?: string; Ideographic?: string; Phonetic?: string } = {};
     if (this.alphabetic) out.Alphabetic = this.alphabetic;
     if (this.ideographic) out.Ideographic = this.ideographic;

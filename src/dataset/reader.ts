@@ -8,6 +8,7 @@ import { type VR, VR_INFO, vrFromBytes } from "./vr.js";
 export interface ReadDatasetOptions {
   /** Explicit VR (PS3.5 7.1.2) or implicit VR (7.1.3) encoding. */
   readonly explicitVr: boolean;
+  /** Byte order: little endian, or big endian (PS3.5 A.3). */
   readonly littleEndian: boolean;
   /** Where to start in `bytes` (default 0). */
   readonly offset?: number;
@@ -28,6 +29,7 @@ export interface ReadDatasetOptions {
 
 /** What {@link readDataset} found. */
 export interface ReadDatasetResult {
+  /** The data set read. */
   readonly dataset: Dataset;
   /** Offset in `bytes` after the last element read (the start of the one not read). */
   readonly offset: number;
@@ -37,9 +39,13 @@ export interface ReadDatasetResult {
   readonly stoppedAt?: number;
 }
 
+/** (FFFE,E000) Item (PS3.5 7.5). */
 export const ITEM = 0xfffee000;
+/** (FFFE,E00D) Item Delimitation Item. */
 export const ITEM_DELIMITATION = 0xfffee00d;
+/** (FFFE,E0DD) Sequence Delimitation Item. */
 export const SEQUENCE_DELIMITATION = 0xfffee0dd;
+/** (7FE0,0010) Pixel Data. */
 export const PIXEL_DATA = 0x7fe00010;
 const UNDEFINED = 0xffffffff;
 

@@ -5,10 +5,13 @@ import { VR_INFO, vrFromBytes } from "./vr.js";
 
 /** Options for {@link DatasetStreamReader}. */
 export interface DatasetStreamReaderOptions {
+  /** Explicit or implicit VR encoding. */
   readonly explicitVr: boolean;
+  /** Byte order. */
   readonly littleEndian: boolean;
   /** Stop before the first top-level element whose tag is ≥ this one. */
   readonly stopAtTag?: number;
+  /** The deepest sequence nesting accepted. */
   readonly maxDepth?: number;
   /** Largest number of bytes held while an element is incomplete (default 512 MiB). */
   readonly maxBufferedBytes?: number;

@@ -4,20 +4,25 @@ export { sop, ts, uids, wellKnown } from "./generated/uids.js";
 
 /** One row of the UID registry, PS3.6 Annex A Table A-1. */
 export interface UidEntry {
+  /** The UID. */
   readonly uid: string;
   /** The PS3.6 keyword, e.g. `CTImageStorage`; empty for the few rows PS3.6 leaves without one. */
   readonly keyword: string;
+  /** Its PS3.6 name, e.g. "CT Image Storage". */
   readonly name: string;
   /** "SOP Class", "Transfer Syntax", "Meta SOP Class", "Well-known SOP Instance"… */
   readonly type: string;
   /** The registry's "Info" column, e.g. "Default Transfer Syntax for DICOM"; often empty. */
   readonly info: string;
+  /** True when PS3.6 marks it retired. */
   readonly retired: boolean;
 }
 
 /** How a transfer syntax encodes the data set (PS3.5 Annex A). */
 export interface TransferSyntaxInfo {
+  /** Explicit VR (true) or implicit VR (false). */
   readonly explicitVr: boolean;
+  /** Little endian (true) or big endian (false). */
   readonly littleEndian: boolean;
   /** The whole data set is deflated after encoding (PS3.5 A.5). */
   readonly deflated: boolean;

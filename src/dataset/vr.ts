@@ -9,6 +9,7 @@ export type VrKind = "string" | "text" | "number-string" | "pn" | "binary" | "bi
 export interface VrInfo {
   /** Explicit VR uses a 2-byte reserved field and a 4-byte length (PS3.5 7.1.2). */
   readonly longLength: boolean;
+  /** How its value is represented in JavaScript. */
   readonly kind: VrKind;
   /** Bytes per numeric word, for byte swapping; 0 for strings and OB/UN. */
   readonly wordSize: 0 | 2 | 4 | 8;

@@ -8,7 +8,9 @@ import { type VR, VR_INFO } from "./vr.js";
 
 /** How to encode a dataset. */
 export interface WriteDatasetOptions {
+  /** Explicit VR (true) or implicit VR (false). */
   readonly explicitVr: boolean;
+  /** Little endian (true) or big endian (false). */
   readonly littleEndian: boolean;
 }
 

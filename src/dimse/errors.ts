@@ -19,6 +19,7 @@ export interface DimseDecodeDetails {
  * fits (the bytes do not decode, the message cannot be identified, or it is a response).
  */
 export class DimseDecodeError extends NetdicomError {
+  /** "DimseDecodeError": the name of this error class. */
   override readonly name: string = "DimseDecodeError";
   readonly status: number | undefined;
   readonly abort: boolean;
@@ -45,6 +46,7 @@ export class DimseDecodeError extends NetdicomError {
 
 /** A command set that cannot be encoded as given (a required field missing, a value out of range…). */
 export class DimseEncodeError extends NetdicomError {
+  /** "DimseEncodeError": the name of this error class. */
   override readonly name: string = "DimseEncodeError";
   constructor(message: string, options?: ErrorOptions) {
     super("ERR_DIMSE_ENCODE", message, options);
@@ -57,6 +59,7 @@ export class DimseEncodeError extends NetdicomError {
  * command). Only an A-ABORT fits.
  */
 export class ReassemblyError extends NetdicomError {
+  /** "ReassemblyError": the name of this error class. */
   override readonly name: string = "ReassemblyError";
   readonly abort = true;
   constructor(message: string, options?: ErrorOptions) {

@@ -22,6 +22,7 @@ export const AbortReason = {
  * replies without re-deciding (PS3.8 9.3.8: service-provider source 2).
  */
 export class PduDecodeError extends NetdicomError {
+  /** "PduDecodeError": the name of this error class. */
   override readonly name: string = "PduDecodeError";
   readonly offset: number;
   readonly abort: AbortParameters;
@@ -40,6 +41,7 @@ export class PduDecodeError extends NetdicomError {
 
 /** A PDU whose length field exceeds the receiver's limit; thrown by the framer before buffering its body. */
 export class PduTooLargeError extends PduDecodeError {
+  /** "PduTooLargeError": the name of this error class. */
   override readonly name: string = "PduTooLargeError";
   /** The PDU body length announced by the peer. */
   readonly length: number;
@@ -60,6 +62,7 @@ export class PduTooLargeError extends PduDecodeError {
 
 /** A PDU that cannot be encoded as given (a field too long for its length field, an AE title over 16 bytes…). */
 export class PduEncodeError extends NetdicomError {
+  /** "PduEncodeError": the name of this error class. */
   override readonly name: string = "PduEncodeError";
   constructor(message: string) {
     super("ERR_PDU_ENCODE", message);

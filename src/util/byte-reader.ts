@@ -8,16 +8,20 @@ const latin1 = new TextDecoder("latin1");
  * buffer directly and never allocate from a length field before the bytes have arrived.
  */
 export class ByteReader {
+  /** The bytes read (a view: not copied). */
   readonly bytes: Uint8Array;
+  /** A DataView over `bytes`, for the multi-byte reads. */
   readonly view: DataView;
   /** Offset of the next read, relative to `bytes`. */
   offset: number;
   /** One past the last readable byte. */
   readonly end: number;
+  /** Byte order of the multi-byte reads (false: big endian, the upper layer's, PS3.8 9.3.1). */
   littleEndian: boolean;
   /** Added to offsets in error messages, so a sub-reader reports positions in its parent. */
   readonly base: number;
 
+  /** Reads `bytes` from `offset` (default 0) up to `end` (default its length), big endian unless `littleEndian`. */
   constructor(
     bytes: Uint8Array,
     options: { offset?: number; end?: number; littleEndian?: boolean; base?: number } = {},
@@ -48,17 +52,20 @@ export class ByteReader {
     if (n < 0 || this.offset + n > this.end) throw new OutOfBoundsError(this.position, n, this.remaining);
   }
 
+  /** Moves past `n` bytes (reserved fields). */
   skip(n: number): this {
     this.need(n);
     this.offset += n;
     return this;
   }
 
+  /** Reads an unsigned 8-bit integer. */
   u8(): number {
     this.need(1);
     return this.view.getUint8(this.offset++);
   }
 
+  /** Reads an unsigned 16-bit integer. */
   u16(): number {
     this.need(2);
     const v = this.view.getUint16(this.offset, this.littleEndian);
@@ -66,6 +73,7 @@ export class ByteReader {
     return v;
   }
 
+  /** Reads an unsigned 32-bit integer. */
   u32(): number {
     this.need(4);
     const v = this.view.getUint32(this.offset, this.littleEndian);
@@ -73,6 +81,7 @@ export class ByteReader {
     return v;
   }
 
+  /** Reads a signed 16-bit integer. */
   i16(): number {
     this.need(2);
     const v = this.view.getInt16(this.offset, this.littleEndian);
@@ -80,6 +89,7 @@ export class ByteReader {
     return v;
   }
 
+  /** Reads a signed 32-bit integer. */
   i32(): number {
     this.need(4);
     const v = this.view.getInt32(this.offset, this.littleEndian);
@@ -87,6 +97,7 @@ export class ByteReader {
     return v;
   }
 
+  /** Reads a 32-bit IEEE float. */
   f32(): number {
     this.need(4);
     const v = this.view.getFloat32(this.offset, this.littleEndian);
@@ -94,6 +105,7 @@ export class ByteReader {
     return v;
   }
 
+  /** Reads a 64-bit IEEE float. */
   f64(): number {
     this.need(8);
     const v = this.view.getFloat64(this.offset, this.littleEndian);
@@ -101,6 +113,7 @@ export class ByteReader {
     return v;
   }
 
+  /** Reads an unsigned 64-bit integer. */
   u64(): bigint {
     this.need(8);
     const v = this.view.getBigUint64(this.offset, this.littleEndian);
@@ -108,6 +121,7 @@ export class ByteReader {
     return v;
   }
 
+  /** Reads a signed 64-bit integer. */
   i64(): bigint {
     this.need(8);
     const v = this.view.getBigInt64(this.offset, this.littleEndian);

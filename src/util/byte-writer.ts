@@ -7,8 +7,10 @@ export class ByteWriter {
   private view: DataView;
   /** Bytes written so far. */
   length = 0;
+  /** Byte order of the multi-byte writes (false: big endian). */
   littleEndian: boolean;
 
+  /** An empty writer; `initialSize` (default 256) grows by doubling. */
   constructor(options: { initialSize?: number; littleEndian?: boolean } = {}) {
     this.buf = new Uint8Array(options.initialSize ?? 256);
     this.view = new DataView(this.buf.buffer);
@@ -26,6 +28,7 @@ export class ByteWriter {
     this.view = new DataView(next.buffer);
   }
 
+  /** Appends an unsigned 8-bit integer. */
   u8(v: number): this {
     this.reserve(1);
     this.view.setUint8(this.length, v);
@@ -33,6 +36,7 @@ export class ByteWriter {
     return this;
   }
 
+  /** Appends an unsigned 16-bit integer. */
   u16(v: number): this {
     this.reserve(2);
     this.view.setUint16(this.length, v, this.littleEndian);
@@ -40,6 +44,7 @@ export class ByteWriter {
     return this;
   }
 
+  /** Appends an unsigned 32-bit integer. */
   u32(v: number): this {
     this.reserve(4);
     this.view.setUint32(this.length, v, this.littleEndian);
@@ -47,6 +52,7 @@ export class ByteWriter {
     return this;
   }
 
+  /** Appends a signed 16-bit integer. */
   i16(v: number): this {
     this.reserve(2);
     this.view.setInt16(this.length, v, this.littleEndian);
@@ -54,6 +60,7 @@ export class ByteWriter {
     return this;
   }
 
+  /** Appends a signed 32-bit integer. */
   i32(v: number): this {
     this.reserve(4);
     this.view.setInt32(this.length, v, this.littleEndian);
@@ -61,6 +68,7 @@ export class ByteWriter {
     return this;
   }
 
+  /** Appends a 32-bit IEEE float. */
   f32(v: number): this {
     this.reserve(4);
     this.view.setFloat32(this.length, v, this.littleEndian);
@@ -68,6 +76,7 @@ export class ByteWriter {
     return this;
   }
 
+  /** Appends a 64-bit IEEE float. */
   f64(v: number): this {
     this.reserve(8);
     this.view.setFloat64(this.length, v, this.littleEndian);
@@ -75,6 +84,7 @@ export class ByteWriter {
     return this;
   }
 
+  /** Appends an unsigned 64-bit integer. */
   u64(v: bigint): this {
     this.reserve(8);
     this.view.setBigUint64(this.length, v, this.littleEndian);
@@ -82,6 +92,7 @@ export class ByteWriter {
     return this;
   }
 
+  /** Appends a signed 64-bit integer. */
   i64(v: bigint): this {
     this.reserve(8);
     this.view.setBigInt64(this.length, v, this.littleEndian);
@@ -89,6 +100,7 @@ export class ByteWriter {
     return this;
   }
 
+  /** Appends the bytes of `b` (copied). */
   bytes(b: Uint8Array): this {
     this.reserve(b.byteLength);
     this.buf.set(b, this.length);

@@ -1,8 +1,12 @@
 /** Where netdicom's log lines go. Every method is optional; the default logger is silent. */
 export interface Logger {
+  /** Details: every PDU and DIMSE message at the apps' `-d`. */
   debug?(message: string, ...args: unknown[]): void;
+  /** Progress: associations, requests, results. */
   info?(message: string, ...args: unknown[]): void;
+  /** Something odd that netdicom handled (a refused request, a peer's mistake). */
   warn?(message: string, ...args: unknown[]): void;
+  /** A failure: a handler threw, a file could not be written. */
   error?(message: string, ...args: unknown[]): void;
 }
 

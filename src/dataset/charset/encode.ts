@@ -11,6 +11,7 @@ const ESC = 0x1b;
 
 /** A character that the Specific Character Set in force cannot represent. */
 export class CharsetEncodeError extends NetdicomError {
+  /** "CharsetEncodeError": the name of this error class. */
   override readonly name = "CharsetEncodeError";
   constructor(
     readonly character: string,

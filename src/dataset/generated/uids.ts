@@ -498,929 +498,1842 @@ export const uidRegistry: readonly RawUid[] = [
 
 /** Every SOP Class and Meta SOP Class of PS3.6 Table A-1 that has a keyword (retired ones included): keyword -> UID. */
 export const sop = {
+/** Verification SOP Class */
 Verification:"1.2.840.10008.1.1",
+/** Media Storage Directory Storage */
 MediaStorageDirectoryStorage:"1.2.840.10008.1.3.10",
+/** Basic Study Content Notification SOP Class (retired) */
 BasicStudyContentNotification:"1.2.840.10008.1.9",
+/** Storage Commitment Push Model SOP Class */
 StorageCommitmentPushModel:"1.2.840.10008.1.20.1",
+/** Storage Commitment Pull Model SOP Class (retired) */
 StorageCommitmentPullModel:"1.2.840.10008.1.20.2",
+/** Procedural Event Logging SOP Class */
 ProceduralEventLogging:"1.2.840.10008.1.40",
+/** Substance Administration Logging SOP Class */
 SubstanceAdministrationLogging:"1.2.840.10008.1.42",
+/** Detached Patient Management SOP Class (retired) */
 DetachedPatientManagement:"1.2.840.10008.3.1.2.1.1",
+/** Detached Patient Management Meta SOP Class (retired) */
 DetachedPatientManagementMeta:"1.2.840.10008.3.1.2.1.4",
+/** Detached Visit Management SOP Class (retired) */
 DetachedVisitManagement:"1.2.840.10008.3.1.2.2.1",
+/** Detached Study Management SOP Class (retired) */
 DetachedStudyManagement:"1.2.840.10008.3.1.2.3.1",
+/** Study Component Management SOP Class (retired) */
 StudyComponentManagement:"1.2.840.10008.3.1.2.3.2",
+/** Modality Performed Procedure Step SOP Class */
 ModalityPerformedProcedureStep:"1.2.840.10008.3.1.2.3.3",
+/** Modality Performed Procedure Step Retrieve SOP Class */
 ModalityPerformedProcedureStepRetrieve:"1.2.840.10008.3.1.2.3.4",
+/** Modality Performed Procedure Step Notification SOP Class */
 ModalityPerformedProcedureStepNotification:"1.2.840.10008.3.1.2.3.5",
+/** Detached Results Management SOP Class (retired) */
 DetachedResultsManagement:"1.2.840.10008.3.1.2.5.1",
+/** Detached Results Management Meta SOP Class (retired) */
 DetachedResultsManagementMeta:"1.2.840.10008.3.1.2.5.4",
+/** Detached Study Management Meta SOP Class (retired) */
 DetachedStudyManagementMeta:"1.2.840.10008.3.1.2.5.5",
+/** Detached Interpretation Management SOP Class (retired) */
 DetachedInterpretationManagement:"1.2.840.10008.3.1.2.6.1",
+/** Basic Film Session SOP Class */
 BasicFilmSession:"1.2.840.10008.5.1.1.1",
+/** Basic Film Box SOP Class */
 BasicFilmBox:"1.2.840.10008.5.1.1.2",
+/** Basic Grayscale Image Box SOP Class */
 BasicGrayscaleImageBox:"1.2.840.10008.5.1.1.4",
+/** Basic Color Image Box SOP Class */
 BasicColorImageBox:"1.2.840.10008.5.1.1.4.1",
+/** Referenced Image Box SOP Class (retired) */
 ReferencedImageBox:"1.2.840.10008.5.1.1.4.2",
+/** Basic Grayscale Print Management Meta SOP Class */
 BasicGrayscalePrintManagementMeta:"1.2.840.10008.5.1.1.9",
+/** Referenced Grayscale Print Management Meta SOP Class (retired) */
 ReferencedGrayscalePrintManagementMeta:"1.2.840.10008.5.1.1.9.1",
+/** Print Job SOP Class */
 PrintJob:"1.2.840.10008.5.1.1.14",
+/** Basic Annotation Box SOP Class */
 BasicAnnotationBox:"1.2.840.10008.5.1.1.15",
+/** Printer SOP Class */
 Printer:"1.2.840.10008.5.1.1.16",
+/** Printer Configuration Retrieval SOP Class */
 PrinterConfigurationRetrieval:"1.2.840.10008.5.1.1.16.376",
+/** Basic Color Print Management Meta SOP Class */
 BasicColorPrintManagementMeta:"1.2.840.10008.5.1.1.18",
+/** Referenced Color Print Management Meta SOP Class (retired) */
 ReferencedColorPrintManagementMeta:"1.2.840.10008.5.1.1.18.1",
+/** VOI LUT Box SOP Class */
 VOILUTBox:"1.2.840.10008.5.1.1.22",
+/** Presentation LUT SOP Class */
 PresentationLUT:"1.2.840.10008.5.1.1.23",
+/** Image Overlay Box SOP Class (retired) */
 ImageOverlayBox:"1.2.840.10008.5.1.1.24",
+/** Basic Print Image Overlay Box SOP Class (retired) */
 BasicPrintImageOverlayBox:"1.2.840.10008.5.1.1.24.1",
+/** Print Queue Management SOP Class (retired) */
 PrintQueueManagement:"1.2.840.10008.5.1.1.26",
+/** Stored Print Storage SOP Class (retired) */
 StoredPrintStorage:"1.2.840.10008.5.1.1.27",
+/** Hardcopy Grayscale Image Storage SOP Class (retired) */
 HardcopyGrayscaleImageStorage:"1.2.840.10008.5.1.1.29",
+/** Hardcopy Color Image Storage SOP Class (retired) */
 HardcopyColorImageStorage:"1.2.840.10008.5.1.1.30",
+/** Pull Print Request SOP Class (retired) */
 PullPrintRequest:"1.2.840.10008.5.1.1.31",
+/** Pull Stored Print Management Meta SOP Class (retired) */
 PullStoredPrintManagementMeta:"1.2.840.10008.5.1.1.32",
+/** Media Creation Management SOP Class UID */
 MediaCreationManagement:"1.2.840.10008.5.1.1.33",
+/** Display System SOP Class */
 DisplaySystem:"1.2.840.10008.5.1.1.40",
+/** Computed Radiography Image Storage */
 ComputedRadiographyImageStorage:"1.2.840.10008.5.1.4.1.1.1",
+/** Digital X-Ray Image Storage - For Presentation */
 DigitalXRayImageStorageForPresentation:"1.2.840.10008.5.1.4.1.1.1.1",
+/** Digital X-Ray Image Storage - For Processing */
 DigitalXRayImageStorageForProcessing:"1.2.840.10008.5.1.4.1.1.1.1.1",
+/** Digital Mammography X-Ray Image Storage - For Presentation */
 DigitalMammographyXRayImageStorageForPresentation:"1.2.840.10008.5.1.4.1.1.1.2",
+/** Digital Mammography X-Ray Image Storage - For Processing */
 DigitalMammographyXRayImageStorageForProcessing:"1.2.840.10008.5.1.4.1.1.1.2.1",
+/** Digital Intra-Oral X-Ray Image Storage - For Presentation */
 DigitalIntraOralXRayImageStorageForPresentation:"1.2.840.10008.5.1.4.1.1.1.3",
+/** Digital Intra-Oral X-Ray Image Storage - For Processing */
 DigitalIntraOralXRayImageStorageForProcessing:"1.2.840.10008.5.1.4.1.1.1.3.1",
+/** CT Image Storage */
 CTImageStorage:"1.2.840.10008.5.1.4.1.1.2",
+/** Enhanced CT Image Storage */
 EnhancedCTImageStorage:"1.2.840.10008.5.1.4.1.1.2.1",
+/** Legacy Converted Enhanced CT Image Storage */
 LegacyConvertedEnhancedCTImageStorage:"1.2.840.10008.5.1.4.1.1.2.2",
+/** Ultrasound Multi-frame Image Storage (retired) */
 UltrasoundMultiFrameImageStorageRetired:"1.2.840.10008.5.1.4.1.1.3",
+/** Ultrasound Multi-frame Image Storage */
 UltrasoundMultiFrameImageStorage:"1.2.840.10008.5.1.4.1.1.3.1",
+/** MR Image Storage */
 MRImageStorage:"1.2.840.10008.5.1.4.1.1.4",
+/** Enhanced MR Image Storage */
 EnhancedMRImageStorage:"1.2.840.10008.5.1.4.1.1.4.1",
+/** MR Spectroscopy Storage */
 MRSpectroscopyStorage:"1.2.840.10008.5.1.4.1.1.4.2",
+/** Enhanced MR Color Image Storage */
 EnhancedMRColorImageStorage:"1.2.840.10008.5.1.4.1.1.4.3",
+/** Legacy Converted Enhanced MR Image Storage */
 LegacyConvertedEnhancedMRImageStorage:"1.2.840.10008.5.1.4.1.1.4.4",
+/** Nuclear Medicine Image Storage (retired) */
 NuclearMedicineImageStorageRetired:"1.2.840.10008.5.1.4.1.1.5",
+/** Ultrasound Image Storage (retired) */
 UltrasoundImageStorageRetired:"1.2.840.10008.5.1.4.1.1.6",
+/** Ultrasound Image Storage */
 UltrasoundImageStorage:"1.2.840.10008.5.1.4.1.1.6.1",
+/** Enhanced US Volume Storage */
 EnhancedUSVolumeStorage:"1.2.840.10008.5.1.4.1.1.6.2",
+/** Photoacoustic Image Storage */
 PhotoacousticImageStorage:"1.2.840.10008.5.1.4.1.1.6.3",
+/** Secondary Capture Image Storage */
 SecondaryCaptureImageStorage:"1.2.840.10008.5.1.4.1.1.7",
+/** Multi-frame Single Bit Secondary Capture Image Storage */
 MultiFrameSingleBitSecondaryCaptureImageStorage:"1.2.840.10008.5.1.4.1.1.7.1",
+/** Multi-frame Grayscale Byte Secondary Capture Image Storage */
 MultiFrameGrayscaleByteSecondaryCaptureImageStorage:"1.2.840.10008.5.1.4.1.1.7.2",
+/** Multi-frame Grayscale Word Secondary Capture Image Storage */
 MultiFrameGrayscaleWordSecondaryCaptureImageStorage:"1.2.840.10008.5.1.4.1.1.7.3",
+/** Multi-frame True Color Secondary Capture Image Storage */
 MultiFrameTrueColorSecondaryCaptureImageStorage:"1.2.840.10008.5.1.4.1.1.7.4",
+/** Standalone Overlay Storage (retired) */
 StandaloneOverlayStorage:"1.2.840.10008.5.1.4.1.1.8",
+/** Standalone Curve Storage (retired) */
 StandaloneCurveStorage:"1.2.840.10008.5.1.4.1.1.9",
+/** Waveform Storage - Trial (retired) */
 WaveformStorageTrial:"1.2.840.10008.5.1.4.1.1.9.1",
+/** 12-lead ECG Waveform Storage */
 TwelveLeadECGWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.1.1",
+/** General ECG Waveform Storage */
 GeneralECGWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.1.2",
+/** Ambulatory ECG Waveform Storage */
 AmbulatoryECGWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.1.3",
+/** General 32-bit ECG Waveform Storage */
 General32bitECGWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.1.4",
+/** Hemodynamic Waveform Storage */
 HemodynamicWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.2.1",
+/** Cardiac Electrophysiology Waveform Storage */
 CardiacElectrophysiologyWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.3.1",
+/** Basic Voice Audio Waveform Storage */
 BasicVoiceAudioWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.4.1",
+/** General Audio Waveform Storage */
 GeneralAudioWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.4.2",
+/** Arterial Pulse Waveform Storage */
 ArterialPulseWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.5.1",
+/** Respiratory Waveform Storage */
 RespiratoryWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.6.1",
+/** Multi-channel Respiratory Waveform Storage */
 MultichannelRespiratoryWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.6.2",
+/** Routine Scalp Electroencephalogram Waveform Storage */
 RoutineScalpElectroencephalogramWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.7.1",
+/** Electromyogram Waveform Storage */
 ElectromyogramWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.7.2",
+/** Electrooculogram Waveform Storage */
 ElectrooculogramWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.7.3",
+/** Sleep Electroencephalogram Waveform Storage */
 SleepElectroencephalogramWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.7.4",
+/** Body Position Waveform Storage */
 BodyPositionWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.8.1",
+/** Standalone Modality LUT Storage (retired) */
 StandaloneModalityLUTStorage:"1.2.840.10008.5.1.4.1.1.10",
+/** Standalone VOI LUT Storage (retired) */
 StandaloneVOILUTStorage:"1.2.840.10008.5.1.4.1.1.11",
+/** Grayscale Softcopy Presentation State Storage */
 GrayscaleSoftcopyPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.1",
+/** Color Softcopy Presentation State Storage */
 ColorSoftcopyPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.2",
+/** Pseudo-Color Softcopy Presentation State Storage */
 PseudoColorSoftcopyPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.3",
+/** Blending Softcopy Presentation State Storage */
 BlendingSoftcopyPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.4",
+/** XA/XRF Grayscale Softcopy Presentation State Storage */
 XAXRFGrayscaleSoftcopyPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.5",
+/** Grayscale Planar MPR Volumetric Presentation State Storage */
 GrayscalePlanarMPRVolumetricPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.6",
+/** Compositing Planar MPR Volumetric Presentation State Storage */
 CompositingPlanarMPRVolumetricPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.7",
+/** Advanced Blending Presentation State Storage */
 AdvancedBlendingPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.8",
+/** Volume Rendering Volumetric Presentation State Storage */
 VolumeRenderingVolumetricPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.9",
+/** Segmented Volume Rendering Volumetric Presentation State Storage */
 SegmentedVolumeRenderingVolumetricPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.10",
+/** Multiple Volume Rendering Volumetric Presentation State Storage */
 MultipleVolumeRenderingVolumetricPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.11",
+/** Variable Modality LUT Softcopy Presentation State Storage */
 VariableModalityLUTSoftcopyPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.12",
+/** X-Ray Angiographic Image Storage */
 XRayAngiographicImageStorage:"1.2.840.10008.5.1.4.1.1.12.1",
+/** Enhanced XA Image Storage */
 EnhancedXAImageStorage:"1.2.840.10008.5.1.4.1.1.12.1.1",
+/** X-Ray Radiofluoroscopic Image Storage */
 XRayRadiofluoroscopicImageStorage:"1.2.840.10008.5.1.4.1.1.12.2",
+/** Enhanced XRF Image Storage */
 EnhancedXRFImageStorage:"1.2.840.10008.5.1.4.1.1.12.2.1",
+/** X-Ray Angiographic Bi-Plane Image Storage (retired) */
 XRayAngiographicBiPlaneImageStorage:"1.2.840.10008.5.1.4.1.1.12.3",
+/** X-Ray 3D Angiographic Image Storage */
 XRay3DAngiographicImageStorage:"1.2.840.10008.5.1.4.1.1.13.1.1",
+/** X-Ray 3D Craniofacial Image Storage */
 XRay3DCraniofacialImageStorage:"1.2.840.10008.5.1.4.1.1.13.1.2",
+/** Breast Tomosynthesis Image Storage */
 BreastTomosynthesisImageStorage:"1.2.840.10008.5.1.4.1.1.13.1.3",
+/** Breast Projection X-Ray Image Storage - For Presentation */
 BreastProjectionXRayImageStorageForPresentation:"1.2.840.10008.5.1.4.1.1.13.1.4",
+/** Breast Projection X-Ray Image Storage - For Processing */
 BreastProjectionXRayImageStorageForProcessing:"1.2.840.10008.5.1.4.1.1.13.1.5",
+/** Intravascular Optical Coherence Tomography Image Storage - For Presentation */
 IntravascularOpticalCoherenceTomographyImageStorageForPresentation:"1.2.840.10008.5.1.4.1.1.14.1",
+/** Intravascular Optical Coherence Tomography Image Storage - For Processing */
 IntravascularOpticalCoherenceTomographyImageStorageForProcessing:"1.2.840.10008.5.1.4.1.1.14.2",
+/** Nuclear Medicine Image Storage */
 NuclearMedicineImageStorage:"1.2.840.10008.5.1.4.1.1.20",
+/** Parametric Map Storage */
 ParametricMapStorage:"1.2.840.10008.5.1.4.1.1.30",
+/** Raw Data Storage */
 RawDataStorage:"1.2.840.10008.5.1.4.1.1.66",
+/** Spatial Registration Storage */
 SpatialRegistrationStorage:"1.2.840.10008.5.1.4.1.1.66.1",
+/** Spatial Fiducials Storage */
 SpatialFiducialsStorage:"1.2.840.10008.5.1.4.1.1.66.2",
+/** Deformable Spatial Registration Storage */
 DeformableSpatialRegistrationStorage:"1.2.840.10008.5.1.4.1.1.66.3",
+/** Segmentation Storage */
 SegmentationStorage:"1.2.840.10008.5.1.4.1.1.66.4",
+/** Surface Segmentation Storage */
 SurfaceSegmentationStorage:"1.2.840.10008.5.1.4.1.1.66.5",
+/** Tractography Results Storage */
 TractographyResultsStorage:"1.2.840.10008.5.1.4.1.1.66.6",
+/** Label Map Segmentation Storage */
 LabelMapSegmentationStorage:"1.2.840.10008.5.1.4.1.1.66.7",
+/** Height Map Segmentation Storage */
 HeightMapSegmentationStorage:"1.2.840.10008.5.1.4.1.1.66.8",
+/** Real World Value Mapping Storage */
 RealWorldValueMappingStorage:"1.2.840.10008.5.1.4.1.1.67",
+/** Surface Scan Mesh Storage */
 SurfaceScanMeshStorage:"1.2.840.10008.5.1.4.1.1.68.1",
+/** Surface Scan Point Cloud Storage */
 SurfaceScanPointCloudStorage:"1.2.840.10008.5.1.4.1.1.68.2",
+/** VL Image Storage - Trial (retired) */
 VLImageStorageTrial:"1.2.840.10008.5.1.4.1.1.77.1",
+/** VL Multi-frame Image Storage - Trial (retired) */
 VLMultiFrameImageStorageTrial:"1.2.840.10008.5.1.4.1.1.77.2",
+/** VL Endoscopic Image Storage */
 VLEndoscopicImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.1",
+/** Video Endoscopic Image Storage */
 VideoEndoscopicImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.1.1",
+/** VL Microscopic Image Storage */
 VLMicroscopicImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.2",
+/** Video Microscopic Image Storage */
 VideoMicroscopicImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.2.1",
+/** VL Slide-Coordinates Microscopic Image Storage */
 VLSlideCoordinatesMicroscopicImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.3",
+/** VL Photographic Image Storage */
 VLPhotographicImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.4",
+/** Video Photographic Image Storage */
 VideoPhotographicImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.4.1",
+/** Ophthalmic Photography 8 Bit Image Storage */
 OphthalmicPhotography8BitImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.5.1",
+/** Ophthalmic Photography 16 Bit Image Storage */
 OphthalmicPhotography16BitImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.5.2",
+/** Stereometric Relationship Storage */
 StereometricRelationshipStorage:"1.2.840.10008.5.1.4.1.1.77.1.5.3",
+/** Ophthalmic Tomography Image Storage */
 OphthalmicTomographyImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.5.4",
+/** Wide Field Ophthalmic Photography Stereographic Projection Image Storage */
 WideFieldOphthalmicPhotographyStereographicProjectionImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.5.5",
+/** Wide Field Ophthalmic Photography 3D Coordinates Image Storage */
 WideFieldOphthalmicPhotography3DCoordinatesImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.5.6",
+/** Ophthalmic Optical Coherence Tomography En Face Image Storage */
 OphthalmicOpticalCoherenceTomographyEnFaceImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.5.7",
+/** Ophthalmic Optical Coherence Tomography B-scan Volume Analysis Storage */
 OphthalmicOpticalCoherenceTomographyBscanVolumeAnalysisStorage:"1.2.840.10008.5.1.4.1.1.77.1.5.8",
+/** VL Whole Slide Microscopy Image Storage */
 VLWholeSlideMicroscopyImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.6",
+/** Dermoscopic Photography Image Storage */
 DermoscopicPhotographyImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.7",
+/** Confocal Microscopy Image Storage */
 ConfocalMicroscopyImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.8",
+/** Confocal Microscopy Tiled Pyramidal Image Storage */
 ConfocalMicroscopyTiledPyramidalImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.9",
+/** Lensometry Measurements Storage */
 LensometryMeasurementsStorage:"1.2.840.10008.5.1.4.1.1.78.1",
+/** Autorefraction Measurements Storage */
 AutorefractionMeasurementsStorage:"1.2.840.10008.5.1.4.1.1.78.2",
+/** Keratometry Measurements Storage */
 KeratometryMeasurementsStorage:"1.2.840.10008.5.1.4.1.1.78.3",
+/** Subjective Refraction Measurements Storage */
 SubjectiveRefractionMeasurementsStorage:"1.2.840.10008.5.1.4.1.1.78.4",
+/** Visual Acuity Measurements Storage */
 VisualAcuityMeasurementsStorage:"1.2.840.10008.5.1.4.1.1.78.5",
+/** Spectacle Prescription Report Storage */
 SpectaclePrescriptionReportStorage:"1.2.840.10008.5.1.4.1.1.78.6",
+/** Ophthalmic Axial Measurements Storage */
 OphthalmicAxialMeasurementsStorage:"1.2.840.10008.5.1.4.1.1.78.7",
+/** Intraocular Lens Calculations Storage */
 IntraocularLensCalculationsStorage:"1.2.840.10008.5.1.4.1.1.78.8",
+/** Macular Grid Thickness and Volume Report Storage */
 MacularGridThicknessAndVolumeReportStorage:"1.2.840.10008.5.1.4.1.1.79.1",
+/** Ophthalmic Visual Field Static Perimetry Measurements Storage */
 OphthalmicVisualFieldStaticPerimetryMeasurementsStorage:"1.2.840.10008.5.1.4.1.1.80.1",
+/** Ophthalmic Thickness Map Storage */
 OphthalmicThicknessMapStorage:"1.2.840.10008.5.1.4.1.1.81.1",
+/** Corneal Topography Map Storage */
 CornealTopographyMapStorage:"1.2.840.10008.5.1.4.1.1.82.1",
+/** Text SR Storage - Trial (retired) */
 TextSRStorageTrial:"1.2.840.10008.5.1.4.1.1.88.1",
+/** Audio SR Storage - Trial (retired) */
 AudioSRStorageTrial:"1.2.840.10008.5.1.4.1.1.88.2",
+/** Detail SR Storage - Trial (retired) */
 DetailSRStorageTrial:"1.2.840.10008.5.1.4.1.1.88.3",
+/** Comprehensive SR Storage - Trial (retired) */
 ComprehensiveSRStorageTrial:"1.2.840.10008.5.1.4.1.1.88.4",
+/** Basic Text SR Storage */
 BasicTextSRStorage:"1.2.840.10008.5.1.4.1.1.88.11",
+/** Enhanced SR Storage */
 EnhancedSRStorage:"1.2.840.10008.5.1.4.1.1.88.22",
+/** Comprehensive SR Storage */
 ComprehensiveSRStorage:"1.2.840.10008.5.1.4.1.1.88.33",
+/** Comprehensive 3D SR Storage */
 Comprehensive3DSRStorage:"1.2.840.10008.5.1.4.1.1.88.34",
+/** Extensible SR Storage */
 ExtensibleSRStorage:"1.2.840.10008.5.1.4.1.1.88.35",
+/** Procedure Log Storage */
 ProcedureLogStorage:"1.2.840.10008.5.1.4.1.1.88.40",
+/** Mammography CAD SR Storage */
 MammographyCADSRStorage:"1.2.840.10008.5.1.4.1.1.88.50",
+/** Key Object Selection Document Storage */
 KeyObjectSelectionDocumentStorage:"1.2.840.10008.5.1.4.1.1.88.59",
+/** Chest CAD SR Storage */
 ChestCADSRStorage:"1.2.840.10008.5.1.4.1.1.88.65",
+/** X-Ray Radiation Dose SR Storage */
 XRayRadiationDoseSRStorage:"1.2.840.10008.5.1.4.1.1.88.67",
+/** Radiopharmaceutical Radiation Dose SR Storage */
 RadiopharmaceuticalRadiationDoseSRStorage:"1.2.840.10008.5.1.4.1.1.88.68",
+/** Colon CAD SR Storage */
 ColonCADSRStorage:"1.2.840.10008.5.1.4.1.1.88.69",
+/** Implantation Plan SR Storage */
 ImplantationPlanSRStorage:"1.2.840.10008.5.1.4.1.1.88.70",
+/** Acquisition Context SR Storage */
 AcquisitionContextSRStorage:"1.2.840.10008.5.1.4.1.1.88.71",
+/** Simplified Adult Echo SR Storage */
 SimplifiedAdultEchoSRStorage:"1.2.840.10008.5.1.4.1.1.88.72",
+/** Patient Radiation Dose SR Storage */
 PatientRadiationDoseSRStorage:"1.2.840.10008.5.1.4.1.1.88.73",
+/** Planned Imaging Agent Administration SR Storage */
 PlannedImagingAgentAdministrationSRStorage:"1.2.840.10008.5.1.4.1.1.88.74",
+/** Performed Imaging Agent Administration SR Storage */
 PerformedImagingAgentAdministrationSRStorage:"1.2.840.10008.5.1.4.1.1.88.75",
+/** Enhanced X-Ray Radiation Dose SR Storage */
 EnhancedXRayRadiationDoseSRStorage:"1.2.840.10008.5.1.4.1.1.88.76",
+/** Waveform Annotation SR Storage */
 WaveformAnnotationSRStorage:"1.2.840.10008.5.1.4.1.1.88.77",
+/** Content Assessment Results Storage */
 ContentAssessmentResultsStorage:"1.2.840.10008.5.1.4.1.1.90.1",
+/** Microscopy Bulk Simple Annotations Storage */
 MicroscopyBulkSimpleAnnotationsStorage:"1.2.840.10008.5.1.4.1.1.91.1",
+/** Encapsulated PDF Storage */
 EncapsulatedPDFStorage:"1.2.840.10008.5.1.4.1.1.104.1",
+/** Encapsulated CDA Storage */
 EncapsulatedCDAStorage:"1.2.840.10008.5.1.4.1.1.104.2",
+/** Encapsulated STL Storage */
 EncapsulatedSTLStorage:"1.2.840.10008.5.1.4.1.1.104.3",
+/** Encapsulated OBJ Storage */
 EncapsulatedOBJStorage:"1.2.840.10008.5.1.4.1.1.104.4",
+/** Encapsulated MTL Storage */
 EncapsulatedMTLStorage:"1.2.840.10008.5.1.4.1.1.104.5",
+/** Positron Emission Tomography Image Storage */
 PositronEmissionTomographyImageStorage:"1.2.840.10008.5.1.4.1.1.128",
+/** Legacy Converted Enhanced PET Image Storage */
 LegacyConvertedEnhancedPETImageStorage:"1.2.840.10008.5.1.4.1.1.128.1",
+/** Standalone PET Curve Storage (retired) */
 StandalonePETCurveStorage:"1.2.840.10008.5.1.4.1.1.129",
+/** Enhanced PET Image Storage */
 EnhancedPETImageStorage:"1.2.840.10008.5.1.4.1.1.130",
+/** Basic Structured Display Storage */
 BasicStructuredDisplayStorage:"1.2.840.10008.5.1.4.1.1.131",
+/** CT Defined Procedure Protocol Storage */
 CTDefinedProcedureProtocolStorage:"1.2.840.10008.5.1.4.1.1.200.1",
+/** CT Performed Procedure Protocol Storage */
 CTPerformedProcedureProtocolStorage:"1.2.840.10008.5.1.4.1.1.200.2",
+/** Protocol Approval Storage */
 ProtocolApprovalStorage:"1.2.840.10008.5.1.4.1.1.200.3",
+/** Protocol Approval Information Model - FIND */
 ProtocolApprovalInformationModelFind:"1.2.840.10008.5.1.4.1.1.200.4",
+/** Protocol Approval Information Model - MOVE */
 ProtocolApprovalInformationModelMove:"1.2.840.10008.5.1.4.1.1.200.5",
+/** Protocol Approval Information Model - GET */
 ProtocolApprovalInformationModelGet:"1.2.840.10008.5.1.4.1.1.200.6",
+/** XA Defined Procedure Protocol Storage */
 XADefinedProcedureProtocolStorage:"1.2.840.10008.5.1.4.1.1.200.7",
+/** XA Performed Procedure Protocol Storage */
 XAPerformedProcedureProtocolStorage:"1.2.840.10008.5.1.4.1.1.200.8",
+/** Inventory Storage */
 InventoryStorage:"1.2.840.10008.5.1.4.1.1.201.1",
+/** Inventory - FIND */
 InventoryFind:"1.2.840.10008.5.1.4.1.1.201.2",
+/** Inventory - MOVE */
 InventoryMove:"1.2.840.10008.5.1.4.1.1.201.3",
+/** Inventory - GET */
 InventoryGet:"1.2.840.10008.5.1.4.1.1.201.4",
+/** Inventory Creation */
 InventoryCreation:"1.2.840.10008.5.1.4.1.1.201.5",
+/** Repository Query */
 RepositoryQuery:"1.2.840.10008.5.1.4.1.1.201.6",
+/** RT Image Storage */
 RTImageStorage:"1.2.840.10008.5.1.4.1.1.481.1",
+/** RT Dose Storage */
 RTDoseStorage:"1.2.840.10008.5.1.4.1.1.481.2",
+/** RT Structure Set Storage */
 RTStructureSetStorage:"1.2.840.10008.5.1.4.1.1.481.3",
+/** RT Beams Treatment Record Storage */
 RTBeamsTreatmentRecordStorage:"1.2.840.10008.5.1.4.1.1.481.4",
+/** RT Plan Storage */
 RTPlanStorage:"1.2.840.10008.5.1.4.1.1.481.5",
+/** RT Brachy Treatment Record Storage */
 RTBrachyTreatmentRecordStorage:"1.2.840.10008.5.1.4.1.1.481.6",
+/** RT Treatment Summary Record Storage */
 RTTreatmentSummaryRecordStorage:"1.2.840.10008.5.1.4.1.1.481.7",
+/** RT Ion Plan Storage */
 RTIonPlanStorage:"1.2.840.10008.5.1.4.1.1.481.8",
+/** RT Ion Beams Treatment Record Storage */
 RTIonBeamsTreatmentRecordStorage:"1.2.840.10008.5.1.4.1.1.481.9",
+/** RT Physician Intent Storage */
 RTPhysicianIntentStorage:"1.2.840.10008.5.1.4.1.1.481.10",
+/** RT Segment Annotation Storage */
 RTSegmentAnnotationStorage:"1.2.840.10008.5.1.4.1.1.481.11",
+/** RT Radiation Set Storage */
 RTRadiationSetStorage:"1.2.840.10008.5.1.4.1.1.481.12",
+/** C-Arm Photon-Electron Radiation Storage */
 CArmPhotonElectronRadiationStorage:"1.2.840.10008.5.1.4.1.1.481.13",
+/** Tomotherapeutic Radiation Storage */
 TomotherapeuticRadiationStorage:"1.2.840.10008.5.1.4.1.1.481.14",
+/** Robotic-Arm Radiation Storage */
 RoboticArmRadiationStorage:"1.2.840.10008.5.1.4.1.1.481.15",
+/** RT Radiation Record Set Storage */
 RTRadiationRecordSetStorage:"1.2.840.10008.5.1.4.1.1.481.16",
+/** RT Radiation Salvage Record Storage */
 RTRadiationSalvageRecordStorage:"1.2.840.10008.5.1.4.1.1.481.17",
+/** Tomotherapeutic Radiation Record Storage */
 TomotherapeuticRadiationRecordStorage:"1.2.840.10008.5.1.4.1.1.481.18",
+/** C-Arm Photon-Electron Radiation Record Storage */
 CArmPhotonElectronRadiationRecordStorage:"1.2.840.10008.5.1.4.1.1.481.19",
+/** Robotic Radiation Record Storage */
 RoboticRadiationRecordStorage:"1.2.840.10008.5.1.4.1.1.481.20",
+/** RT Radiation Set Delivery Instruction Storage */
 RTRadiationSetDeliveryInstructionStorage:"1.2.840.10008.5.1.4.1.1.481.21",
+/** RT Treatment Preparation Storage */
 RTTreatmentPreparationStorage:"1.2.840.10008.5.1.4.1.1.481.22",
+/** Enhanced RT Image Storage */
 EnhancedRTImageStorage:"1.2.840.10008.5.1.4.1.1.481.23",
+/** Enhanced Continuous RT Image Storage */
 EnhancedContinuousRTImageStorage:"1.2.840.10008.5.1.4.1.1.481.24",
+/** RT Patient Position Acquisition Instruction Storage */
 RTPatientPositionAcquisitionInstructionStorage:"1.2.840.10008.5.1.4.1.1.481.25",
+/** DICOS CT Image Storage */
 DICOSCTImageStorage:"1.2.840.10008.5.1.4.1.1.501.1",
+/** DICOS Digital X-Ray Image Storage - For Presentation */
 DICOSDigitalXRayImageStorageForPresentation:"1.2.840.10008.5.1.4.1.1.501.2.1",
+/** DICOS Digital X-Ray Image Storage - For Processing */
 DICOSDigitalXRayImageStorageForProcessing:"1.2.840.10008.5.1.4.1.1.501.2.2",
+/** DICOS Threat Detection Report Storage */
 DICOSThreatDetectionReportStorage:"1.2.840.10008.5.1.4.1.1.501.3",
+/** DICOS 2D AIT Storage */
 DICOS2DAITStorage:"1.2.840.10008.5.1.4.1.1.501.4",
+/** DICOS 3D AIT Storage */
 DICOS3DAITStorage:"1.2.840.10008.5.1.4.1.1.501.5",
+/** DICOS Quadrupole Resonance (QR) Storage */
 DICOSQuadrupoleResonanceStorage:"1.2.840.10008.5.1.4.1.1.501.6",
+/** Eddy Current Image Storage */
 EddyCurrentImageStorage:"1.2.840.10008.5.1.4.1.1.601.1",
+/** Eddy Current Multi-frame Image Storage */
 EddyCurrentMultiFrameImageStorage:"1.2.840.10008.5.1.4.1.1.601.2",
+/** Thermography Image Storage */
 ThermographyImageStorage:"1.2.840.10008.5.1.4.1.1.601.3",
+/** Thermography Multi-frame Image Storage */
 ThermographyMultiFrameImageStorage:"1.2.840.10008.5.1.4.1.1.601.4",
+/** Patient Root Query/Retrieve Information Model - FIND */
 PatientRootQueryRetrieveInformationModelFind:"1.2.840.10008.5.1.4.1.2.1.1",
+/** Patient Root Query/Retrieve Information Model - MOVE */
 PatientRootQueryRetrieveInformationModelMove:"1.2.840.10008.5.1.4.1.2.1.2",
+/** Patient Root Query/Retrieve Information Model - GET */
 PatientRootQueryRetrieveInformationModelGet:"1.2.840.10008.5.1.4.1.2.1.3",
+/** Study Root Query/Retrieve Information Model - FIND */
 StudyRootQueryRetrieveInformationModelFind:"1.2.840.10008.5.1.4.1.2.2.1",
+/** Study Root Query/Retrieve Information Model - MOVE */
 StudyRootQueryRetrieveInformationModelMove:"1.2.840.10008.5.1.4.1.2.2.2",
+/** Study Root Query/Retrieve Information Model - GET */
 StudyRootQueryRetrieveInformationModelGet:"1.2.840.10008.5.1.4.1.2.2.3",
+/** Patient/Study Only Query/Retrieve Information Model - FIND (retired) */
 PatientStudyOnlyQueryRetrieveInformationModelFind:"1.2.840.10008.5.1.4.1.2.3.1",
+/** Patient/Study Only Query/Retrieve Information Model - MOVE (retired) */
 PatientStudyOnlyQueryRetrieveInformationModelMove:"1.2.840.10008.5.1.4.1.2.3.2",
+/** Patient/Study Only Query/Retrieve Information Model - GET (retired) */
 PatientStudyOnlyQueryRetrieveInformationModelGet:"1.2.840.10008.5.1.4.1.2.3.3",
+/** Composite Instance Root Retrieve - MOVE */
 CompositeInstanceRootRetrieveMove:"1.2.840.10008.5.1.4.1.2.4.2",
+/** Composite Instance Root Retrieve - GET */
 CompositeInstanceRootRetrieveGet:"1.2.840.10008.5.1.4.1.2.4.3",
+/** Composite Instance Retrieve Without Bulk Data - GET */
 CompositeInstanceRetrieveWithoutBulkDataGet:"1.2.840.10008.5.1.4.1.2.5.3",
+/** Defined Procedure Protocol Information Model - FIND */
 DefinedProcedureProtocolInformationModelFind:"1.2.840.10008.5.1.4.20.1",
+/** Defined Procedure Protocol Information Model - MOVE */
 DefinedProcedureProtocolInformationModelMove:"1.2.840.10008.5.1.4.20.2",
+/** Defined Procedure Protocol Information Model - GET */
 DefinedProcedureProtocolInformationModelGet:"1.2.840.10008.5.1.4.20.3",
+/** Modality Worklist Information Model - FIND */
 ModalityWorklistInformationModelFind:"1.2.840.10008.5.1.4.31",
+/** General Purpose Worklist Management Meta SOP Class (retired) */
 GeneralPurposeWorklistManagementMeta:"1.2.840.10008.5.1.4.32",
+/** General Purpose Worklist Information Model - FIND (retired) */
 GeneralPurposeWorklistInformationModelFind:"1.2.840.10008.5.1.4.32.1",
+/** General Purpose Scheduled Procedure Step SOP Class (retired) */
 GeneralPurposeScheduledProcedureStep:"1.2.840.10008.5.1.4.32.2",
+/** General Purpose Performed Procedure Step SOP Class (retired) */
 GeneralPurposePerformedProcedureStep:"1.2.840.10008.5.1.4.32.3",
+/** Instance Availability Notification SOP Class */
 InstanceAvailabilityNotification:"1.2.840.10008.5.1.4.33",
+/** RT Beams Delivery Instruction Storage - Trial (retired) */
 RTBeamsDeliveryInstructionStorageTrial:"1.2.840.10008.5.1.4.34.1",
+/** RT Conventional Machine Verification - Trial (retired) */
 RTConventionalMachineVerificationTrial:"1.2.840.10008.5.1.4.34.2",
+/** RT Ion Machine Verification - Trial (retired) */
 RTIonMachineVerificationTrial:"1.2.840.10008.5.1.4.34.3",
+/** Unified Procedure Step - Push SOP Class - Trial (retired) */
 UnifiedProcedureStepPushTrial:"1.2.840.10008.5.1.4.34.4.1",
+/** Unified Procedure Step - Watch SOP Class - Trial (retired) */
 UnifiedProcedureStepWatchTrial:"1.2.840.10008.5.1.4.34.4.2",
+/** Unified Procedure Step - Pull SOP Class - Trial (retired) */
 UnifiedProcedureStepPullTrial:"1.2.840.10008.5.1.4.34.4.3",
+/** Unified Procedure Step - Event SOP Class - Trial (retired) */
 UnifiedProcedureStepEventTrial:"1.2.840.10008.5.1.4.34.4.4",
+/** Unified Procedure Step - Push SOP Class */
 UnifiedProcedureStepPush:"1.2.840.10008.5.1.4.34.6.1",
+/** Unified Procedure Step - Watch SOP Class */
 UnifiedProcedureStepWatch:"1.2.840.10008.5.1.4.34.6.2",
+/** Unified Procedure Step - Pull SOP Class */
 UnifiedProcedureStepPull:"1.2.840.10008.5.1.4.34.6.3",
+/** Unified Procedure Step - Event SOP Class */
 UnifiedProcedureStepEvent:"1.2.840.10008.5.1.4.34.6.4",
+/** Unified Procedure Step - Query SOP Class */
 UnifiedProcedureStepQuery:"1.2.840.10008.5.1.4.34.6.5",
+/** RT Beams Delivery Instruction Storage */
 RTBeamsDeliveryInstructionStorage:"1.2.840.10008.5.1.4.34.7",
+/** RT Conventional Machine Verification */
 RTConventionalMachineVerification:"1.2.840.10008.5.1.4.34.8",
+/** RT Ion Machine Verification */
 RTIonMachineVerification:"1.2.840.10008.5.1.4.34.9",
+/** RT Brachy Application Setup Delivery Instruction Storage */
 RTBrachyApplicationSetupDeliveryInstructionStorage:"1.2.840.10008.5.1.4.34.10",
+/** General Relevant Patient Information Query */
 GeneralRelevantPatientInformationQuery:"1.2.840.10008.5.1.4.37.1",
+/** Breast Imaging Relevant Patient Information Query */
 BreastImagingRelevantPatientInformationQuery:"1.2.840.10008.5.1.4.37.2",
+/** Cardiac Relevant Patient Information Query */
 CardiacRelevantPatientInformationQuery:"1.2.840.10008.5.1.4.37.3",
+/** Hanging Protocol Storage */
 HangingProtocolStorage:"1.2.840.10008.5.1.4.38.1",
+/** Hanging Protocol Information Model - FIND */
 HangingProtocolInformationModelFind:"1.2.840.10008.5.1.4.38.2",
+/** Hanging Protocol Information Model - MOVE */
 HangingProtocolInformationModelMove:"1.2.840.10008.5.1.4.38.3",
+/** Hanging Protocol Information Model - GET */
 HangingProtocolInformationModelGet:"1.2.840.10008.5.1.4.38.4",
+/** Color Palette Storage */
 ColorPaletteStorage:"1.2.840.10008.5.1.4.39.1",
+/** Color Palette Query/Retrieve Information Model - FIND */
 ColorPaletteQueryRetrieveInformationModelFind:"1.2.840.10008.5.1.4.39.2",
+/** Color Palette Query/Retrieve Information Model - MOVE */
 ColorPaletteQueryRetrieveInformationModelMove:"1.2.840.10008.5.1.4.39.3",
+/** Color Palette Query/Retrieve Information Model - GET */
 ColorPaletteQueryRetrieveInformationModelGet:"1.2.840.10008.5.1.4.39.4",
+/** Product Characteristics Query SOP Class */
 ProductCharacteristicsQuery:"1.2.840.10008.5.1.4.41",
+/** Substance Approval Query SOP Class */
 SubstanceApprovalQuery:"1.2.840.10008.5.1.4.42",
+/** Generic Implant Template Storage */
 GenericImplantTemplateStorage:"1.2.840.10008.5.1.4.43.1",
+/** Generic Implant Template Information Model - FIND */
 GenericImplantTemplateInformationModelFind:"1.2.840.10008.5.1.4.43.2",
+/** Generic Implant Template Information Model - MOVE */
 GenericImplantTemplateInformationModelMove:"1.2.840.10008.5.1.4.43.3",
+/** Generic Implant Template Information Model - GET */
 GenericImplantTemplateInformationModelGet:"1.2.840.10008.5.1.4.43.4",
+/** Implant Assembly Template Storage */
 ImplantAssemblyTemplateStorage:"1.2.840.10008.5.1.4.44.1",
+/** Implant Assembly Template Information Model - FIND */
 ImplantAssemblyTemplateInformationModelFind:"1.2.840.10008.5.1.4.44.2",
+/** Implant Assembly Template Information Model - MOVE */
 ImplantAssemblyTemplateInformationModelMove:"1.2.840.10008.5.1.4.44.3",
+/** Implant Assembly Template Information Model - GET */
 ImplantAssemblyTemplateInformationModelGet:"1.2.840.10008.5.1.4.44.4",
+/** Implant Template Group Storage */
 ImplantTemplateGroupStorage:"1.2.840.10008.5.1.4.45.1",
+/** Implant Template Group Information Model - FIND */
 ImplantTemplateGroupInformationModelFind:"1.2.840.10008.5.1.4.45.2",
+/** Implant Template Group Information Model - MOVE */
 ImplantTemplateGroupInformationModelMove:"1.2.840.10008.5.1.4.45.3",
+/** Implant Template Group Information Model - GET */
 ImplantTemplateGroupInformationModelGet:"1.2.840.10008.5.1.4.45.4",
+/** Video Endoscopic Image Real-Time Communication */
 VideoEndoscopicImageRealTimeCommunication:"1.2.840.10008.10.1",
+/** Video Photographic Image Real-Time Communication */
 VideoPhotographicImageRealTimeCommunication:"1.2.840.10008.10.2",
+/** Audio Waveform Real-Time Communication */
 AudioWaveformRealTimeCommunication:"1.2.840.10008.10.3",
+/** Rendition Selection Document Real-Time Communication */
 RenditionSelectionDocumentRealTimeCommunication:"1.2.840.10008.10.4",
 } as const;
 
 /** Every Transfer Syntax of PS3.6 Table A-1 (retired ones included): keyword -> UID. */
 export const ts = {
+/** Implicit VR Little Endian */
 ImplicitVRLittleEndian:"1.2.840.10008.1.2",
+/** Explicit VR Little Endian */
 ExplicitVRLittleEndian:"1.2.840.10008.1.2.1",
+/** Encapsulated Uncompressed Explicit VR Little Endian */
 EncapsulatedUncompressedExplicitVRLittleEndian:"1.2.840.10008.1.2.1.98",
+/** Deflated Explicit VR Little Endian */
 DeflatedExplicitVRLittleEndian:"1.2.840.10008.1.2.1.99",
+/** Explicit VR Big Endian (retired) */
 ExplicitVRBigEndian:"1.2.840.10008.1.2.2",
+/** JPEG Baseline (Process 1) */
 JPEGBaseline8Bit:"1.2.840.10008.1.2.4.50",
+/** JPEG Extended (Process 2 and 4) */
 JPEGExtended12Bit:"1.2.840.10008.1.2.4.51",
+/** JPEG Extended (Process 3 and 5) (retired) */
 JPEGExtended35:"1.2.840.10008.1.2.4.52",
+/** JPEG Spectral Selection, Non-Hierarchical (Process 6 and 8) (retired) */
 JPEGSpectralSelectionNonHierarchical68:"1.2.840.10008.1.2.4.53",
+/** JPEG Spectral Selection, Non-Hierarchical (Process 7 and 9) (retired) */
 JPEGSpectralSelectionNonHierarchical79:"1.2.840.10008.1.2.4.54",
+/** JPEG Full Progression, Non-Hierarchical (Process 10 and 12) (retired) */
 JPEGFullProgressionNonHierarchical1012:"1.2.840.10008.1.2.4.55",
+/** JPEG Full Progression, Non-Hierarchical (Process 11 and 13) (retired) */
 JPEGFullProgressionNonHierarchical1113:"1.2.840.10008.1.2.4.56",
+/** JPEG Lossless, Non-Hierarchical (Process 14) */
 JPEGLossless:"1.2.840.10008.1.2.4.57",
+/** JPEG Lossless, Non-Hierarchical (Process 15) (retired) */
 JPEGLosslessNonHierarchical15:"1.2.840.10008.1.2.4.58",
+/** JPEG Extended, Hierarchical (Process 16 and 18) (retired) */
 JPEGExtendedHierarchical1618:"1.2.840.10008.1.2.4.59",
+/** JPEG Extended, Hierarchical (Process 17 and 19) (retired) */
 JPEGExtendedHierarchical1719:"1.2.840.10008.1.2.4.60",
+/** JPEG Spectral Selection, Hierarchical (Process 20 and 22) (retired) */
 JPEGSpectralSelectionHierarchical2022:"1.2.840.10008.1.2.4.61",
+/** JPEG Spectral Selection, Hierarchical (Process 21 and 23) (retired) */
 JPEGSpectralSelectionHierarchical2123:"1.2.840.10008.1.2.4.62",
+/** JPEG Full Progression, Hierarchical (Process 24 and 26) (retired) */
 JPEGFullProgressionHierarchical2426:"1.2.840.10008.1.2.4.63",
+/** JPEG Full Progression, Hierarchical (Process 25 and 27) (retired) */
 JPEGFullProgressionHierarchical2527:"1.2.840.10008.1.2.4.64",
+/** JPEG Lossless, Hierarchical (Process 28) (retired) */
 JPEGLosslessHierarchical28:"1.2.840.10008.1.2.4.65",
+/** JPEG Lossless, Hierarchical (Process 29) (retired) */
 JPEGLosslessHierarchical29:"1.2.840.10008.1.2.4.66",
+/** JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1]) */
 JPEGLosslessSV1:"1.2.840.10008.1.2.4.70",
+/** JPEG-LS Lossless Image Compression */
 JPEGLSLossless:"1.2.840.10008.1.2.4.80",
+/** JPEG-LS Lossy (Near-Lossless) Image Compression */
 JPEGLSNearLossless:"1.2.840.10008.1.2.4.81",
+/** JPEG 2000 Image Compression (Lossless Only) */
 JPEG2000Lossless:"1.2.840.10008.1.2.4.90",
+/** JPEG 2000 Image Compression */
 JPEG2000:"1.2.840.10008.1.2.4.91",
+/** JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only) */
 JPEG2000MCLossless:"1.2.840.10008.1.2.4.92",
+/** JPEG 2000 Part 2 Multi-component Image Compression */
 JPEG2000MC:"1.2.840.10008.1.2.4.93",
+/** JPIP Referenced */
 JPIPReferenced:"1.2.840.10008.1.2.4.94",
+/** JPIP Referenced Deflate */
 JPIPReferencedDeflate:"1.2.840.10008.1.2.4.95",
+/** MPEG2 Main Profile / Main Level */
 MPEG2MPML:"1.2.840.10008.1.2.4.100",
+/** Fragmentable MPEG2 Main Profile / Main Level */
 MPEG2MPMLF:"1.2.840.10008.1.2.4.100.1",
+/** MPEG2 Main Profile / High Level */
 MPEG2MPHL:"1.2.840.10008.1.2.4.101",
+/** Fragmentable MPEG2 Main Profile / High Level */
 MPEG2MPHLF:"1.2.840.10008.1.2.4.101.1",
+/** MPEG-4 AVC/H.264 High Profile / Level 4.1 */
 MPEG4HP41:"1.2.840.10008.1.2.4.102",
+/** Fragmentable MPEG-4 AVC/H.264 High Profile / Level 4.1 */
 MPEG4HP41F:"1.2.840.10008.1.2.4.102.1",
+/** MPEG-4 AVC/H.264 BD-compatible High Profile / Level 4.1 */
 MPEG4HP41BD:"1.2.840.10008.1.2.4.103",
+/** Fragmentable MPEG-4 AVC/H.264 BD-compatible High Profile / Level 4.1 */
 MPEG4HP41BDF:"1.2.840.10008.1.2.4.103.1",
+/** MPEG-4 AVC/H.264 High Profile / Level 4.2 For 2D Video */
 MPEG4HP422D:"1.2.840.10008.1.2.4.104",
+/** Fragmentable MPEG-4 AVC/H.264 High Profile / Level 4.2 For 2D Video */
 MPEG4HP422DF:"1.2.840.10008.1.2.4.104.1",
+/** MPEG-4 AVC/H.264 High Profile / Level 4.2 For 3D Video */
 MPEG4HP423D:"1.2.840.10008.1.2.4.105",
+/** Fragmentable MPEG-4 AVC/H.264 High Profile / Level 4.2 For 3D Video */
 MPEG4HP423DF:"1.2.840.10008.1.2.4.105.1",
+/** MPEG-4 AVC/H.264 Stereo High Profile / Level 4.2 */
 MPEG4HP42STEREO:"1.2.840.10008.1.2.4.106",
+/** Fragmentable MPEG-4 AVC/H.264 Stereo High Profile / Level 4.2 */
 MPEG4HP42STEREOF:"1.2.840.10008.1.2.4.106.1",
+/** HEVC/H.265 Main Profile / Level 5.1 */
 HEVCMP51:"1.2.840.10008.1.2.4.107",
+/** HEVC/H.265 Main 10 Profile / Level 5.1 */
 HEVCM10P51:"1.2.840.10008.1.2.4.108",
+/** JPEG XL Lossless */
 JPEGXLLossless:"1.2.840.10008.1.2.4.110",
+/** JPEG XL JPEG Recompression */
 JPEGXLJPEGRecompression:"1.2.840.10008.1.2.4.111",
+/** JPEG XL */
 JPEGXL:"1.2.840.10008.1.2.4.112",
+/** High-Throughput JPEG 2000 Image Compression (Lossless Only) */
 HTJ2KLossless:"1.2.840.10008.1.2.4.201",
+/** High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only) */
 HTJ2KLosslessRPCL:"1.2.840.10008.1.2.4.202",
+/** High-Throughput JPEG 2000 Image Compression */
 HTJ2K:"1.2.840.10008.1.2.4.203",
+/** JPIP HTJ2K Referenced */
 JPIPHTJ2KReferenced:"1.2.840.10008.1.2.4.204",
+/** JPIP HTJ2K Referenced Deflate */
 JPIPHTJ2KReferencedDeflate:"1.2.840.10008.1.2.4.205",
+/** RLE Lossless */
 RLELossless:"1.2.840.10008.1.2.5",
+/** RFC 2557 MIME encapsulation (retired) */
 RFC2557MIMEEncapsulation:"1.2.840.10008.1.2.6.1",
+/** XML Encoding (retired) */
 XMLEncoding:"1.2.840.10008.1.2.6.2",
+/** SMPTE ST 2110-20 Uncompressed Progressive Active Video */
 SMPTEST211020UncompressedProgressiveActiveVideo:"1.2.840.10008.1.2.7.1",
+/** SMPTE ST 2110-20 Uncompressed Interlaced Active Video */
 SMPTEST211020UncompressedInterlacedActiveVideo:"1.2.840.10008.1.2.7.2",
+/** SMPTE ST 2110-30 PCM Digital Audio */
 SMPTEST211030PCMDigitalAudio:"1.2.840.10008.1.2.7.3",
+/** Deflated Image Frame Compression */
 DeflatedImageFrameCompression:"1.2.840.10008.1.2.8.1",
+/** Papyrus 3 Implicit VR Little Endian (retired) */
 Papyrus3ImplicitVRLittleEndian:"1.2.840.10008.1.20",
 } as const;
 
 /** The well-known SOP Instances and well-known frames of reference of PS3.6 Table A-1: keyword -> UID. */
 export const wellKnown = {
+/** Hot Iron Color Palette SOP Instance */
 HotIronPalette:"1.2.840.10008.1.5.1",
+/** PET Color Palette SOP Instance */
 PETPalette:"1.2.840.10008.1.5.2",
+/** Hot Metal Blue Color Palette SOP Instance */
 HotMetalBluePalette:"1.2.840.10008.1.5.3",
+/** PET 20 Step Color Palette SOP Instance */
 PET20StepPalette:"1.2.840.10008.1.5.4",
+/** Spring Color Palette SOP Instance */
 SpringPalette:"1.2.840.10008.1.5.5",
+/** Summer Color Palette SOP Instance */
 SummerPalette:"1.2.840.10008.1.5.6",
+/** Fall Color Palette SOP Instance */
 FallPalette:"1.2.840.10008.1.5.7",
+/** Winter Color Palette SOP Instance */
 WinterPalette:"1.2.840.10008.1.5.8",
+/** Storage Commitment Push Model SOP Instance */
 StorageCommitmentPushModelInstance:"1.2.840.10008.1.20.1.1",
+/** Storage Commitment Pull Model SOP Instance (retired) */
 StorageCommitmentPullModelInstance:"1.2.840.10008.1.20.2.1",
+/** Procedural Event Logging SOP Instance */
 ProceduralEventLoggingInstance:"1.2.840.10008.1.40.1",
+/** Substance Administration Logging SOP Instance */
 SubstanceAdministrationLoggingInstance:"1.2.840.10008.1.42.1",
+/** Printer SOP Instance */
 PrinterInstance:"1.2.840.10008.5.1.1.17",
+/** Printer Configuration Retrieval SOP Instance */
 PrinterConfigurationRetrievalInstance:"1.2.840.10008.5.1.1.17.376",
+/** Print Queue SOP Instance (retired) */
 PrintQueueInstance:"1.2.840.10008.5.1.1.25",
+/** Display System SOP Instance */
 DisplaySystemInstance:"1.2.840.10008.5.1.1.40.1",
+/** Storage Management SOP Instance */
 StorageManagementInstance:"1.2.840.10008.5.1.4.1.1.201.1.1",
+/** UPS Global Subscription SOP Instance */
 UPSGlobalSubscriptionInstance:"1.2.840.10008.5.1.4.34.5",
+/** UPS Filtered Global Subscription SOP Instance */
 UPSFilteredGlobalSubscriptionInstance:"1.2.840.10008.5.1.4.34.5.1",
+/** Talairach Brain Atlas Frame of Reference */
 TalairachBrainAtlas:"1.2.840.10008.1.4.1.1",
+/** SPM2 T1 Frame of Reference */
 SPM2T1:"1.2.840.10008.1.4.1.2",
+/** SPM2 T2 Frame of Reference */
 SPM2T2:"1.2.840.10008.1.4.1.3",
+/** SPM2 PD Frame of Reference */
 SPM2PD:"1.2.840.10008.1.4.1.4",
+/** SPM2 EPI Frame of Reference */
 SPM2EPI:"1.2.840.10008.1.4.1.5",
+/** SPM2 FIL T1 Frame of Reference */
 SPM2FILT1:"1.2.840.10008.1.4.1.6",
+/** SPM2 PET Frame of Reference */
 SPM2PET:"1.2.840.10008.1.4.1.7",
+/** SPM2 TRANSM Frame of Reference */
 SPM2TRANSM:"1.2.840.10008.1.4.1.8",
+/** SPM2 SPECT Frame of Reference */
 SPM2SPECT:"1.2.840.10008.1.4.1.9",
+/** SPM2 GRAY Frame of Reference */
 SPM2GRAY:"1.2.840.10008.1.4.1.10",
+/** SPM2 WHITE Frame of Reference */
 SPM2WHITE:"1.2.840.10008.1.4.1.11",
+/** SPM2 CSF Frame of Reference */
 SPM2CSF:"1.2.840.10008.1.4.1.12",
+/** SPM2 BRAINMASK Frame of Reference */
 SPM2BRAINMASK:"1.2.840.10008.1.4.1.13",
+/** SPM2 AVG305T1 Frame of Reference */
 SPM2AVG305T1:"1.2.840.10008.1.4.1.14",
+/** SPM2 AVG152T1 Frame of Reference */
 SPM2AVG152T1:"1.2.840.10008.1.4.1.15",
+/** SPM2 AVG152T2 Frame of Reference */
 SPM2AVG152T2:"1.2.840.10008.1.4.1.16",
+/** SPM2 AVG152PD Frame of Reference */
 SPM2AVG152PD:"1.2.840.10008.1.4.1.17",
+/** SPM2 SINGLESUBJT1 Frame of Reference */
 SPM2SINGLESUBJT1:"1.2.840.10008.1.4.1.18",
+/** ICBM 452 T1 Frame of Reference */
 ICBM452T1:"1.2.840.10008.1.4.2.1",
+/** ICBM Single Subject MRI Frame of Reference */
 ICBMSingleSubjectMRI:"1.2.840.10008.1.4.2.2",
+/** IEC 61217 Fixed Coordinate System Frame of Reference */
 IEC61217FixedCoordinateSystem:"1.2.840.10008.1.4.3.1",
+/** Standard Robotic-Arm Coordinate System Frame of Reference */
 StandardRoboticArmCoordinateSystem:"1.2.840.10008.1.4.3.2",
+/** IEC 61217 Table Top Coordinate System Frame of Reference */
 IEC61217TableTopCoordinateSystem:"1.2.840.10008.1.4.3.3",
+/** SRI24 Frame of Reference */
 SRI24:"1.2.840.10008.1.4.4.1",
+/** Colin27 Frame of Reference */
 Colin27:"1.2.840.10008.1.4.5.1",
+/** LPBA40/AIR Frame of Reference */
 LPBA40AIR:"1.2.840.10008.1.4.6.1",
+/** LPBA40/FLIRT Frame of Reference */
 LPBA40FLIRT:"1.2.840.10008.1.4.6.2",
+/** LPBA40/SPM5 Frame of Reference */
 LPBA40SPM5:"1.2.840.10008.1.4.6.3",
 } as const;
 
 /** Every keyword of PS3.6 Table A-1, whatever its type: keyword -> UID. */
 export const uids = {
+/** Verification SOP Class */
 Verification:"1.2.840.10008.1.1",
+/** Implicit VR Little Endian */
 ImplicitVRLittleEndian:"1.2.840.10008.1.2",
+/** Explicit VR Little Endian */
 ExplicitVRLittleEndian:"1.2.840.10008.1.2.1",
+/** Encapsulated Uncompressed Explicit VR Little Endian */
 EncapsulatedUncompressedExplicitVRLittleEndian:"1.2.840.10008.1.2.1.98",
+/** Deflated Explicit VR Little Endian */
 DeflatedExplicitVRLittleEndian:"1.2.840.10008.1.2.1.99",
+/** Explicit VR Big Endian (retired) */
 ExplicitVRBigEndian:"1.2.840.10008.1.2.2",
+/** JPEG Baseline (Process 1) */
 JPEGBaseline8Bit:"1.2.840.10008.1.2.4.50",
+/** JPEG Extended (Process 2 and 4) */
 JPEGExtended12Bit:"1.2.840.10008.1.2.4.51",
+/** JPEG Extended (Process 3 and 5) (retired) */
 JPEGExtended35:"1.2.840.10008.1.2.4.52",
+/** JPEG Spectral Selection, Non-Hierarchical (Process 6 and 8) (retired) */
 JPEGSpectralSelectionNonHierarchical68:"1.2.840.10008.1.2.4.53",
+/** JPEG Spectral Selection, Non-Hierarchical (Process 7 and 9) (retired) */
 JPEGSpectralSelectionNonHierarchical79:"1.2.840.10008.1.2.4.54",
+/** JPEG Full Progression, Non-Hierarchical (Process 10 and 12) (retired) */
 JPEGFullProgressionNonHierarchical1012:"1.2.840.10008.1.2.4.55",
+/** JPEG Full Progression, Non-Hierarchical (Process 11 and 13) (retired) */
 JPEGFullProgressionNonHierarchical1113:"1.2.840.10008.1.2.4.56",
+/** JPEG Lossless, Non-Hierarchical (Process 14) */
 JPEGLossless:"1.2.840.10008.1.2.4.57",
+/** JPEG Lossless, Non-Hierarchical (Process 15) (retired) */
 JPEGLosslessNonHierarchical15:"1.2.840.10008.1.2.4.58",
+/** JPEG Extended, Hierarchical (Process 16 and 18) (retired) */
 JPEGExtendedHierarchical1618:"1.2.840.10008.1.2.4.59",
+/** JPEG Extended, Hierarchical (Process 17 and 19) (retired) */
 JPEGExtendedHierarchical1719:"1.2.840.10008.1.2.4.60",
+/** JPEG Spectral Selection, Hierarchical (Process 20 and 22) (retired) */
 JPEGSpectralSelectionHierarchical2022:"1.2.840.10008.1.2.4.61",
+/** JPEG Spectral Selection, Hierarchical (Process 21 and 23) (retired) */
 JPEGSpectralSelectionHierarchical2123:"1.2.840.10008.1.2.4.62",
+/** JPEG Full Progression, Hierarchical (Process 24 and 26) (retired) */
 JPEGFullProgressionHierarchical2426:"1.2.840.10008.1.2.4.63",
+/** JPEG Full Progression, Hierarchical (Process 25 and 27) (retired) */
 JPEGFullProgressionHierarchical2527:"1.2.840.10008.1.2.4.64",
+/** JPEG Lossless, Hierarchical (Process 28) (retired) */
 JPEGLosslessHierarchical28:"1.2.840.10008.1.2.4.65",
+/** JPEG Lossless, Hierarchical (Process 29) (retired) */
 JPEGLosslessHierarchical29:"1.2.840.10008.1.2.4.66",
+/** JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1]) */
 JPEGLosslessSV1:"1.2.840.10008.1.2.4.70",
+/** JPEG-LS Lossless Image Compression */
 JPEGLSLossless:"1.2.840.10008.1.2.4.80",
+/** JPEG-LS Lossy (Near-Lossless) Image Compression */
 JPEGLSNearLossless:"1.2.840.10008.1.2.4.81",
+/** JPEG 2000 Image Compression (Lossless Only) */
 JPEG2000Lossless:"1.2.840.10008.1.2.4.90",
+/** JPEG 2000 Image Compression */
 JPEG2000:"1.2.840.10008.1.2.4.91",
+/** JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only) */
 JPEG2000MCLossless:"1.2.840.10008.1.2.4.92",
+/** JPEG 2000 Part 2 Multi-component Image Compression */
 JPEG2000MC:"1.2.840.10008.1.2.4.93",
+/** JPIP Referenced */
 JPIPReferenced:"1.2.840.10008.1.2.4.94",
+/** JPIP Referenced Deflate */
 JPIPReferencedDeflate:"1.2.840.10008.1.2.4.95",
+/** MPEG2 Main Profile / Main Level */
 MPEG2MPML:"1.2.840.10008.1.2.4.100",
+/** Fragmentable MPEG2 Main Profile / Main Level */
 MPEG2MPMLF:"1.2.840.10008.1.2.4.100.1",
+/** MPEG2 Main Profile / High Level */
 MPEG2MPHL:"1.2.840.10008.1.2.4.101",
+/** Fragmentable MPEG2 Main Profile / High Level */
 MPEG2MPHLF:"1.2.840.10008.1.2.4.101.1",
+/** MPEG-4 AVC/H.264 High Profile / Level 4.1 */
 MPEG4HP41:"1.2.840.10008.1.2.4.102",
+/** Fragmentable MPEG-4 AVC/H.264 High Profile / Level 4.1 */
 MPEG4HP41F:"1.2.840.10008.1.2.4.102.1",
+/** MPEG-4 AVC/H.264 BD-compatible High Profile / Level 4.1 */
 MPEG4HP41BD:"1.2.840.10008.1.2.4.103",
+/** Fragmentable MPEG-4 AVC/H.264 BD-compatible High Profile / Level 4.1 */
 MPEG4HP41BDF:"1.2.840.10008.1.2.4.103.1",
+/** MPEG-4 AVC/H.264 High Profile / Level 4.2 For 2D Video */
 MPEG4HP422D:"1.2.840.10008.1.2.4.104",
+/** Fragmentable MPEG-4 AVC/H.264 High Profile / Level 4.2 For 2D Video */
 MPEG4HP422DF:"1.2.840.10008.1.2.4.104.1",
+/** MPEG-4 AVC/H.264 High Profile / Level 4.2 For 3D Video */
 MPEG4HP423D:"1.2.840.10008.1.2.4.105",
+/** Fragmentable MPEG-4 AVC/H.264 High Profile / Level 4.2 For 3D Video */
 MPEG4HP423DF:"1.2.840.10008.1.2.4.105.1",
+/** MPEG-4 AVC/H.264 Stereo High Profile / Level 4.2 */
 MPEG4HP42STEREO:"1.2.840.10008.1.2.4.106",
+/** Fragmentable MPEG-4 AVC/H.264 Stereo High Profile / Level 4.2 */
 MPEG4HP42STEREOF:"1.2.840.10008.1.2.4.106.1",
+/** HEVC/H.265 Main Profile / Level 5.1 */
 HEVCMP51:"1.2.840.10008.1.2.4.107",
+/** HEVC/H.265 Main 10 Profile / Level 5.1 */
 HEVCM10P51:"1.2.840.10008.1.2.4.108",
+/** JPEG XL Lossless */
 JPEGXLLossless:"1.2.840.10008.1.2.4.110",
+/** JPEG XL JPEG Recompression */
 JPEGXLJPEGRecompression:"1.2.840.10008.1.2.4.111",
+/** JPEG XL */
 JPEGXL:"1.2.840.10008.1.2.4.112",
+/** High-Throughput JPEG 2000 Image Compression (Lossless Only) */
 HTJ2KLossless:"1.2.840.10008.1.2.4.201",
+/** High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only) */
 HTJ2KLosslessRPCL:"1.2.840.10008.1.2.4.202",
+/** High-Throughput JPEG 2000 Image Compression */
 HTJ2K:"1.2.840.10008.1.2.4.203",
+/** JPIP HTJ2K Referenced */
 JPIPHTJ2KReferenced:"1.2.840.10008.1.2.4.204",
+/** JPIP HTJ2K Referenced Deflate */
 JPIPHTJ2KReferencedDeflate:"1.2.840.10008.1.2.4.205",
+/** RLE Lossless */
 RLELossless:"1.2.840.10008.1.2.5",
+/** RFC 2557 MIME encapsulation (retired) */
 RFC2557MIMEEncapsulation:"1.2.840.10008.1.2.6.1",
+/** XML Encoding (retired) */
 XMLEncoding:"1.2.840.10008.1.2.6.2",
+/** SMPTE ST 2110-20 Uncompressed Progressive Active Video */
 SMPTEST211020UncompressedProgressiveActiveVideo:"1.2.840.10008.1.2.7.1",
+/** SMPTE ST 2110-20 Uncompressed Interlaced Active Video */
 SMPTEST211020UncompressedInterlacedActiveVideo:"1.2.840.10008.1.2.7.2",
+/** SMPTE ST 2110-30 PCM Digital Audio */
 SMPTEST211030PCMDigitalAudio:"1.2.840.10008.1.2.7.3",
+/** Deflated Image Frame Compression */
 DeflatedImageFrameCompression:"1.2.840.10008.1.2.8.1",
+/** Media Storage Directory Storage */
 MediaStorageDirectoryStorage:"1.2.840.10008.1.3.10",
+/** Hot Iron Color Palette SOP Instance */
 HotIronPalette:"1.2.840.10008.1.5.1",
+/** PET Color Palette SOP Instance */
 PETPalette:"1.2.840.10008.1.5.2",
+/** Hot Metal Blue Color Palette SOP Instance */
 HotMetalBluePalette:"1.2.840.10008.1.5.3",
+/** PET 20 Step Color Palette SOP Instance */
 PET20StepPalette:"1.2.840.10008.1.5.4",
+/** Spring Color Palette SOP Instance */
 SpringPalette:"1.2.840.10008.1.5.5",
+/** Summer Color Palette SOP Instance */
 SummerPalette:"1.2.840.10008.1.5.6",
+/** Fall Color Palette SOP Instance */
 FallPalette:"1.2.840.10008.1.5.7",
+/** Winter Color Palette SOP Instance */
 WinterPalette:"1.2.840.10008.1.5.8",
+/** Basic Study Content Notification SOP Class (retired) */
 BasicStudyContentNotification:"1.2.840.10008.1.9",
+/** Papyrus 3 Implicit VR Little Endian (retired) */
 Papyrus3ImplicitVRLittleEndian:"1.2.840.10008.1.20",
+/** Storage Commitment Push Model SOP Class */
 StorageCommitmentPushModel:"1.2.840.10008.1.20.1",
+/** Storage Commitment Push Model SOP Instance */
 StorageCommitmentPushModelInstance:"1.2.840.10008.1.20.1.1",
+/** Storage Commitment Pull Model SOP Class (retired) */
 StorageCommitmentPullModel:"1.2.840.10008.1.20.2",
+/** Storage Commitment Pull Model SOP Instance (retired) */
 StorageCommitmentPullModelInstance:"1.2.840.10008.1.20.2.1",
+/** Procedural Event Logging SOP Class */
 ProceduralEventLogging:"1.2.840.10008.1.40",
+/** Procedural Event Logging SOP Instance */
 ProceduralEventLoggingInstance:"1.2.840.10008.1.40.1",
+/** Substance Administration Logging SOP Class */
 SubstanceAdministrationLogging:"1.2.840.10008.1.42",
+/** Substance Administration Logging SOP Instance */
 SubstanceAdministrationLoggingInstance:"1.2.840.10008.1.42.1",
+/** DICOM UID Registry */
 DCMUID:"1.2.840.10008.2.6.1",
+/** DICOM Controlled Terminology */
 DCM:"1.2.840.10008.2.16.4",
+/** Adult Mouse Anatomy Ontology */
 MA:"1.2.840.10008.2.16.5",
+/** Uberon Ontology */
 UBERON:"1.2.840.10008.2.16.6",
+/** Integrated Taxonomic Information System (ITIS) Taxonomic Serial Number (TSN) */
 ITIS_TSN:"1.2.840.10008.2.16.7",
+/** Mouse Genome Initiative (MGI) */
 MGI:"1.2.840.10008.2.16.8",
+/** PubChem Compound CID */
 PUBCHEM_CID:"1.2.840.10008.2.16.9",
+/** Dublin Core */
 DC:"1.2.840.10008.2.16.10",
+/** New York University Melanoma Clinical Cooperative Group */
 NYUMCCG:"1.2.840.10008.2.16.11",
+/** Mayo Clinic Non-radiological Images Specific Body Structure Anatomical Surface Region Guide */
 MAYONRISBSASRG:"1.2.840.10008.2.16.12",
+/** Image Biomarker Standardisation Initiative */
 IBSI:"1.2.840.10008.2.16.13",
+/** Radiomics Ontology */
 RO:"1.2.840.10008.2.16.14",
+/** RadElement */
 RADELEMENT:"1.2.840.10008.2.16.15",
+/** ICD-11 */
 I11:"1.2.840.10008.2.16.16",
+/** Unified numbering system (UNS) for metals and alloys */
 UNS:"1.2.840.10008.2.16.17",
+/** Research Resource Identification */
 RRID:"1.2.840.10008.2.16.18",
+/** DICOM Application Context Name */
 DICOMApplicationContext:"1.2.840.10008.3.1.1.1",
+/** Detached Patient Management SOP Class (retired) */
 DetachedPatientManagement:"1.2.840.10008.3.1.2.1.1",
+/** Detached Patient Management Meta SOP Class (retired) */
 DetachedPatientManagementMeta:"1.2.840.10008.3.1.2.1.4",
+/** Detached Visit Management SOP Class (retired) */
 DetachedVisitManagement:"1.2.840.10008.3.1.2.2.1",
+/** Detached Study Management SOP Class (retired) */
 DetachedStudyManagement:"1.2.840.10008.3.1.2.3.1",
+/** Study Component Management SOP Class (retired) */
 StudyComponentManagement:"1.2.840.10008.3.1.2.3.2",
+/** Modality Performed Procedure Step SOP Class */
 ModalityPerformedProcedureStep:"1.2.840.10008.3.1.2.3.3",
+/** Modality Performed Procedure Step Retrieve SOP Class */
 ModalityPerformedProcedureStepRetrieve:"1.2.840.10008.3.1.2.3.4",
+/** Modality Performed Procedure Step Notification SOP Class */
 ModalityPerformedProcedureStepNotification:"1.2.840.10008.3.1.2.3.5",
+/** Detached Results Management SOP Class (retired) */
 DetachedResultsManagement:"1.2.840.10008.3.1.2.5.1",
+/** Detached Results Management Meta SOP Class (retired) */
 DetachedResultsManagementMeta:"1.2.840.10008.3.1.2.5.4",
+/** Detached Study Management Meta SOP Class (retired) */
 DetachedStudyManagementMeta:"1.2.840.10008.3.1.2.5.5",
+/** Detached Interpretation Management SOP Class (retired) */
 DetachedInterpretationManagement:"1.2.840.10008.3.1.2.6.1",
+/** Storage Service Class */
 Storage:"1.2.840.10008.4.2",
+/** Basic Film Session SOP Class */
 BasicFilmSession:"1.2.840.10008.5.1.1.1",
+/** Basic Film Box SOP Class */
 BasicFilmBox:"1.2.840.10008.5.1.1.2",
+/** Basic Grayscale Image Box SOP Class */
 BasicGrayscaleImageBox:"1.2.840.10008.5.1.1.4",
+/** Basic Color Image Box SOP Class */
 BasicColorImageBox:"1.2.840.10008.5.1.1.4.1",
+/** Referenced Image Box SOP Class (retired) */
 ReferencedImageBox:"1.2.840.10008.5.1.1.4.2",
+/** Basic Grayscale Print Management Meta SOP Class */
 BasicGrayscalePrintManagementMeta:"1.2.840.10008.5.1.1.9",
+/** Referenced Grayscale Print Management Meta SOP Class (retired) */
 ReferencedGrayscalePrintManagementMeta:"1.2.840.10008.5.1.1.9.1",
+/** Print Job SOP Class */
 PrintJob:"1.2.840.10008.5.1.1.14",
+/** Basic Annotation Box SOP Class */
 BasicAnnotationBox:"1.2.840.10008.5.1.1.15",
+/** Printer SOP Class */
 Printer:"1.2.840.10008.5.1.1.16",
+/** Printer Configuration Retrieval SOP Class */
 PrinterConfigurationRetrieval:"1.2.840.10008.5.1.1.16.376",
+/** Printer SOP Instance */
 PrinterInstance:"1.2.840.10008.5.1.1.17",
+/** Printer Configuration Retrieval SOP Instance */
 PrinterConfigurationRetrievalInstance:"1.2.840.10008.5.1.1.17.376",
+/** Basic Color Print Management Meta SOP Class */
 BasicColorPrintManagementMeta:"1.2.840.10008.5.1.1.18",
+/** Referenced Color Print Management Meta SOP Class (retired) */
 ReferencedColorPrintManagementMeta:"1.2.840.10008.5.1.1.18.1",
+/** VOI LUT Box SOP Class */
 VOILUTBox:"1.2.840.10008.5.1.1.22",
+/** Presentation LUT SOP Class */
 PresentationLUT:"1.2.840.10008.5.1.1.23",
+/** Image Overlay Box SOP Class (retired) */
 ImageOverlayBox:"1.2.840.10008.5.1.1.24",
+/** Basic Print Image Overlay Box SOP Class (retired) */
 BasicPrintImageOverlayBox:"1.2.840.10008.5.1.1.24.1",
+/** Print Queue SOP Instance (retired) */
 PrintQueueInstance:"1.2.840.10008.5.1.1.25",
+/** Print Queue Management SOP Class (retired) */
 PrintQueueManagement:"1.2.840.10008.5.1.1.26",
+/** Stored Print Storage SOP Class (retired) */
 StoredPrintStorage:"1.2.840.10008.5.1.1.27",
+/** Hardcopy Grayscale Image Storage SOP Class (retired) */
 HardcopyGrayscaleImageStorage:"1.2.840.10008.5.1.1.29",
+/** Hardcopy Color Image Storage SOP Class (retired) */
 HardcopyColorImageStorage:"1.2.840.10008.5.1.1.30",
+/** Pull Print Request SOP Class (retired) */
 PullPrintRequest:"1.2.840.10008.5.1.1.31",
+/** Pull Stored Print Management Meta SOP Class (retired) */
 PullStoredPrintManagementMeta:"1.2.840.10008.5.1.1.32",
+/** Media Creation Management SOP Class UID */
 MediaCreationManagement:"1.2.840.10008.5.1.1.33",
+/** Display System SOP Class */
 DisplaySystem:"1.2.840.10008.5.1.1.40",
+/** Display System SOP Instance */
 DisplaySystemInstance:"1.2.840.10008.5.1.1.40.1",
+/** Computed Radiography Image Storage */
 ComputedRadiographyImageStorage:"1.2.840.10008.5.1.4.1.1.1",
+/** Digital X-Ray Image Storage - For Presentation */
 DigitalXRayImageStorageForPresentation:"1.2.840.10008.5.1.4.1.1.1.1",
+/** Digital X-Ray Image Storage - For Processing */
 DigitalXRayImageStorageForProcessing:"1.2.840.10008.5.1.4.1.1.1.1.1",
+/** Digital Mammography X-Ray Image Storage - For Presentation */
 DigitalMammographyXRayImageStorageForPresentation:"1.2.840.10008.5.1.4.1.1.1.2",
+/** Digital Mammography X-Ray Image Storage - For Processing */
 DigitalMammographyXRayImageStorageForProcessing:"1.2.840.10008.5.1.4.1.1.1.2.1",
+/** Digital Intra-Oral X-Ray Image Storage - For Presentation */
 DigitalIntraOralXRayImageStorageForPresentation:"1.2.840.10008.5.1.4.1.1.1.3",
+/** Digital Intra-Oral X-Ray Image Storage - For Processing */
 DigitalIntraOralXRayImageStorageForProcessing:"1.2.840.10008.5.1.4.1.1.1.3.1",
+/** CT Image Storage */
 CTImageStorage:"1.2.840.10008.5.1.4.1.1.2",
+/** Enhanced CT Image Storage */
 EnhancedCTImageStorage:"1.2.840.10008.5.1.4.1.1.2.1",
+/** Legacy Converted Enhanced CT Image Storage */
 LegacyConvertedEnhancedCTImageStorage:"1.2.840.10008.5.1.4.1.1.2.2",
+/** Ultrasound Multi-frame Image Storage (retired) */
 UltrasoundMultiFrameImageStorageRetired:"1.2.840.10008.5.1.4.1.1.3",
+/** Ultrasound Multi-frame Image Storage */
 UltrasoundMultiFrameImageStorage:"1.2.840.10008.5.1.4.1.1.3.1",
+/** MR Image Storage */
 MRImageStorage:"1.2.840.10008.5.1.4.1.1.4",
+/** Enhanced MR Image Storage */
 EnhancedMRImageStorage:"1.2.840.10008.5.1.4.1.1.4.1",
+/** MR Spectroscopy Storage */
 MRSpectroscopyStorage:"1.2.840.10008.5.1.4.1.1.4.2",
+/** Enhanced MR Color Image Storage */
 EnhancedMRColorImageStorage:"1.2.840.10008.5.1.4.1.1.4.3",
+/** Legacy Converted Enhanced MR Image Storage */
 LegacyConvertedEnhancedMRImageStorage:"1.2.840.10008.5.1.4.1.1.4.4",
+/** Nuclear Medicine Image Storage (retired) */
 NuclearMedicineImageStorageRetired:"1.2.840.10008.5.1.4.1.1.5",
+/** Ultrasound Image Storage (retired) */
 UltrasoundImageStorageRetired:"1.2.840.10008.5.1.4.1.1.6",
+/** Ultrasound Image Storage */
 UltrasoundImageStorage:"1.2.840.10008.5.1.4.1.1.6.1",
+/** Enhanced US Volume Storage */
 EnhancedUSVolumeStorage:"1.2.840.10008.5.1.4.1.1.6.2",
+/** Photoacoustic Image Storage */
 PhotoacousticImageStorage:"1.2.840.10008.5.1.4.1.1.6.3",
+/** Secondary Capture Image Storage */
 SecondaryCaptureImageStorage:"1.2.840.10008.5.1.4.1.1.7",
+/** Multi-frame Single Bit Secondary Capture Image Storage */
 MultiFrameSingleBitSecondaryCaptureImageStorage:"1.2.840.10008.5.1.4.1.1.7.1",
+/** Multi-frame Grayscale Byte Secondary Capture Image Storage */
 MultiFrameGrayscaleByteSecondaryCaptureImageStorage:"1.2.840.10008.5.1.4.1.1.7.2",
+/** Multi-frame Grayscale Word Secondary Capture Image Storage */
 MultiFrameGrayscaleWordSecondaryCaptureImageStorage:"1.2.840.10008.5.1.4.1.1.7.3",
+/** Multi-frame True Color Secondary Capture Image Storage */
 MultiFrameTrueColorSecondaryCaptureImageStorage:"1.2.840.10008.5.1.4.1.1.7.4",
+/** Standalone Overlay Storage (retired) */
 StandaloneOverlayStorage:"1.2.840.10008.5.1.4.1.1.8",
+/** Standalone Curve Storage (retired) */
 StandaloneCurveStorage:"1.2.840.10008.5.1.4.1.1.9",
+/** Waveform Storage - Trial (retired) */
 WaveformStorageTrial:"1.2.840.10008.5.1.4.1.1.9.1",
+/** 12-lead ECG Waveform Storage */
 TwelveLeadECGWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.1.1",
+/** General ECG Waveform Storage */
 GeneralECGWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.1.2",
+/** Ambulatory ECG Waveform Storage */
 AmbulatoryECGWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.1.3",
+/** General 32-bit ECG Waveform Storage */
 General32bitECGWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.1.4",
+/** Hemodynamic Waveform Storage */
 HemodynamicWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.2.1",
+/** Cardiac Electrophysiology Waveform Storage */
 CardiacElectrophysiologyWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.3.1",
+/** Basic Voice Audio Waveform Storage */
 BasicVoiceAudioWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.4.1",
+/** General Audio Waveform Storage */
 GeneralAudioWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.4.2",
+/** Arterial Pulse Waveform Storage */
 ArterialPulseWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.5.1",
+/** Respiratory Waveform Storage */
 RespiratoryWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.6.1",
+/** Multi-channel Respiratory Waveform Storage */
 MultichannelRespiratoryWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.6.2",
+/** Routine Scalp Electroencephalogram Waveform Storage */
 RoutineScalpElectroencephalogramWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.7.1",
+/** Electromyogram Waveform Storage */
 ElectromyogramWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.7.2",
+/** Electrooculogram Waveform Storage */
 ElectrooculogramWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.7.3",
+/** Sleep Electroencephalogram Waveform Storage */
 SleepElectroencephalogramWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.7.4",
+/** Body Position Waveform Storage */
 BodyPositionWaveformStorage:"1.2.840.10008.5.1.4.1.1.9.8.1",
+/** Standalone Modality LUT Storage (retired) */
 StandaloneModalityLUTStorage:"1.2.840.10008.5.1.4.1.1.10",
+/** Standalone VOI LUT Storage (retired) */
 StandaloneVOILUTStorage:"1.2.840.10008.5.1.4.1.1.11",
+/** Grayscale Softcopy Presentation State Storage */
 GrayscaleSoftcopyPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.1",
+/** Color Softcopy Presentation State Storage */
 ColorSoftcopyPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.2",
+/** Pseudo-Color Softcopy Presentation State Storage */
 PseudoColorSoftcopyPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.3",
+/** Blending Softcopy Presentation State Storage */
 BlendingSoftcopyPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.4",
+/** XA/XRF Grayscale Softcopy Presentation State Storage */
 XAXRFGrayscaleSoftcopyPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.5",
+/** Grayscale Planar MPR Volumetric Presentation State Storage */
 GrayscalePlanarMPRVolumetricPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.6",
+/** Compositing Planar MPR Volumetric Presentation State Storage */
 CompositingPlanarMPRVolumetricPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.7",
+/** Advanced Blending Presentation State Storage */
 AdvancedBlendingPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.8",
+/** Volume Rendering Volumetric Presentation State Storage */
 VolumeRenderingVolumetricPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.9",
+/** Segmented Volume Rendering Volumetric Presentation State Storage */
 SegmentedVolumeRenderingVolumetricPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.10",
+/** Multiple Volume Rendering Volumetric Presentation State Storage */
 MultipleVolumeRenderingVolumetricPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.11",
+/** Variable Modality LUT Softcopy Presentation State Storage */
 VariableModalityLUTSoftcopyPresentationStateStorage:"1.2.840.10008.5.1.4.1.1.11.12",
+/** X-Ray Angiographic Image Storage */
 XRayAngiographicImageStorage:"1.2.840.10008.5.1.4.1.1.12.1",
+/** Enhanced XA Image Storage */
 EnhancedXAImageStorage:"1.2.840.10008.5.1.4.1.1.12.1.1",
+/** X-Ray Radiofluoroscopic Image Storage */
 XRayRadiofluoroscopicImageStorage:"1.2.840.10008.5.1.4.1.1.12.2",
+/** Enhanced XRF Image Storage */
 EnhancedXRFImageStorage:"1.2.840.10008.5.1.4.1.1.12.2.1",
+/** X-Ray Angiographic Bi-Plane Image Storage (retired) */
 XRayAngiographicBiPlaneImageStorage:"1.2.840.10008.5.1.4.1.1.12.3",
+/** X-Ray 3D Angiographic Image Storage */
 XRay3DAngiographicImageStorage:"1.2.840.10008.5.1.4.1.1.13.1.1",
+/** X-Ray 3D Craniofacial Image Storage */
 XRay3DCraniofacialImageStorage:"1.2.840.10008.5.1.4.1.1.13.1.2",
+/** Breast Tomosynthesis Image Storage */
 BreastTomosynthesisImageStorage:"1.2.840.10008.5.1.4.1.1.13.1.3",
+/** Breast Projection X-Ray Image Storage - For Presentation */
 BreastProjectionXRayImageStorageForPresentation:"1.2.840.10008.5.1.4.1.1.13.1.4",
+/** Breast Projection X-Ray Image Storage - For Processing */
 BreastProjectionXRayImageStorageForProcessing:"1.2.840.10008.5.1.4.1.1.13.1.5",
+/** Intravascular Optical Coherence Tomography Image Storage - For Presentation */
 IntravascularOpticalCoherenceTomographyImageStorageForPresentation:"1.2.840.10008.5.1.4.1.1.14.1",
+/** Intravascular Optical Coherence Tomography Image Storage - For Processing */
 IntravascularOpticalCoherenceTomographyImageStorageForProcessing:"1.2.840.10008.5.1.4.1.1.14.2",
+/** Nuclear Medicine Image Storage */
 NuclearMedicineImageStorage:"1.2.840.10008.5.1.4.1.1.20",
+/** Parametric Map Storage */
 ParametricMapStorage:"1.2.840.10008.5.1.4.1.1.30",
+/** Raw Data Storage */
 RawDataStorage:"1.2.840.10008.5.1.4.1.1.66",
+/** Spatial Registration Storage */
 SpatialRegistrationStorage:"1.2.840.10008.5.1.4.1.1.66.1",
+/** Spatial Fiducials Storage */
 SpatialFiducialsStorage:"1.2.840.10008.5.1.4.1.1.66.2",
+/** Deformable Spatial Registration Storage */
 DeformableSpatialRegistrationStorage:"1.2.840.10008.5.1.4.1.1.66.3",
+/** Segmentation Storage */
 SegmentationStorage:"1.2.840.10008.5.1.4.1.1.66.4",
+/** Surface Segmentation Storage */
 SurfaceSegmentationStorage:"1.2.840.10008.5.1.4.1.1.66.5",
+/** Tractography Results Storage */
 TractographyResultsStorage:"1.2.840.10008.5.1.4.1.1.66.6",
+/** Label Map Segmentation Storage */
 LabelMapSegmentationStorage:"1.2.840.10008.5.1.4.1.1.66.7",
+/** Height Map Segmentation Storage */
 HeightMapSegmentationStorage:"1.2.840.10008.5.1.4.1.1.66.8",
+/** Real World Value Mapping Storage */
 RealWorldValueMappingStorage:"1.2.840.10008.5.1.4.1.1.67",
+/** Surface Scan Mesh Storage */
 SurfaceScanMeshStorage:"1.2.840.10008.5.1.4.1.1.68.1",
+/** Surface Scan Point Cloud Storage */
 SurfaceScanPointCloudStorage:"1.2.840.10008.5.1.4.1.1.68.2",
+/** VL Image Storage - Trial (retired) */
 VLImageStorageTrial:"1.2.840.10008.5.1.4.1.1.77.1",
+/** VL Multi-frame Image Storage - Trial (retired) */
 VLMultiFrameImageStorageTrial:"1.2.840.10008.5.1.4.1.1.77.2",
+/** VL Endoscopic Image Storage */
 VLEndoscopicImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.1",
+/** Video Endoscopic Image Storage */
 VideoEndoscopicImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.1.1",
+/** VL Microscopic Image Storage */
 VLMicroscopicImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.2",
+/** Video Microscopic Image Storage */
 VideoMicroscopicImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.2.1",
+/** VL Slide-Coordinates Microscopic Image Storage */
 VLSlideCoordinatesMicroscopicImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.3",
+/** VL Photographic Image Storage */
 VLPhotographicImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.4",
+/** Video Photographic Image Storage */
 VideoPhotographicImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.4.1",
+/** Ophthalmic Photography 8 Bit Image Storage */
 OphthalmicPhotography8BitImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.5.1",
+/** Ophthalmic Photography 16 Bit Image Storage */
 OphthalmicPhotography16BitImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.5.2",
+/** Stereometric Relationship Storage */
 StereometricRelationshipStorage:"1.2.840.10008.5.1.4.1.1.77.1.5.3",
+/** Ophthalmic Tomography Image Storage */
 OphthalmicTomographyImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.5.4",
+/** Wide Field Ophthalmic Photography Stereographic Projection Image Storage */
 WideFieldOphthalmicPhotographyStereographicProjectionImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.5.5",
+/** Wide Field Ophthalmic Photography 3D Coordinates Image Storage */
 WideFieldOphthalmicPhotography3DCoordinatesImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.5.6",
+/** Ophthalmic Optical Coherence Tomography En Face Image Storage */
 OphthalmicOpticalCoherenceTomographyEnFaceImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.5.7",
+/** Ophthalmic Optical Coherence Tomography B-scan Volume Analysis Storage */
 OphthalmicOpticalCoherenceTomographyBscanVolumeAnalysisStorage:"1.2.840.10008.5.1.4.1.1.77.1.5.8",
+/** VL Whole Slide Microscopy Image Storage */
 VLWholeSlideMicroscopyImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.6",
+/** Dermoscopic Photography Image Storage */
 DermoscopicPhotographyImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.7",
+/** Confocal Microscopy Image Storage */
 ConfocalMicroscopyImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.8",
+/** Confocal Microscopy Tiled Pyramidal Image Storage */
 ConfocalMicroscopyTiledPyramidalImageStorage:"1.2.840.10008.5.1.4.1.1.77.1.9",
+/** Lensometry Measurements Storage */
 LensometryMeasurementsStorage:"1.2.840.10008.5.1.4.1.1.78.1",
+/** Autorefraction Measurements Storage */
 AutorefractionMeasurementsStorage:"1.2.840.10008.5.1.4.1.1.78.2",
+/** Keratometry Measurements Storage */
 KeratometryMeasurementsStorage:"1.2.840.10008.5.1.4.1.1.78.3",
+/** Subjective Refraction Measurements Storage */
 SubjectiveRefractionMeasurementsStorage:"1.2.840.10008.5.1.4.1.1.78.4",
+/** Visual Acuity Measurements Storage */
 VisualAcuityMeasurementsStorage:"1.2.840.10008.5.1.4.1.1.78.5",
+/** Spectacle Prescription Report Storage */
 SpectaclePrescriptionReportStorage:"1.2.840.10008.5.1.4.1.1.78.6",
+/** Ophthalmic Axial Measurements Storage */
 OphthalmicAxialMeasurementsStorage:"1.2.840.10008.5.1.4.1.1.78.7",
+/** Intraocular Lens Calculations Storage */
 IntraocularLensCalculationsStorage:"1.2.840.10008.5.1.4.1.1.78.8",
+/** Macular Grid Thickness and Volume Report Storage */
 MacularGridThicknessAndVolumeReportStorage:"1.2.840.10008.5.1.4.1.1.79.1",
+/** Ophthalmic Visual Field Static Perimetry Measurements Storage */
 OphthalmicVisualFieldStaticPerimetryMeasurementsStorage:"1.2.840.10008.5.1.4.1.1.80.1",
+/** Ophthalmic Thickness Map Storage */
 OphthalmicThicknessMapStorage:"1.2.840.10008.5.1.4.1.1.81.1",
+/** Corneal Topography Map Storage */
 CornealTopographyMapStorage:"1.2.840.10008.5.1.4.1.1.82.1",
+/** Text SR Storage - Trial (retired) */
 TextSRStorageTrial:"1.2.840.10008.5.1.4.1.1.88.1",
+/** Audio SR Storage - Trial (retired) */
 AudioSRStorageTrial:"1.2.840.10008.5.1.4.1.1.88.2",
+/** Detail SR Storage - Trial (retired) */
 DetailSRStorageTrial:"1.2.840.10008.5.1.4.1.1.88.3",
+/** Comprehensive SR Storage - Trial (retired) */
 ComprehensiveSRStorageTrial:"1.2.840.10008.5.1.4.1.1.88.4",
+/** Basic Text SR Storage */
 BasicTextSRStorage:"1.2.840.10008.5.1.4.1.1.88.11",
+/** Enhanced SR Storage */
 EnhancedSRStorage:"1.2.840.10008.5.1.4.1.1.88.22",
+/** Comprehensive SR Storage */
 ComprehensiveSRStorage:"1.2.840.10008.5.1.4.1.1.88.33",
+/** Comprehensive 3D SR Storage */
 Comprehensive3DSRStorage:"1.2.840.10008.5.1.4.1.1.88.34",
+/** Extensible SR Storage */
 ExtensibleSRStorage:"1.2.840.10008.5.1.4.1.1.88.35",
+/** Procedure Log Storage */
 ProcedureLogStorage:"1.2.840.10008.5.1.4.1.1.88.40",
+/** Mammography CAD SR Storage */
 MammographyCADSRStorage:"1.2.840.10008.5.1.4.1.1.88.50",
+/** Key Object Selection Document Storage */
 KeyObjectSelectionDocumentStorage:"1.2.840.10008.5.1.4.1.1.88.59",
+/** Chest CAD SR Storage */
 ChestCADSRStorage:"1.2.840.10008.5.1.4.1.1.88.65",
+/** X-Ray Radiation Dose SR Storage */
 XRayRadiationDoseSRStorage:"1.2.840.10008.5.1.4.1.1.88.67",
+/** Radiopharmaceutical Radiation Dose SR Storage */
 RadiopharmaceuticalRadiationDoseSRStorage:"1.2.840.10008.5.1.4.1.1.88.68",
+/** Colon CAD SR Storage */
 ColonCADSRStorage:"1.2.840.10008.5.1.4.1.1.88.69",
+/** Implantation Plan SR Storage */
 ImplantationPlanSRStorage:"1.2.840.10008.5.1.4.1.1.88.70",
+/** Acquisition Context SR Storage */
 AcquisitionContextSRStorage:"1.2.840.10008.5.1.4.1.1.88.71",
+/** Simplified Adult Echo SR Storage */
 SimplifiedAdultEchoSRStorage:"1.2.840.10008.5.1.4.1.1.88.72",
+/** Patient Radiation Dose SR Storage */
 PatientRadiationDoseSRStorage:"1.2.840.10008.5.1.4.1.1.88.73",
+/** Planned Imaging Agent Administration SR Storage */
 PlannedImagingAgentAdministrationSRStorage:"1.2.840.10008.5.1.4.1.1.88.74",
+/** Performed Imaging Agent Administration SR Storage */
 PerformedImagingAgentAdministrationSRStorage:"1.2.840.10008.5.1.4.1.1.88.75",
+/** Enhanced X-Ray Radiation Dose SR Storage */
 EnhancedXRayRadiationDoseSRStorage:"1.2.840.10008.5.1.4.1.1.88.76",
+/** Waveform Annotation SR Storage */
 WaveformAnnotationSRStorage:"1.2.840.10008.5.1.4.1.1.88.77",
+/** Content Assessment Results Storage */
 ContentAssessmentResultsStorage:"1.2.840.10008.5.1.4.1.1.90.1",
+/** Microscopy Bulk Simple Annotations Storage */
 MicroscopyBulkSimpleAnnotationsStorage:"1.2.840.10008.5.1.4.1.1.91.1",
+/** Encapsulated PDF Storage */
 EncapsulatedPDFStorage:"1.2.840.10008.5.1.4.1.1.104.1",
+/** Encapsulated CDA Storage */
 EncapsulatedCDAStorage:"1.2.840.10008.5.1.4.1.1.104.2",
+/** Encapsulated STL Storage */
 EncapsulatedSTLStorage:"1.2.840.10008.5.1.4.1.1.104.3",
+/** Encapsulated OBJ Storage */
 EncapsulatedOBJStorage:"1.2.840.10008.5.1.4.1.1.104.4",
+/** Encapsulated MTL Storage */
 EncapsulatedMTLStorage:"1.2.840.10008.5.1.4.1.1.104.5",
+/** Positron Emission Tomography Image Storage */
 PositronEmissionTomographyImageStorage:"1.2.840.10008.5.1.4.1.1.128",
+/** Legacy Converted Enhanced PET Image Storage */
 LegacyConvertedEnhancedPETImageStorage:"1.2.840.10008.5.1.4.1.1.128.1",
+/** Standalone PET Curve Storage (retired) */
 StandalonePETCurveStorage:"1.2.840.10008.5.1.4.1.1.129",
+/** Enhanced PET Image Storage */
 EnhancedPETImageStorage:"1.2.840.10008.5.1.4.1.1.130",
+/** Basic Structured Display Storage */
 BasicStructuredDisplayStorage:"1.2.840.10008.5.1.4.1.1.131",
+/** CT Defined Procedure Protocol Storage */
 CTDefinedProcedureProtocolStorage:"1.2.840.10008.5.1.4.1.1.200.1",
+/** CT Performed Procedure Protocol Storage */
 CTPerformedProcedureProtocolStorage:"1.2.840.10008.5.1.4.1.1.200.2",
+/** Protocol Approval Storage */
 ProtocolApprovalStorage:"1.2.840.10008.5.1.4.1.1.200.3",
+/** Protocol Approval Information Model - FIND */
 ProtocolApprovalInformationModelFind:"1.2.840.10008.5.1.4.1.1.200.4",
+/** Protocol Approval Information Model - MOVE */
 ProtocolApprovalInformationModelMove:"1.2.840.10008.5.1.4.1.1.200.5",
+/** Protocol Approval Information Model - GET */
 ProtocolApprovalInformationModelGet:"1.2.840.10008.5.1.4.1.1.200.6",
+/** XA Defined Procedure Protocol Storage */
 XADefinedProcedureProtocolStorage:"1.2.840.10008.5.1.4.1.1.200.7",
+/** XA Performed Procedure Protocol Storage */
 XAPerformedProcedureProtocolStorage:"1.2.840.10008.5.1.4.1.1.200.8",
+/** Inventory Storage */
 InventoryStorage:"1.2.840.10008.5.1.4.1.1.201.1",
+/** Inventory - FIND */
 InventoryFind:"1.2.840.10008.5.1.4.1.1.201.2",
+/** Inventory - MOVE */
 InventoryMove:"1.2.840.10008.5.1.4.1.1.201.3",
+/** Inventory - GET */
 InventoryGet:"1.2.840.10008.5.1.4.1.1.201.4",
+/** Inventory Creation */
 InventoryCreation:"1.2.840.10008.5.1.4.1.1.201.5",
+/** Repository Query */
 RepositoryQuery:"1.2.840.10008.5.1.4.1.1.201.6",
+/** Storage Management SOP Instance */
 StorageManagementInstance:"1.2.840.10008.5.1.4.1.1.201.1.1",
+/** RT Image Storage */
 RTImageStorage:"1.2.840.10008.5.1.4.1.1.481.1",
+/** RT Dose Storage */
 RTDoseStorage:"1.2.840.10008.5.1.4.1.1.481.2",
+/** RT Structure Set Storage */
 RTStructureSetStorage:"1.2.840.10008.5.1.4.1.1.481.3",
+/** RT Beams Treatment Record Storage */
 RTBeamsTreatmentRecordStorage:"1.2.840.10008.5.1.4.1.1.481.4",
+/** RT Plan Storage */
 RTPlanStorage:"1.2.840.10008.5.1.4.1.1.481.5",
+/** RT Brachy Treatment Record Storage */
 RTBrachyTreatmentRecordStorage:"1.2.840.10008.5.1.4.1.1.481.6",
+/** RT Treatment Summary Record Storage */
 RTTreatmentSummaryRecordStorage:"1.2.840.10008.5.1.4.1.1.481.7",
+/** RT Ion Plan Storage */
 RTIonPlanStorage:"1.2.840.10008.5.1.4.1.1.481.8",
+/** RT Ion Beams Treatment Record Storage */
 RTIonBeamsTreatmentRecordStorage:"1.2.840.10008.5.1.4.1.1.481.9",
+/** RT Physician Intent Storage */
 RTPhysicianIntentStorage:"1.2.840.10008.5.1.4.1.1.481.10",
+/** RT Segment Annotation Storage */
 RTSegmentAnnotationStorage:"1.2.840.10008.5.1.4.1.1.481.11",
+/** RT Radiation Set Storage */
 RTRadiationSetStorage:"1.2.840.10008.5.1.4.1.1.481.12",
+/** C-Arm Photon-Electron Radiation Storage */
 CArmPhotonElectronRadiationStorage:"1.2.840.10008.5.1.4.1.1.481.13",
+/** Tomotherapeutic Radiation Storage */
 TomotherapeuticRadiationStorage:"1.2.840.10008.5.1.4.1.1.481.14",
+/** Robotic-Arm Radiation Storage */
 RoboticArmRadiationStorage:"1.2.840.10008.5.1.4.1.1.481.15",
+/** RT Radiation Record Set Storage */
 RTRadiationRecordSetStorage:"1.2.840.10008.5.1.4.1.1.481.16",
+/** RT Radiation Salvage Record Storage */
 RTRadiationSalvageRecordStorage:"1.2.840.10008.5.1.4.1.1.481.17",
+/** Tomotherapeutic Radiation Record Storage */
 TomotherapeuticRadiationRecordStorage:"1.2.840.10008.5.1.4.1.1.481.18",
+/** C-Arm Photon-Electron Radiation Record Storage */
 CArmPhotonElectronRadiationRecordStorage:"1.2.840.10008.5.1.4.1.1.481.19",
+/** Robotic Radiation Record Storage */
 RoboticRadiationRecordStorage:"1.2.840.10008.5.1.4.1.1.481.20",
+/** RT Radiation Set Delivery Instruction Storage */
 RTRadiationSetDeliveryInstructionStorage:"1.2.840.10008.5.1.4.1.1.481.21",
+/** RT Treatment Preparation Storage */
 RTTreatmentPreparationStorage:"1.2.840.10008.5.1.4.1.1.481.22",
+/** Enhanced RT Image Storage */
 EnhancedRTImageStorage:"1.2.840.10008.5.1.4.1.1.481.23",
+/** Enhanced Continuous RT Image Storage */
 EnhancedContinuousRTImageStorage:"1.2.840.10008.5.1.4.1.1.481.24",
+/** RT Patient Position Acquisition Instruction Storage */
 RTPatientPositionAcquisitionInstructionStorage:"1.2.840.10008.5.1.4.1.1.481.25",
+/** DICOS CT Image Storage */
 DICOSCTImageStorage:"1.2.840.10008.5.1.4.1.1.501.1",
+/** DICOS Digital X-Ray Image Storage - For Presentation */
 DICOSDigitalXRayImageStorageForPresentation:"1.2.840.10008.5.1.4.1.1.501.2.1",
+/** DICOS Digital X-Ray Image Storage - For Processing */
 DICOSDigitalXRayImageStorageForProcessing:"1.2.840.10008.5.1.4.1.1.501.2.2",
+/** DICOS Threat Detection Report Storage */
 DICOSThreatDetectionReportStorage:"1.2.840.10008.5.1.4.1.1.501.3",
+/** DICOS 2D AIT Storage */
 DICOS2DAITStorage:"1.2.840.10008.5.1.4.1.1.501.4",
+/** DICOS 3D AIT Storage */
 DICOS3DAITStorage:"1.2.840.10008.5.1.4.1.1.501.5",
+/** DICOS Quadrupole Resonance (QR) Storage */
 DICOSQuadrupoleResonanceStorage:"1.2.840.10008.5.1.4.1.1.501.6",
+/** Eddy Current Image Storage */
 EddyCurrentImageStorage:"1.2.840.10008.5.1.4.1.1.601.1",
+/** Eddy Current Multi-frame Image Storage */
 EddyCurrentMultiFrameImageStorage:"1.2.840.10008.5.1.4.1.1.601.2",
+/** Thermography Image Storage */
 ThermographyImageStorage:"1.2.840.10008.5.1.4.1.1.601.3",
+/** Thermography Multi-frame Image Storage */
 ThermographyMultiFrameImageStorage:"1.2.840.10008.5.1.4.1.1.601.4",
+/** Patient Root Query/Retrieve Information Model - FIND */
 PatientRootQueryRetrieveInformationModelFind:"1.2.840.10008.5.1.4.1.2.1.1",
+/** Patient Root Query/Retrieve Information Model - MOVE */
 PatientRootQueryRetrieveInformationModelMove:"1.2.840.10008.5.1.4.1.2.1.2",
+/** Patient Root Query/Retrieve Information Model - GET */
 PatientRootQueryRetrieveInformationModelGet:"1.2.840.10008.5.1.4.1.2.1.3",
+/** Study Root Query/Retrieve Information Model - FIND */
 StudyRootQueryRetrieveInformationModelFind:"1.2.840.10008.5.1.4.1.2.2.1",
+/** Study Root Query/Retrieve Information Model - MOVE */
 StudyRootQueryRetrieveInformationModelMove:"1.2.840.10008.5.1.4.1.2.2.2",
+/** Study Root Query/Retrieve Information Model - GET */
 StudyRootQueryRetrieveInformationModelGet:"1.2.840.10008.5.1.4.1.2.2.3",
+/** Patient/Study Only Query/Retrieve Information Model - FIND (retired) */
 PatientStudyOnlyQueryRetrieveInformationModelFind:"1.2.840.10008.5.1.4.1.2.3.1",
+/** Patient/Study Only Query/Retrieve Information Model - MOVE (retired) */
 PatientStudyOnlyQueryRetrieveInformationModelMove:"1.2.840.10008.5.1.4.1.2.3.2",
+/** Patient/Study Only Query/Retrieve Information Model - GET (retired) */
 PatientStudyOnlyQueryRetrieveInformationModelGet:"1.2.840.10008.5.1.4.1.2.3.3",
+/** Composite Instance Root Retrieve - MOVE */
 CompositeInstanceRootRetrieveMove:"1.2.840.10008.5.1.4.1.2.4.2",
+/** Composite Instance Root Retrieve - GET */
 CompositeInstanceRootRetrieveGet:"1.2.840.10008.5.1.4.1.2.4.3",
+/** Composite Instance Retrieve Without Bulk Data - GET */
 CompositeInstanceRetrieveWithoutBulkDataGet:"1.2.840.10008.5.1.4.1.2.5.3",
+/** Defined Procedure Protocol Information Model - FIND */
 DefinedProcedureProtocolInformationModelFind:"1.2.840.10008.5.1.4.20.1",
+/** Defined Procedure Protocol Information Model - MOVE */
 DefinedProcedureProtocolInformationModelMove:"1.2.840.10008.5.1.4.20.2",
+/** Defined Procedure Protocol Information Model - GET */
 DefinedProcedureProtocolInformationModelGet:"1.2.840.10008.5.1.4.20.3",
+/** Modality Worklist Information Model - FIND */
 ModalityWorklistInformationModelFind:"1.2.840.10008.5.1.4.31",
+/** General Purpose Worklist Management Meta SOP Class (retired) */
 GeneralPurposeWorklistManagementMeta:"1.2.840.10008.5.1.4.32",
+/** General Purpose Worklist Information Model - FIND (retired) */
 GeneralPurposeWorklistInformationModelFind:"1.2.840.10008.5.1.4.32.1",
+/** General Purpose Scheduled Procedure Step SOP Class (retired) */
 GeneralPurposeScheduledProcedureStep:"1.2.840.10008.5.1.4.32.2",
+/** General Purpose Performed Procedure Step SOP Class (retired) */
 GeneralPurposePerformedProcedureStep:"1.2.840.10008.5.1.4.32.3",
+/** Instance Availability Notification SOP Class */
 InstanceAvailabilityNotification:"1.2.840.10008.5.1.4.33",
+/** RT Beams Delivery Instruction Storage - Trial (retired) */
 RTBeamsDeliveryInstructionStorageTrial:"1.2.840.10008.5.1.4.34.1",
+/** RT Conventional Machine Verification - Trial (retired) */
 RTConventionalMachineVerificationTrial:"1.2.840.10008.5.1.4.34.2",
+/** RT Ion Machine Verification - Trial (retired) */
 RTIonMachineVerificationTrial:"1.2.840.10008.5.1.4.34.3",
+/** Unified Worklist and Procedure Step Service Class - Trial (retired) */
 UnifiedWorklistAndProcedureStepTrial:"1.2.840.10008.5.1.4.34.4",
+/** Unified Procedure Step - Push SOP Class - Trial (retired) */
 UnifiedProcedureStepPushTrial:"1.2.840.10008.5.1.4.34.4.1",
+/** Unified Procedure Step - Watch SOP Class - Trial (retired) */
 UnifiedProcedureStepWatchTrial:"1.2.840.10008.5.1.4.34.4.2",
+/** Unified Procedure Step - Pull SOP Class - Trial (retired) */
 UnifiedProcedureStepPullTrial:"1.2.840.10008.5.1.4.34.4.3",
+/** Unified Procedure Step - Event SOP Class - Trial (retired) */
 UnifiedProcedureStepEventTrial:"1.2.840.10008.5.1.4.34.4.4",
+/** UPS Global Subscription SOP Instance */
 UPSGlobalSubscriptionInstance:"1.2.840.10008.5.1.4.34.5",
+/** UPS Filtered Global Subscription SOP Instance */
 UPSFilteredGlobalSubscriptionInstance:"1.2.840.10008.5.1.4.34.5.1",
+/** Unified Worklist and Procedure Step Service Class */
 UnifiedWorklistAndProcedureStep:"1.2.840.10008.5.1.4.34.6",
+/** Unified Procedure Step - Push SOP Class */
 UnifiedProcedureStepPush:"1.2.840.10008.5.1.4.34.6.1",
+/** Unified Procedure Step - Watch SOP Class */
 UnifiedProcedureStepWatch:"1.2.840.10008.5.1.4.34.6.2",
+/** Unified Procedure Step - Pull SOP Class */
 UnifiedProcedureStepPull:"1.2.840.10008.5.1.4.34.6.3",
+/** Unified Procedure Step - Event SOP Class */
 UnifiedProcedureStepEvent:"1.2.840.10008.5.1.4.34.6.4",
+/** Unified Procedure Step - Query SOP Class */
 UnifiedProcedureStepQuery:"1.2.840.10008.5.1.4.34.6.5",
+/** RT Beams Delivery Instruction Storage */
 RTBeamsDeliveryInstructionStorage:"1.2.840.10008.5.1.4.34.7",
+/** RT Conventional Machine Verification */
 RTConventionalMachineVerification:"1.2.840.10008.5.1.4.34.8",
+/** RT Ion Machine Verification */
 RTIonMachineVerification:"1.2.840.10008.5.1.4.34.9",
+/** RT Brachy Application Setup Delivery Instruction Storage */
 RTBrachyApplicationSetupDeliveryInstructionStorage:"1.2.840.10008.5.1.4.34.10",
+/** General Relevant Patient Information Query */
 GeneralRelevantPatientInformationQuery:"1.2.840.10008.5.1.4.37.1",
+/** Breast Imaging Relevant Patient Information Query */
 BreastImagingRelevantPatientInformationQuery:"1.2.840.10008.5.1.4.37.2",
+/** Cardiac Relevant Patient Information Query */
 CardiacRelevantPatientInformationQuery:"1.2.840.10008.5.1.4.37.3",
+/** Hanging Protocol Storage */
 HangingProtocolStorage:"1.2.840.10008.5.1.4.38.1",
+/** Hanging Protocol Information Model - FIND */
 HangingProtocolInformationModelFind:"1.2.840.10008.5.1.4.38.2",
+/** Hanging Protocol Information Model - MOVE */
 HangingProtocolInformationModelMove:"1.2.840.10008.5.1.4.38.3",
+/** Hanging Protocol Information Model - GET */
 HangingProtocolInformationModelGet:"1.2.840.10008.5.1.4.38.4",
+/** Color Palette Storage */
 ColorPaletteStorage:"1.2.840.10008.5.1.4.39.1",
+/** Color Palette Query/Retrieve Information Model - FIND */
 ColorPaletteQueryRetrieveInformationModelFind:"1.2.840.10008.5.1.4.39.2",
+/** Color Palette Query/Retrieve Information Model - MOVE */
 ColorPaletteQueryRetrieveInformationModelMove:"1.2.840.10008.5.1.4.39.3",
+/** Color Palette Query/Retrieve Information Model - GET */
 ColorPaletteQueryRetrieveInformationModelGet:"1.2.840.10008.5.1.4.39.4",
+/** Product Characteristics Query SOP Class */
 ProductCharacteristicsQuery:"1.2.840.10008.5.1.4.41",
+/** Substance Approval Query SOP Class */
 SubstanceApprovalQuery:"1.2.840.10008.5.1.4.42",
+/** Generic Implant Template Storage */
 GenericImplantTemplateStorage:"1.2.840.10008.5.1.4.43.1",
+/** Generic Implant Template Information Model - FIND */
 GenericImplantTemplateInformationModelFind:"1.2.840.10008.5.1.4.43.2",
+/** Generic Implant Template Information Model - MOVE */
 GenericImplantTemplateInformationModelMove:"1.2.840.10008.5.1.4.43.3",
+/** Generic Implant Template Information Model - GET */
 GenericImplantTemplateInformationModelGet:"1.2.840.10008.5.1.4.43.4",
+/** Implant Assembly Template Storage */
 ImplantAssemblyTemplateStorage:"1.2.840.10008.5.1.4.44.1",
+/** Implant Assembly Template Information Model - FIND */
 ImplantAssemblyTemplateInformationModelFind:"1.2.840.10008.5.1.4.44.2",
+/** Implant Assembly Template Information Model - MOVE */
 ImplantAssemblyTemplateInformationModelMove:"1.2.840.10008.5.1.4.44.3",
+/** Implant Assembly Template Information Model - GET */
 ImplantAssemblyTemplateInformationModelGet:"1.2.840.10008.5.1.4.44.4",
+/** Implant Template Group Storage */
 ImplantTemplateGroupStorage:"1.2.840.10008.5.1.4.45.1",
+/** Implant Template Group Information Model - FIND */
 ImplantTemplateGroupInformationModelFind:"1.2.840.10008.5.1.4.45.2",
+/** Implant Template Group Information Model - MOVE */
 ImplantTemplateGroupInformationModelMove:"1.2.840.10008.5.1.4.45.3",
+/** Implant Template Group Information Model - GET */
 ImplantTemplateGroupInformationModelGet:"1.2.840.10008.5.1.4.45.4",
+/** Native DICOM Model */
 NativeDICOMModel:"1.2.840.10008.7.1.1",
+/** Abstract Multi-Dimensional Image Model */
 AbstractMultiDimensionalImageModel:"1.2.840.10008.7.1.2",
+/** DICOM Content Mapping Resource */
 DICOMContentMappingResource:"1.2.840.10008.8.1.1",
+/** Video Endoscopic Image Real-Time Communication */
 VideoEndoscopicImageRealTimeCommunication:"1.2.840.10008.10.1",
+/** Video Photographic Image Real-Time Communication */
 VideoPhotographicImageRealTimeCommunication:"1.2.840.10008.10.2",
+/** Audio Waveform Real-Time Communication */
 AudioWaveformRealTimeCommunication:"1.2.840.10008.10.3",
+/** Rendition Selection Document Real-Time Communication */
 RenditionSelectionDocumentRealTimeCommunication:"1.2.840.10008.10.4",
+/** dicomDeviceName */
 dicomDeviceName:"1.2.840.10008.15.0.3.1",
+/** dicomDescription */
 dicomDescription:"1.2.840.10008.15.0.3.2",
+/** dicomManufacturer */
 dicomManufacturer:"1.2.840.10008.15.0.3.3",
+/** dicomManufacturerModelName */
 dicomManufacturerModelName:"1.2.840.10008.15.0.3.4",
+/** dicomSoftwareVersion */
 dicomSoftwareVersion:"1.2.840.10008.15.0.3.5",
+/** dicomVendorData */
 dicomVendorData:"1.2.840.10008.15.0.3.6",
+/** dicomAETitle */
 dicomAETitle:"1.2.840.10008.15.0.3.7",
+/** dicomNetworkConnectionReference */
 dicomNetworkConnectionReference:"1.2.840.10008.15.0.3.8",
+/** dicomApplicationCluster */
 dicomApplicationCluster:"1.2.840.10008.15.0.3.9",
+/** dicomAssociationInitiator */
 dicomAssociationInitiator:"1.2.840.10008.15.0.3.10",
+/** dicomAssociationAcceptor */
 dicomAssociationAcceptor:"1.2.840.10008.15.0.3.11",
+/** dicomHostname */
 dicomHostname:"1.2.840.10008.15.0.3.12",
+/** dicomPort */
 dicomPort:"1.2.840.10008.15.0.3.13",
+/** dicomSOPClass */
 dicomSOPClass:"1.2.840.10008.15.0.3.14",
+/** dicomTransferRole */
 dicomTransferRole:"1.2.840.10008.15.0.3.15",
+/** dicomTransferSyntax */
 dicomTransferSyntax:"1.2.840.10008.15.0.3.16",
+/** dicomPrimaryDeviceType */
 dicomPrimaryDeviceType:"1.2.840.10008.15.0.3.17",
+/** dicomRelatedDeviceReference */
 dicomRelatedDeviceReference:"1.2.840.10008.15.0.3.18",
+/** dicomPreferredCalledAETitle */
 dicomPreferredCalledAETitle:"1.2.840.10008.15.0.3.19",
+/** dicomTLSCyphersuite */
 dicomTLSCyphersuite:"1.2.840.10008.15.0.3.20",
+/** dicomAuthorizedNodeCertificateReference */
 dicomAuthorizedNodeCertificateReference:"1.2.840.10008.15.0.3.21",
+/** dicomThisNodeCertificateReference */
 dicomThisNodeCertificateReference:"1.2.840.10008.15.0.3.22",
+/** dicomInstalled */
 dicomInstalled:"1.2.840.10008.15.0.3.23",
+/** dicomStationName */
 dicomStationName:"1.2.840.10008.15.0.3.24",
+/** dicomDeviceSerialNumber */
 dicomDeviceSerialNumber:"1.2.840.10008.15.0.3.25",
+/** dicomInstitutionName */
 dicomInstitutionName:"1.2.840.10008.15.0.3.26",
+/** dicomInstitutionAddress */
 dicomInstitutionAddress:"1.2.840.10008.15.0.3.27",
+/** dicomInstitutionDepartmentName */
 dicomInstitutionDepartmentName:"1.2.840.10008.15.0.3.28",
+/** dicomIssuerOfPatientID */
 dicomIssuerOfPatientID:"1.2.840.10008.15.0.3.29",
+/** dicomPreferredCallingAETitle */
 dicomPreferredCallingAETitle:"1.2.840.10008.15.0.3.30",
+/** dicomSupportedCharacterSet */
 dicomSupportedCharacterSet:"1.2.840.10008.15.0.3.31",
+/** dicomConfigurationRoot */
 dicomConfigurationRoot:"1.2.840.10008.15.0.4.1",
+/** dicomDevicesRoot */
 dicomDevicesRoot:"1.2.840.10008.15.0.4.2",
+/** dicomUniqueAETitlesRegistryRoot */
 dicomUniqueAETitlesRegistryRoot:"1.2.840.10008.15.0.4.3",
+/** dicomDevice */
 dicomDevice:"1.2.840.10008.15.0.4.4",
+/** dicomNetworkAE */
 dicomNetworkAE:"1.2.840.10008.15.0.4.5",
+/** dicomNetworkConnection */
 dicomNetworkConnection:"1.2.840.10008.15.0.4.6",
+/** dicomUniqueAETitle */
 dicomUniqueAETitle:"1.2.840.10008.15.0.4.7",
+/** dicomTransferCapability */
 dicomTransferCapability:"1.2.840.10008.15.0.4.8",
+/** Universal Coordinated Time */
 UTC:"1.2.840.10008.15.1.1",
+/** Talairach Brain Atlas Frame of Reference */
 TalairachBrainAtlas:"1.2.840.10008.1.4.1.1",
+/** SPM2 T1 Frame of Reference */
 SPM2T1:"1.2.840.10008.1.4.1.2",
+/** SPM2 T2 Frame of Reference */
 SPM2T2:"1.2.840.10008.1.4.1.3",
+/** SPM2 PD Frame of Reference */
 SPM2PD:"1.2.840.10008.1.4.1.4",
+/** SPM2 EPI Frame of Reference */
 SPM2EPI:"1.2.840.10008.1.4.1.5",
+/** SPM2 FIL T1 Frame of Reference */
 SPM2FILT1:"1.2.840.10008.1.4.1.6",
+/** SPM2 PET Frame of Reference */
 SPM2PET:"1.2.840.10008.1.4.1.7",
+/** SPM2 TRANSM Frame of Reference */
 SPM2TRANSM:"1.2.840.10008.1.4.1.8",
+/** SPM2 SPECT Frame of Reference */
 SPM2SPECT:"1.2.840.10008.1.4.1.9",
+/** SPM2 GRAY Frame of Reference */
 SPM2GRAY:"1.2.840.10008.1.4.1.10",
+/** SPM2 WHITE Frame of Reference */
 SPM2WHITE:"1.2.840.10008.1.4.1.11",
+/** SPM2 CSF Frame of Reference */
 SPM2CSF:"1.2.840.10008.1.4.1.12",
+/** SPM2 BRAINMASK Frame of Reference */
 SPM2BRAINMASK:"1.2.840.10008.1.4.1.13",
+/** SPM2 AVG305T1 Frame of Reference */
 SPM2AVG305T1:"1.2.840.10008.1.4.1.14",
+/** SPM2 AVG152T1 Frame of Reference */
 SPM2AVG152T1:"1.2.840.10008.1.4.1.15",
+/** SPM2 AVG152T2 Frame of Reference */
 SPM2AVG152T2:"1.2.840.10008.1.4.1.16",
+/** SPM2 AVG152PD Frame of Reference */
 SPM2AVG152PD:"1.2.840.10008.1.4.1.17",
+/** SPM2 SINGLESUBJT1 Frame of Reference */
 SPM2SINGLESUBJT1:"1.2.840.10008.1.4.1.18",
+/** ICBM 452 T1 Frame of Reference */
 ICBM452T1:"1.2.840.10008.1.4.2.1",
+/** ICBM Single Subject MRI Frame of Reference */
 ICBMSingleSubjectMRI:"1.2.840.10008.1.4.2.2",
+/** IEC 61217 Fixed Coordinate System Frame of Reference */
 IEC61217FixedCoordinateSystem:"1.2.840.10008.1.4.3.1",
+/** Standard Robotic-Arm Coordinate System Frame of Reference */
 StandardRoboticArmCoordinateSystem:"1.2.840.10008.1.4.3.2",
+/** IEC 61217 Table Top Coordinate System Frame of Reference */
 IEC61217TableTopCoordinateSystem:"1.2.840.10008.1.4.3.3",
+/** SRI24 Frame of Reference */
 SRI24:"1.2.840.10008.1.4.4.1",
+/** Colin27 Frame of Reference */
 Colin27:"1.2.840.10008.1.4.5.1",
+/** LPBA40/AIR Frame of Reference */
 LPBA40AIR:"1.2.840.10008.1.4.6.1",
+/** LPBA40/FLIRT Frame of Reference */
 LPBA40FLIRT:"1.2.840.10008.1.4.6.2",
+/** LPBA40/SPM5 Frame of Reference */
 LPBA40SPM5:"1.2.840.10008.1.4.6.3",
 } as const;
