@@ -63,7 +63,10 @@ export {
   DimseTimeoutError,
   NoPresentationContextError,
 } from "./services/index.js";
+export * from "./services/normalized/index.js";
 export * from "./services/query-retrieve/index.js";
+export * from "./services/registry.js";
+export * from "./services/service-contexts.js";
 export {
   type CStoreEventPayload,
   type CStoreOptions,
