@@ -64,6 +64,7 @@ const printClasses: readonly (readonly [string, readonly DimseOperation[]])[] = 
   [sop.PrintJob, ["N-EVENT-REPORT", "N-GET"]],
   [sop.Printer, ["N-EVENT-REPORT", "N-GET"]],
   [sop.PresentationLUT, ["N-CREATE", "N-DELETE"]],
+  [sop.VOILUTBox, ["N-CREATE", "N-DELETE"]],
   [sop.PrinterConfigurationRetrieval, ["N-GET"]],
 ];
 
