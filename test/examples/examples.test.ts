@@ -82,6 +82,10 @@ const pairs: { name: string; expect: RegExp[] }[] = [
   { name: "storage-commitment", expect: [/result on the same association: event type 1, 2 committed, 0 failed/] },
   { name: "ups", expect: [/state reports: IN PROGRESS, COMPLETED/, /claim again.*0xc302/] },
   { name: "print", expect: [/N-ACTION print film box: 0x0000/, /image boxes: 2/] },
+  { name: "display-system", expect: [/display: netdicom Loopback Display/] },
+  { name: "event-logging", expect: [/N-ACTION without a study: 0xc103/] },
+  { name: "instance-availability", expect: [/again: 0x0111/] },
+  { name: "media-creation", expect: [/initiate again: 0xa510/, /execution status: DONE/] },
 ];
 
 for (const p of pairs) {
