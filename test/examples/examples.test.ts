@@ -86,6 +86,7 @@ const pairs: { name: string; expect: RegExp[] }[] = [
   { name: "event-logging", expect: [/N-ACTION without a study: 0xc103/] },
   { name: "instance-availability", expect: [/again: 0x0111/] },
   { name: "media-creation", expect: [/initiate again: 0xa510/, /execution status: DONE/] },
+  { name: "rt-machine-verification", expect: [/status: VERIFIED/, /N-DELETE again: 0xc112/] },
 ];
 
 for (const p of pairs) {
