@@ -10,7 +10,7 @@ export type {
   NServiceAnswer,
   NSetEventPayload,
 } from "./event.js";
-export { nServiceAnswer, serveN } from "./scp.js";
+export { nServiceAnswer, type ParsedNServiceAnswer, serveN } from "./scp.js";
 export {
   isNRequest,
   type NServiceOptions,

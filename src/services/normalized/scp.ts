@@ -24,7 +24,8 @@ import { generateUid } from "./uid.js";
 /** PS3.7 C.4.2: 0x0110 Processing failure, the N- services' answer when the SCP could not serve. */
 const ProcessingFailure = 0x0110;
 
-interface Answer {
+/** An N_* handler's answer, checked and normalised (tags resolved). */
+export interface ParsedNServiceAnswer {
   status: number;
   attributeList?: Dataset | undefined;
   errorComment?: string | undefined;
@@ -45,7 +46,7 @@ function tagList(v: unknown): number[] | undefined {
 }
 
 /** The answer an N_* handler's return value gives; undefined when it is not one. */
-export function nServiceAnswer(answer: unknown): Answer | undefined {
+export function nServiceAnswer(answer: unknown): ParsedNServiceAnswer | undefined {
   const ok = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= 0xffff;
   if (ok(answer)) return { status: answer };
   if (typeof answer !== "object" || answer === null) return undefined;
@@ -56,8 +57,7 @@ export function nServiceAnswer(answer: unknown): Answer | undefined {
     errorId: ok(a.errorId) ? a.errorId : undefined,
     offendingElement: tagList(a.offendingElement),
     attributeIdentifierList: tagList(a.attributeIdentifierList),
-    attributeList:
-      typeof a.attributeList === "object" && a.attributeList !== null ? (a.attributeList as Dataset) : undefined,
+    attributeList: a.attributeList instanceof Dataset ? a.attributeList : undefined,
     errorComment: typeof a.errorComment === "string" ? a.errorComment : undefined,
     sopInstanceUid: typeof a.sopInstanceUid === "string" && a.sopInstanceUid !== "" ? a.sopInstanceUid : undefined,
   };
@@ -102,7 +102,7 @@ function payloadFor(req: IncomingRequest, maxBytes: number | undefined): NEventB
 function responseFor(
   rq: DimseCommand,
   context: PresentationContext,
-  answer: Answer,
+  answer: ParsedNServiceAnswer,
   hasDataset: boolean,
   sopInstanceUid: string | undefined,
 ): DimseCommand {
@@ -147,7 +147,7 @@ function responseFor(
 export async function serveN(channel: DimseChannel, req: IncomingRequest, invoke: InvokeHandler): Promise<void> {
   const rq = req.command;
   const name = eventNames.get(rq.commandField) ?? "N_*";
-  let answer: Answer = { status: ProcessingFailure };
+  let answer: ParsedNServiceAnswer = { status: ProcessingFailure };
   if (!invoke) {
     channel.logger.warn?.(`no ${name} handler is bound; answering 0x0110 (processing failure)`);
     answer.errorComment = `no ${name} handler`;
@@ -160,7 +160,8 @@ export async function serveN(channel: DimseChannel, req: IncomingRequest, invoke
       else answer = a;
     } catch (err) {
       channel.logger.error?.(`the ${name} handler threw; answering 0x0110 (processing failure)`, err);
-      answer.errorComment = err instanceof Error ? err.message : String(err);
+      // The peer learns that the handler failed, not why (its message may hold local details).
+      answer.errorComment = `the ${name} handler failed`;
     }
   }
   const category = statusTable.category(answer.status);

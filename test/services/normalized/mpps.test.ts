@@ -156,7 +156,7 @@ test("N- services: no handler, a throwing handler, or a bad answer → 0x0110; t
   assert.equal(noHandler.response.affectedSopInstanceUid, undefined);
   const thrown = await assoc.sendNSet(new Dataset({ Modality: "MR" }), MPPS, "1.2.3");
   assert.equal(thrown.status, 0x0110);
-  assert.equal(thrown.response.errorComment, "database down");
+  assert.equal(thrown.response.errorComment, "the N_SET handler failed");
   assert.equal((await assoc.sendNGet([], sop.ModalityPerformedProcedureStepRetrieve, "1.2.3")).status, 0x0110);
   assert.equal(assoc.isEstablished, true);
 });
