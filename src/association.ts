@@ -352,6 +352,8 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
       if (ms > 0) timer = setTimeout(() => resolve("timeout"), ms);
     });
     try {
+      // An answer this side still owes (e.g. to an N-EVENT-REPORT it received) goes out first.
+      if (this.#ops.size > 0) await Promise.race([this.whenIdle(), timeout]);
       // Marked in the confirmation's own reaction, so RELEASED comes before CONN_CLOSE.
       const released = ul.release().then(() => {
         this.#released = true;

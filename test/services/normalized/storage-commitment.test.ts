@@ -181,3 +181,36 @@ test("N-EVENT-REPORT: the acceptor may send it only in the SCP role; a requestor
   assert.equal((await assoc.sendNAction(undefined, 1, SC, SC_INSTANCE)).status, 0);
   assert.equal(await reportStatus, 0x0110);
 });
+
+test("release() right after an N-EVENT-REPORT arrives still answers it first", async (t) => {
+  let resolveStatus: ((status: number) => void) | undefined;
+  const reportStatus = new Promise<number>((resolve) => (resolveStatus = resolve));
+  const server = await nServer(t, [SC], {
+    [Event.N_ACTION]: (e) => {
+      setImmediate(() => {
+        e.assoc.sendNEventReport(undefined, 1, SC, SC_INSTANCE).then(
+          (r) => resolveStatus?.(r.status),
+          () => resolveStatus?.(-1),
+        );
+      });
+      return 0;
+    },
+  });
+  let resolveArrived: (() => void) | undefined;
+  const arrived = new Promise<void>((resolve) => (resolveArrived = resolve));
+  const assoc = await nClient(t, server.port, [SC], {
+    handlers: {
+      [Event.N_EVENT_REPORT]: async () => {
+        resolveArrived?.();
+        // The answer is still being decided when the release starts.
+        await new Promise((resolve) => setImmediate(resolve));
+        return 0x0000;
+      },
+    },
+  });
+  assert.equal((await assoc.sendNAction(undefined, 1, SC, SC_INSTANCE)).status, 0);
+  await arrived;
+  await assoc.release();
+  assert.equal(assoc.isReleased, true);
+  assert.equal(await reportStatus, 0x0000);
+});
