@@ -131,10 +131,11 @@ function build(): Map<string, SopClassInfo> {
     // PS3.4 DD.3: every DIMSE-N operation.
     [sop.RTConventionalMachineVerification, "RTMachineVerification", ALL_N],
     [sop.RTIonMachineVerification, "RTMachineVerification", ALL_N],
-    // PS3.4 JJ (Inventory Query/Retrieve) and II (Storage Management: Inventory Creation).
+    // The Inventory information model (C-FIND/C-MOVE/C-GET) and the Repository Query.
     ...queryModels("Inventory", [sop.InventoryFind, sop.InventoryMove, sop.InventoryGet]),
     [sop.RepositoryQuery, "Inventory", FIND],
-    [sop.InventoryCreation, "StorageManagement", ["N-ACTION", "N-GET", "N-EVENT-REPORT"]],
+    // PS3.4 KK.2: Inventory Creation is requested by N-ACTION and reported by N-EVENT-REPORT.
+    [sop.InventoryCreation, "StorageManagement", ["N-ACTION", "N-EVENT-REPORT"]],
     ...queryModels("ProtocolApproval", [
       sop.ProtocolApprovalInformationModelFind,
       sop.ProtocolApprovalInformationModelMove,

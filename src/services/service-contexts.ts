@@ -44,15 +44,15 @@ export function mediaCreationManagementPresentationContexts(): PresentationConte
 export function rtMachineVerificationPresentationContexts(): PresentationContext[] {
   return serviceClassPresentationContexts("RTMachineVerification");
 }
-/** Inventory FIND/MOVE/GET and Repository Query (PS3.4 JJ). */
+/** Inventory FIND/MOVE/GET and Repository Query. */
 export function inventoryPresentationContexts(): PresentationContext[] {
   return serviceClassPresentationContexts("Inventory");
 }
-/** Inventory Creation (Storage Management, PS3.4 II). */
+/** Inventory Creation (Storage Management, PS3.4 KK). */
 export function storageManagementPresentationContexts(): PresentationContext[] {
   return serviceClassPresentationContexts("StorageManagement");
 }
-/** Protocol Approval FIND/MOVE/GET (PS3.4 HH). */
+/** Protocol Approval FIND/MOVE/GET. */
 export function protocolApprovalPresentationContexts(): PresentationContext[] {
   return serviceClassPresentationContexts("ProtocolApproval");
 }
