@@ -9,6 +9,7 @@ import { Dataset } from "../../../src/dataset/dataset.js";
 import { ts } from "../../../src/dataset/uids.js";
 import { type DimseCommand, encodeCommand } from "../../../src/dimse/index.js";
 import type { DimseChannel, DimseMessage, OutgoingDataset } from "../../../src/services/channel.js";
+import { serveRequest } from "../../../src/services/dispatch.js";
 import {
   type NServiceAnswer,
   sendNAction,
@@ -303,4 +304,39 @@ test("SCP: a malformed data set makes the accessor throw, answered 0x0110 withou
   );
   assert.equal(sent[0]?.command.status, 0x0110);
   assert.equal(sent[0]?.command.affectedSopInstanceUid, undefined);
+});
+
+test("dispatch: an N-EVENT-REPORT is served only where this side is the SCU of the SOP class (PS3.7 10.1.1)", async () => {
+  const report: DimseCommand = {
+    commandField: 0x0100,
+    hasDataset: false,
+    messageId: 7,
+    affectedSopClassUid: "1.2.3",
+    affectedSopInstanceUid: "1.2.3.4",
+    eventTypeId: 1,
+  };
+  const asScpOnly = context.with({ asScu: false, asScp: true });
+  const { channel, sent } = fakeChannel(okRsp);
+  let calls = 0;
+  const invoke = async () => {
+    calls++;
+    return 0;
+  };
+  await serveRequest(channel, { ...incoming(report), context: asScpOnly }, invoke);
+  assert.equal(sent[0]?.command.status, 0x0122);
+  assert.equal(calls, 0);
+  await serveRequest(channel, { ...incoming(report), context: context.with({ asScu: true, asScp: false }) }, invoke);
+  assert.equal(sent[1]?.command.status, 0x0000);
+  assert.equal(calls, 1);
+  // Any other N- request needs the SCP role.
+  const get: DimseCommand = {
+    commandField: 0x0110,
+    hasDataset: false,
+    messageId: 8,
+    requestedSopClassUid: "1.2.3",
+    requestedSopInstanceUid: "1.2.3.4",
+  };
+  await serveRequest(channel, { ...incoming(get), context: context.with({ asScu: true, asScp: false }) }, invoke);
+  assert.equal(sent[2]?.command.status, 0x0122);
+  assert.equal(calls, 1);
 });
