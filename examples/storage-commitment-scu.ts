@@ -3,7 +3,18 @@
 // the SCP opens to this side's port N (accepted with the SCP as requestor in the SCP role).
 // Exits 1 unless the result says both instances were committed.
 //   npx tsx examples/storage-commitment-scu.ts ADDR PORT [--listen N]
-import { AE, Dataset, Event, type EventOf, generateUid, sop, wellKnown } from "netdicom";
+import {
+  AE,
+  Dataset,
+  Event,
+  type EventOf,
+  generateUid,
+  readStorageCommitment,
+  STORAGE_COMMITMENT_REQUEST,
+  sop,
+  storageCommitmentRequest,
+  wellKnown,
+} from "netdicom";
 
 const args = process.argv.slice(2);
 const [host = "127.0.0.1", portText = "11112"] = args;
@@ -31,13 +42,10 @@ ae.addSupportedContext(SC, undefined, false, true);
 const listener = listenPort === undefined ? undefined : await ae.startServer({ port: listenPort, handlers });
 
 const transactionUid = generateUid();
-const request = new Dataset({
-  TransactionUID: transactionUid,
-  ReferencedSOPSequence: [
-    { ReferencedSOPClassUID: sop.CTImageStorage, ReferencedSOPInstanceUID: "1.2.826.0.1.3680043.10.1.1" },
-    { ReferencedSOPClassUID: sop.CTImageStorage, ReferencedSOPInstanceUID: "1.2.826.0.1.3680043.10.1.2" },
-  ],
-});
+const request = storageCommitmentRequest(transactionUid, [
+  { sopClassUid: sop.CTImageStorage, sopInstanceUid: "1.2.826.0.1.3680043.10.1.1" },
+  { sopClassUid: sop.CTImageStorage, sopInstanceUid: "1.2.826.0.1.3680043.10.1.2" },
+]);
 
 let failed = false;
 const assoc = await ae.associate(host, Number(portText), { aeTitle: "COMMIT_SCP", handlers });
@@ -46,17 +54,22 @@ if (!assoc.isEstablished) {
   process.exit(1);
 }
 try {
-  const rsp = await assoc.sendNAction(request, 1, SC, wellKnown.StorageCommitmentPushModelInstance);
+  const rsp = await assoc.sendNAction(
+    request,
+    STORAGE_COMMITMENT_REQUEST,
+    SC,
+    wellKnown.StorageCommitmentPushModelInstance,
+  );
   console.log(`N-ACTION (request commitment): 0x${rsp.status.toString(16).padStart(4, "0")}`);
   if (rsp.status !== 0x0000) throw new Error("the request was refused");
   if (listener) await assoc.release();
   const report = await reported;
-  const info = report.eventInformation();
-  const committed = info?.sequence("ReferencedSOPSequence").length ?? 0;
-  const refused = info?.sequence("FailedSOPSequence").length ?? 0;
+  const result = readStorageCommitment(report.eventInformation() ?? new Dataset());
   const where = report.assoc === assoc ? "the same association" : "a new association";
-  console.log(`result on ${where}: event type ${report.eventTypeId}, ${committed} committed, ${refused} failed`);
-  if (report.eventTypeId !== 1 || committed !== 2 || info?.string("TransactionUID") !== transactionUid) failed = true;
+  const counts = `${result.committed.length} committed, ${result.failed.length} failed`;
+  console.log(`result on ${where}: event type ${report.eventTypeId}, ${counts}`);
+  if (report.eventTypeId !== 1 || result.committed.length !== 2 || result.transactionUid !== transactionUid)
+    failed = true;
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);
   failed = true;

@@ -80,6 +80,7 @@ export {
   sanitiseFileName,
   storageTransferSyntaxes,
 } from "./services/storage/index.js";
+export { type StorageCommitmentResultOptions, sendStorageCommitmentResult } from "./storage-commitment.js";
 export { ByteReader } from "./util/byte-reader.js";
 export { ByteWriter } from "./util/byte-writer.js";
 export { NetdicomError, OutOfBoundsError } from "./util/errors.js";

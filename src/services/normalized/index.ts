@@ -22,4 +22,15 @@ export {
   sendNGet,
   sendNSet,
 } from "./scu.js";
+export {
+  type CommitmentFailure,
+  type CommitmentReference,
+  type CommitmentResult,
+  readStorageCommitment,
+  STORAGE_COMMITMENT_FAILURES,
+  STORAGE_COMMITMENT_REQUEST,
+  STORAGE_COMMITMENT_SUCCESS,
+  storageCommitmentRequest,
+  storageCommitmentResult,
+} from "./storage-commitment.js";
 export { generateUid } from "./uid.js";

@@ -3,12 +3,17 @@
 // towards the SCU with SCP/SCU role selection (PS3.4 J.3.3).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildContext, buildRole } from "../../../src/acse/index.js";
 import { AE } from "../../../src/ae.js";
-import type { Association } from "../../../src/association.js";
 import { Dataset } from "../../../src/dataset/dataset.js";
 import { sop, wellKnown } from "../../../src/dataset/uids.js";
 import { Event, type EventOf } from "../../../src/events.js";
+import {
+  readStorageCommitment,
+  STORAGE_COMMITMENT_REQUEST,
+  storageCommitmentRequest,
+  storageCommitmentResult,
+} from "../../../src/services/normalized/index.js";
+import { sendStorageCommitmentResult } from "../../../src/storage-commitment.js";
 import { nClient, nServer } from "./helpers.js";
 
 const SC = sop.StorageCommitmentPushModel;
@@ -124,41 +129,63 @@ test("Storage Commitment: the SCP sends the result on a new association, as requ
   t.after(() => listener.shutdown({ deadlineMs: 1000 }));
 
   const scpAe = new AE({ aeTitle: "COMMIT_SCP" });
-  let back: Association | undefined;
   let sent: Promise<number> | undefined;
   const server = await nServer(t, [SC], {
     [Event.N_ACTION]: (e) => {
-      const info = e.actionInformation();
-      if (!info) return 0x0120;
-      const { eventTypeId, result } = commitResult(info, new Set(["1.2.3.1"]));
+      const request = readStorageCommitment(e.actionInformation() ?? new Dataset());
+      const held = request.committed.filter((r) => r.sopInstanceUid === "1.2.3.1");
+      const missing = request.committed
+        .filter((r) => r.sopInstanceUid !== "1.2.3.1")
+        .map((r) => ({ ...r, failureReason: 0x0112 }));
+      const { eventTypeId, eventInformation } = storageCommitmentResult(request.transactionUid ?? "", held, missing);
       // After the answer, and independent of the requesting association (PS3.4 J.3.3).
-      sent = (async () => {
-        back = await scpAe.associate("127.0.0.1", listener.port, {
-          aeTitle: e.assoc.requestor.aeTitle,
-          contexts: [buildContext(SC)],
-          extendedNegotiation: [buildRole(SC, { scuRole: false, scpRole: true })],
-        });
-        const r = await back.sendNEventReport(result, eventTypeId, SC, SC_INSTANCE);
-        await back.release();
-        return r.status;
-      })();
+      sent = sendStorageCommitmentResult(scpAe, "127.0.0.1", listener.port, {
+        aeTitle: e.assoc.requestor.aeTitle,
+        eventTypeId,
+        eventInformation,
+      }).then((r) => r.status);
       return 0x0000;
     },
   });
   const assoc = await nClient(t, server.port, [SC]);
-  const rsp = await assoc.sendNAction(commitRequest("1.2.9.3", [[sop.CTImageStorage, "1.2.3.1"]]), 1, SC, SC_INSTANCE);
+  const request = storageCommitmentRequest("1.2.9.3", [
+    { sopClassUid: sop.CTImageStorage, sopInstanceUid: "1.2.3.1" },
+    { sopClassUid: sop.CTImageStorage, sopInstanceUid: "1.2.3.9" },
+  ]);
+  const rsp = await assoc.sendNAction(request, STORAGE_COMMITMENT_REQUEST, SC, SC_INSTANCE);
   assert.equal(rsp.status, 0x0000);
   await assoc.release();
   const report = await reported;
   assert.equal(await sent, 0x0000);
-  assert.equal(report.eventTypeId, 1);
-  assert.equal(report.eventInformation()?.string("TransactionUID"), "1.2.9.3");
+  assert.equal(report.eventTypeId, 2);
+  const result = readStorageCommitment(report.eventInformation() ?? new Dataset());
+  assert.equal(result.transactionUid, "1.2.9.3");
+  assert.deepEqual(result.committed, [{ sopClassUid: sop.CTImageStorage, sopInstanceUid: "1.2.3.1" }]);
+  assert.deepEqual(result.failed, [
+    { sopClassUid: sop.CTImageStorage, sopInstanceUid: "1.2.3.9", failureReason: 0x0112 },
+  ]);
   assert.equal(report.assoc.requestor.aeTitle, "COMMIT_SCP");
-  // The negotiated roles: the requestor of the new association is the SCP, the acceptor the SCU.
-  assert.equal(back?.acceptedContexts[0]?.asScp, true);
-  assert.equal(back?.acceptedContexts[0]?.asScu, false);
+  // The negotiated roles: the acceptor of the new association is the SCU only.
   assert.equal(report.context.asScu, true);
-  assert.equal(back?.isReleased, true);
+  assert.equal(report.context.asScp, false);
+  assert.equal(report.sopInstanceUid, SC_INSTANCE);
+});
+
+test("sendStorageCommitmentResult rejects when the SCU does not grant the SCP role", async (t) => {
+  const scuAe = new AE({ aeTitle: "COMMIT_SCU" });
+  // No role selection answer: the default roles hold and the requestor may not act as SCP.
+  scuAe.addSupportedContext(SC);
+  const listener = await scuAe.startServer({ host: "127.0.0.1" });
+  t.after(() => listener.shutdown({ deadlineMs: 1000 }));
+  const { eventTypeId, eventInformation } = storageCommitmentResult("1.2.9.4", []);
+  await assert.rejects(
+    sendStorageCommitmentResult(new AE({ aeTitle: "COMMIT_SCP" }), "127.0.0.1", listener.port, {
+      aeTitle: "COMMIT_SCU",
+      eventTypeId,
+      eventInformation,
+    }),
+    { name: "NoPresentationContextError" },
+  );
 });
 
 test("N-EVENT-REPORT: the acceptor may send it only in the SCP role; a requestor without a handler answers 0x0110", async (t) => {
@@ -213,4 +240,17 @@ test("release() right after an N-EVENT-REPORT arrives still answers it first", a
   await assoc.release();
   assert.equal(assoc.isReleased, true);
   assert.equal(await reportStatus, 0x0000);
+});
+
+test("storage commitment data sets: request and result round-trip (PS3.4 J.3.2.1.1, J.3.3.1)", () => {
+  const refs = [{ sopClassUid: sop.CTImageStorage, sopInstanceUid: "1.2.3.1" }];
+  const request = readStorageCommitment(storageCommitmentRequest("1.2.9", refs));
+  assert.deepEqual(request, { transactionUid: "1.2.9", committed: refs, failed: [] });
+  const ok = storageCommitmentResult("1.2.9", refs);
+  assert.equal(ok.eventTypeId, 1);
+  assert.equal(ok.eventInformation.has("FailedSOPSequence"), false);
+  const bad = storageCommitmentResult("1.2.9", [], [{ ...refs[0]!, failureReason: 0x0110 }]);
+  assert.equal(bad.eventTypeId, 2);
+  assert.equal(bad.eventInformation.has("ReferencedSOPSequence"), false);
+  assert.deepEqual(readStorageCommitment(bad.eventInformation).failed, [{ ...refs[0]!, failureReason: 0x0110 }]);
 });
