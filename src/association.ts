@@ -31,6 +31,7 @@ import {
   type NotificationEventName,
   notificationAlias,
 } from "./events.js";
+import { OutstandingRequests } from "./outstanding-requests.js";
 import { AbortReason, describePdu, type PresentationDataValue } from "./pdu/index.js";
 import type {
   DatasetSink,
@@ -38,10 +39,12 @@ import type {
   DimseMessage,
   OutgoingDataset,
   RequestOptions,
+  ResponseStream,
   StorageSettings,
+  SubAssociationTarget,
 } from "./services/channel.js";
 import { isRequest } from "./services/dispatch.js";
-import { AssociationNotEstablishedError, DimseTimeoutError, NoPresentationContextError } from "./services/errors.js";
+import { AssociationNotEstablishedError, NoPresentationContextError } from "./services/errors.js";
 import {
   type NServiceOptions,
   type NServiceResult,
@@ -52,6 +55,10 @@ import {
   sendNGet,
   sendNSet,
 } from "./services/normalized/scu.js";
+import { cancelAllOperations } from "./services/query-retrieve/cancellation.js";
+import type { IdentifierInit } from "./services/query-retrieve/identifier.js";
+import { sendCFind, sendCGet, sendCMove } from "./services/query-retrieve/scu.js";
+import type { QueryOptions, QueryResponse, RetrieveResponse } from "./services/query-retrieve/types.js";
 import { MemorySink } from "./services/storage/memory-sink.js";
 import { type CStoreOptions, type CStoreResult, sendCStore } from "./services/storage/scu.js";
 import { type CEchoOptions, type CEchoResult, sendCEcho } from "./services/verification/scu.js";
@@ -87,12 +94,6 @@ export interface OperationCounts {
 /** One request being served; identity only. */
 type Operation = { readonly command: number };
 
-interface Pending {
-  readonly resolve: (m: DimseMessage) => void;
-  readonly reject: (e: Error) => void;
-  readonly cleanup: () => void;
-}
-
 /**
  * One association, as requestor (from `AE.associate`) or acceptor (from a server). It resolves
  * from `associate` established, rejected or aborted: check {@link isEstablished},
@@ -126,8 +127,15 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   #abortError: Error | undefined;
   #accepted: PresentationContext[] = [];
   #rejectedContexts: PresentationContext[] = [];
-  #messageId = 0;
-  readonly #pending = new Map<number, Pending>();
+  readonly #requests = new OutstandingRequests({
+    notEstablished: () => (this.#established ? undefined : this.#stateName()),
+    dimseTimeoutMs: () => this.settings.dimseTimeoutMs,
+    send: (contextId, command, dataset) => this.send(contextId, command, dataset),
+    timedOut: (error) => {
+      this.markAborted(error);
+      this.#ul?.abort(AbortSource.ServiceUser, 0).catch(() => {});
+    },
+  });
   #sendChain: Promise<void> = Promise.resolve();
   readonly #reassembler = new MessageReassembler();
   #incoming: { contextId: number; command: DimseCommand; sink: DatasetSink; op: Operation | undefined } | undefined;
@@ -273,7 +281,9 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     ul.on("aborted", (error) => this.markAborted(error));
     ul.on("closed", (error) => {
       this.#established = false;
-      this.#failPending(error ?? new AssociationNotEstablishedError(this.#released ? "released" : "closed"));
+      const ended = error ?? new AssociationNotEstablishedError(this.#released ? "released" : "closed");
+      this.#requests.failAll(ended);
+      cancelAllOperations(this, ended);
       const t = ul.transport;
       this.#cutOperations();
       this.fire("CONN_CLOSE", { address: t.remoteAddress ?? "", port: t.remotePort, error });
@@ -323,7 +333,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     this.#aborted = true;
     this.#established = false;
     this.#abortError = error;
-    this.#failPending(error);
+    this.#requests.failAll(error);
     this.fire("ABORTED", { error });
   }
 
@@ -379,6 +389,39 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
 
   // ---- services ----
 
+  /**
+   * Sends a C-FIND and yields each response as it arrives (pending matches, then the final
+   * status); `model` is a C-FIND SOP class UID or a model name ("studyRoot"…). Aborting
+   * `options.signal` or breaking out of the loop sends a C-CANCEL-RQ. See `services/query-retrieve/scu`.
+   */
+  sendCFind(identifier: Dataset | IdentifierInit, model: string, options?: QueryOptions): AsyncIterable<QueryResponse> {
+    return sendCFind(this, identifier, model, options);
+  }
+
+  /** Sends a C-GET and yields each response; the instances arrive at this association's C_STORE handler. */
+  sendCGet(
+    identifier: Dataset | IdentifierInit,
+    model: string,
+    options?: QueryOptions,
+  ): AsyncIterable<RetrieveResponse> {
+    return sendCGet(this, identifier, model, options);
+  }
+
+  /** Sends a C-MOVE of the matching instances to the AE titled `moveDestination` and yields each response. */
+  sendCMove(
+    identifier: Dataset | IdentifierInit,
+    moveDestination: string,
+    model: string,
+    options?: QueryOptions,
+  ): AsyncIterable<RetrieveResponse> {
+    return sendCMove(this, identifier, moveDestination, model, options);
+  }
+
+  /** @internal (DimseChannel) Opens the association a C-MOVE's sub-operations go on, from this AE. */
+  associateForMove(target: SubAssociationTarget, contexts: readonly PresentationContext[]): Promise<Association> {
+    return this.ae.associate(target.address, target.port, { aeTitle: target.aeTitle, contexts });
+  }
+
   /** Sends a C-ECHO (Verification) and resolves with the status; see `services/verification`. */
   sendCEcho(options: CEchoOptions = {}): Promise<CEchoResult> {
     try {
@@ -428,51 +471,17 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
 
   /** The next Message ID: 1…65535, then 1 again (PS3.7 9.3.1.1), skipping IDs still outstanding. */
   nextMessageId(): number {
-    for (let i = 0; i < 65535; i++) {
-      this.#messageId = (this.#messageId % 65535) + 1;
-      if (!this.#pending.has(this.#messageId)) return this.#messageId;
-    }
-    throw new RangeError("all 65535 message IDs are outstanding");
+    return this.#requests.nextMessageId();
   }
 
   /** Sends a request and resolves with its final response; see {@link DimseChannel.request}. */
   request(contextId: number, command: DimseCommand, options: RequestOptions = {}): Promise<DimseMessage> {
-    if (!this.#established) return Promise.reject(new AssociationNotEstablishedError(this.#stateName()));
-    const id = command.messageId ?? 0;
-    const signal = options.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<DimseMessage>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const onAbort = () => {
-        cleanup();
-        reject(signal?.reason);
-      };
-      const cleanup = () => {
-        if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-        this.#pending.delete(id);
-      };
-      this.#pending.set(id, { resolve, reject, cleanup });
-      signal?.addEventListener("abort", onAbort, { once: true });
-      const ms = this.settings.dimseTimeoutMs;
-      // The DIMSE timer runs from the end of the request, so a large data set's own transfer
-      // time does not count against it.
-      const startTimer = () => {
-        if (ms <= 0 || !this.#pending.has(id)) return;
-        timer = setTimeout(() => {
-          cleanup();
-          const error = new DimseTimeoutError(ms);
-          reject(error);
-          // pynetdicom and DCMTK abort when a DIMSE response does not come in time.
-          this.markAborted(error);
-          this.#ul?.abort(AbortSource.ServiceUser, 0).catch(() => {});
-        }, ms);
-      };
-      this.send(contextId, command, options.dataset).then(startTimer, (err: unknown) => {
-        cleanup();
-        reject(err);
-      });
-    });
+    return this.#requests.request(contextId, command, options);
+  }
+
+  /** Sends a request and yields each of its responses, pending ones included; see {@link DimseChannel.requestMany}. */
+  requestMany(contextId: number, command: DimseCommand, options: RequestOptions = {}): ResponseStream {
+    return this.#requests.requestMany(contextId, command, options);
   }
 
   /**
@@ -625,7 +634,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     let task: Promise<void> | undefined;
     try {
       task = handleMessage(this, message, {
-        pending: (id) => this.#pending.get(id),
+        pending: (id) => this.#requests.get(id),
         context: (id) => this.#accepted.find((cx) => cx.contextId === id),
       });
     } catch (err) {
@@ -705,13 +714,6 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     const t = task.catch((err: unknown) => this.logger.error?.("an association task failed", err));
     this.#tasks.add(t);
     t.finally(() => this.#tasks.delete(t)).catch(() => {});
-  }
-
-  #failPending(error: Error): void {
-    for (const p of [...this.#pending.values()]) {
-      p.cleanup();
-      p.reject(error);
-    }
   }
 
   #stateName(): string {

@@ -4,6 +4,8 @@ import type { PresentationContext } from "../acse/index.js";
 import { CommandField, type CommandFieldValue, type DimseCommand } from "../dimse/index.js";
 import type { DatasetSink, DimseChannel, DimseMessage } from "./channel.js";
 import { serveN } from "./normalized/scp.js";
+import { serveCFind } from "./query-retrieve/scp-find.js";
+import { serveCGet, serveCMove } from "./query-retrieve/scp-retrieve.js";
 import { operationRefusal, sopClassFitsContext } from "./registry.js";
 import { MemorySink } from "./storage/memory-sink.js";
 import { openStoreSink, serveCStore } from "./storage/scp.js";
@@ -28,6 +30,9 @@ export type ScpService = (channel: DimseChannel, req: IncomingRequest, invoke: I
 export const scpServices: ReadonlyMap<number, ScpService> = new Map<number, ScpService>([
   [CommandField.C_ECHO_RQ, serveCEcho],
   [CommandField.C_STORE_RQ, serveCStore],
+  [CommandField.C_FIND_RQ, serveCFind],
+  [CommandField.C_GET_RQ, serveCGet],
+  [CommandField.C_MOVE_RQ, serveCMove],
   // The DIMSE-N services (PS3.7 10.1), one server for all six.
   [CommandField.N_EVENT_REPORT_RQ, serveN],
   [CommandField.N_GET_RQ, serveN],
