@@ -1,7 +1,8 @@
 // Unified Procedure Step SCP (PS3.4 CC): workitems created SCHEDULED (UPS Push), claimed and
 // completed with N-ACTION Change State and a Transaction UID (UPS Pull), read with N-GET, and
 // state reports (UPS Event, N-EVENT-REPORT type 1) to the associations that subscribed (UPS
-// Watch, N-ACTION type 3). C-FIND queries are not served by this example.
+// Watch, N-ACTION type 3), and C-FIND on the worklist (UPS Query, Pull, Watch), matched on
+// Procedure Step State only.
 //   npx tsx examples/ups-scp.ts PORT
 import {
   AE,
@@ -92,6 +93,18 @@ const server = await ae.startServer({
       if (mods.string("TransactionUID") !== item.transactionUid) return 0xc301;
       for (const tag of mods.tags()) if (tag !== 0x00081195) item.attrs.setElement(mods.getElement(tag)!);
       return 0x0000;
+    },
+    [Event.C_FIND]: async function* (event) {
+      const wanted = event.identifier().string("ProcedureStepState") ?? "";
+      for (const [uid, item] of workitems) {
+        const state = item.attrs.string("ProcedureStepState") ?? "";
+        if (wanted !== "" && wanted !== state) continue;
+        yield new Dataset({
+          SOPInstanceUID: uid,
+          ProcedureStepState: state,
+          ProcedureStepLabel: item.attrs.string("ProcedureStepLabel") ?? "",
+        });
+      }
     },
     [Event.N_GET]: (event) => {
       const item = workitems.get(event.sopInstanceUid ?? "");

@@ -1,6 +1,7 @@
 // Unified Procedure Step SCU (PS3.4 CC): subscribes to state reports (Watch), schedules a
-// workitem (Push), claims it with a Transaction UID, records progress and completes it (Pull),
-// reads it back (N-GET), and checks that the SCP reported both state changes (Event).
+// workitem (Push), finds it in the worklist (C-FIND, UPS Query), claims it with a Transaction
+// UID, records progress and completes it (Pull), reads it back (N-GET), and checks that the SCP
+// reported both state changes (Event).
 //   npx tsx examples/ups-scu.ts ADDR PORT
 import { AE, Dataset, Event, type EventOf, generateUid, sop, wellKnown } from "netdicom";
 
@@ -13,6 +14,7 @@ for (const uid of [
   sop.UnifiedProcedureStepPull,
   sop.UnifiedProcedureStepWatch,
   sop.UnifiedProcedureStepEvent,
+  sop.UnifiedProcedureStepQuery,
 ]) {
   ae.addRequestedContext(uid);
 }
@@ -69,6 +71,17 @@ try {
   );
   check("N-CREATE (SCHEDULED)", created.status);
   const uid = created.sopInstanceUid ?? "";
+
+  const found: string[] = [];
+  for await (const rsp of assoc.sendCFind(
+    { ProcedureStepState: "SCHEDULED", SOPInstanceUID: "", ProcedureStepLabel: "" },
+    sop.UnifiedProcedureStepQuery,
+  )) {
+    if (rsp.identifier) found.push(rsp.identifier.string("SOPInstanceUID") ?? "");
+    else check("C-FIND scheduled workitems", rsp.status);
+  }
+  console.log(`worklist: ${found.length} scheduled`);
+  if (!found.includes(uid)) failed = true;
 
   const txn = generateUid();
   const claim = new Dataset({ ProcedureStepState: "IN PROGRESS", TransactionUID: txn });

@@ -80,7 +80,7 @@ const node = (name: string) => [process.execPath, built(name)];
 const pairs: { name: string; expect: RegExp[] }[] = [
   { name: "mpps", expect: [/N-SET \(COMPLETED\): 0x0000/, /status read back: COMPLETED/] },
   { name: "storage-commitment", expect: [/result on the same association: event type 1, 2 committed, 0 failed/] },
-  { name: "ups", expect: [/state reports: IN PROGRESS, COMPLETED/, /claim again.*0xc302/] },
+  { name: "ups", expect: [/state reports: IN PROGRESS, COMPLETED/, /claim again.*0xc302/, /worklist: 1 scheduled/] },
   { name: "print", expect: [/N-ACTION print film box: 0x0000/, /image boxes: 2/] },
   { name: "display-system", expect: [/display: netdicom Loopback Display/] },
   { name: "event-logging", expect: [/N-ACTION without a study: 0xc103/] },

@@ -1,6 +1,6 @@
 // Unified Procedure Step (PS3.4 CC) on loopback: N-CREATE (Push), N-ACTION Change State with the
 // Transaction UID (Pull), N-GET, a subscription (Watch) and the state reports it brings (Event),
-// with the UPS failure statuses of CC.2. C-FIND (UPS Query) is the Query/Retrieve work's.
+// with the UPS failure statuses of CC.2, and C-FIND queries of the worklist (CC.2.8).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Dataset } from "../../../src/dataset/dataset.js";
@@ -12,7 +12,8 @@ const PUSH = sop.UnifiedProcedureStepPush;
 const PULL = sop.UnifiedProcedureStepPull;
 const WATCH = sop.UnifiedProcedureStepWatch;
 const EVENT = sop.UnifiedProcedureStepEvent;
-const UPS_CLASSES = [PUSH, PULL, WATCH, EVENT];
+const QUERY = sop.UnifiedProcedureStepQuery;
+const UPS_CLASSES = [PUSH, PULL, WATCH, EVENT, QUERY];
 
 interface Ups {
   attrs: Dataset;
@@ -65,6 +66,18 @@ function upsHandlers(store: Map<string, Ups>): Handlers {
       ups.attrs.set("ProcedureStepState", ups.state);
       setImmediate(() => report(e.sopInstanceUid ?? "", ups.state));
       return 0;
+    },
+    // PS3.4 CC.2.8: the worklist, matched here on Procedure Step State only.
+    [Event.C_FIND]: async function* (e) {
+      const wanted = e.identifier().string("ProcedureStepState");
+      for (const [uid, ups] of store) {
+        if (wanted !== undefined && wanted !== "" && ups.state !== wanted) continue;
+        yield new Dataset({
+          SOPInstanceUID: uid,
+          ProcedureStepState: ups.state,
+          ProcedureStepLabel: ups.attrs.string("ProcedureStepLabel") ?? "",
+        });
+      }
     },
     [Event.N_GET]: (e) => {
       const ups = store.get(e.sopInstanceUid ?? "");
@@ -147,4 +160,33 @@ test("UPS: unknown instance 0xC307, SCHEDULED only by N-CREATE 0xC303, not yet i
   assert.equal((await assoc.sendNSet(new Dataset({ ProcedureStepLabel: "x" }), PUSH, uid)).status, 0x0211);
   // N-CREATE belongs to Push only.
   assert.equal((await assoc.sendNCreate(new Dataset({ ProcedureStepState: "SCHEDULED" }), PULL)).status, 0x0211);
+});
+
+test("UPS: C-FIND on the worklist finds the SCHEDULED workitems (UPS Query and UPS Pull)", async (t) => {
+  const store = new Map<string, Ups>();
+  const server = await nServer(t, UPS_CLASSES, upsHandlers(store));
+  const assoc = await nClient(t, server.port, UPS_CLASSES);
+  for (const label of ["a", "b", "c"]) {
+    const r = await assoc.sendNCreate(
+      new Dataset({ ProcedureStepState: "SCHEDULED", ProcedureStepLabel: label }),
+      PUSH,
+    );
+    assert.equal(r.status, 0);
+  }
+  const first = [...store.keys()][0]!;
+  const claim = new Dataset({ ProcedureStepState: "IN PROGRESS", TransactionUID: "1.2.3.9" });
+  assert.equal((await assoc.sendNAction(claim, 1, PULL, first)).status, 0);
+  for (const model of [QUERY, PULL]) {
+    const labels: string[] = [];
+    let final: number | undefined;
+    for await (const rsp of assoc.sendCFind(
+      { ProcedureStepState: "SCHEDULED", SOPInstanceUID: "", ProcedureStepLabel: "" },
+      model,
+    )) {
+      if (rsp.identifier) labels.push(rsp.identifier.string("ProcedureStepLabel") ?? "");
+      else final = rsp.status;
+    }
+    assert.deepEqual(labels, ["b", "c"], model);
+    assert.equal(final, 0x0000);
+  }
 });
