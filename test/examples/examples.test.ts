@@ -87,6 +87,8 @@ const pairs: { name: string; expect: RegExp[] }[] = [
   { name: "instance-availability", expect: [/again: 0x0111/] },
   { name: "media-creation", expect: [/initiate again: 0xa510/, /execution status: DONE/] },
   { name: "rt-machine-verification", expect: [/status: VERIFIED/, /N-DELETE again: 0xc112/] },
+  { name: "relevant-patient-query", expect: [/C-FIND: 0x0000, match: Doe\^Jane/] },
+  { name: "substance-administration-query", expect: [/product: Contrast 350/] },
 ];
 
 for (const p of pairs) {
