@@ -45,6 +45,16 @@ import type {
 } from "./services/channel.js";
 import { isRequest } from "./services/dispatch.js";
 import { AssociationNotEstablishedError, NoPresentationContextError } from "./services/errors.js";
+import {
+  type NServiceOptions,
+  type NServiceResult,
+  sendNAction,
+  sendNCreate,
+  sendNDelete,
+  sendNEventReport,
+  sendNGet,
+  sendNSet,
+} from "./services/normalized/scu.js";
 import { cancelAllOperations } from "./services/query-retrieve/cancellation.js";
 import type { IdentifierInit } from "./services/query-retrieve/identifier.js";
 import { sendCFind, sendCGet, sendCMove } from "./services/query-retrieve/scu.js";
@@ -352,6 +362,8 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
       if (ms > 0) timer = setTimeout(() => resolve("timeout"), ms);
     });
     try {
+      // An answer this side still owes (e.g. to an N-EVENT-REPORT it received) goes out first.
+      if (this.#ops.size > 0) await Promise.race([this.whenIdle(), timeout]);
       // Marked in the confirmation's own reaction, so RELEASED comes before CONN_CLOSE.
       const released = ul.release().then(() => {
         this.#released = true;
@@ -709,5 +721,77 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     if (this.#aborted) return "aborted";
     if (this.#released) return "released";
     return this.#negotiationStarted ? "not established" : "not yet requested";
+  }
+
+  // ---- DIMSE-N services (services/normalized/scu.ts; parameter order as pynetdicom's send_n_*) ----
+
+  /**
+   * Sends an N-EVENT-REPORT (PS3.7 10.1.1) as the SCP of `sopClassUid`, e.g. a Storage
+   * Commitment result from the acceptor back to the requestor; resolves with the status and
+   * the Event Reply.
+   */
+  sendNEventReport(
+    eventInformation: Dataset | undefined,
+    eventTypeId: number,
+    sopClassUid: string,
+    sopInstanceUid: string,
+    options: NServiceOptions = {},
+  ): Promise<NServiceResult> {
+    return settle(() => sendNEventReport(this, eventInformation, eventTypeId, sopClassUid, sopInstanceUid, options));
+  }
+
+  /** Sends an N-GET (PS3.7 10.1.2) for the listed attributes (keywords or tags; none = all); resolves with the Attribute List. */
+  sendNGet(
+    attributeIdentifierList: readonly (string | number)[],
+    sopClassUid: string,
+    sopInstanceUid: string,
+    options: NServiceOptions = {},
+  ): Promise<NServiceResult> {
+    return settle(() => sendNGet(this, attributeIdentifierList, sopClassUid, sopInstanceUid, options));
+  }
+
+  /** Sends an N-SET (PS3.7 10.1.3) with its Modification List. */
+  sendNSet(
+    modificationList: Dataset,
+    sopClassUid: string,
+    sopInstanceUid: string,
+    options: NServiceOptions = {},
+  ): Promise<NServiceResult> {
+    return settle(() => sendNSet(this, modificationList, sopClassUid, sopInstanceUid, options));
+  }
+
+  /** Sends an N-ACTION (PS3.7 10.1.4); resolves with the status and the Action Reply. */
+  sendNAction(
+    actionInformation: Dataset | undefined,
+    actionTypeId: number,
+    sopClassUid: string,
+    sopInstanceUid: string,
+    options: NServiceOptions = {},
+  ): Promise<NServiceResult> {
+    return settle(() => sendNAction(this, actionInformation, actionTypeId, sopClassUid, sopInstanceUid, options));
+  }
+
+  /** Sends an N-CREATE (PS3.7 10.1.5); without `sopInstanceUid` the result's carries the one the SCP assigned. */
+  sendNCreate(
+    attributeList: Dataset | undefined,
+    sopClassUid: string,
+    sopInstanceUid?: string,
+    options: NServiceOptions = {},
+  ): Promise<NServiceResult> {
+    return settle(() => sendNCreate(this, attributeList, sopClassUid, sopInstanceUid, options));
+  }
+
+  /** Sends an N-DELETE (PS3.7 10.1.6). */
+  sendNDelete(sopClassUid: string, sopInstanceUid: string, options: NServiceOptions = {}): Promise<NServiceResult> {
+    return settle(() => sendNDelete(this, sopClassUid, sopInstanceUid, options));
+  }
+}
+
+/** A synchronous throw (no context, not established) as a rejection, like every other failure. */
+function settle<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return run();
+  } catch (err) {
+    return Promise.reject(err);
   }
 }

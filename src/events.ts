@@ -6,6 +6,15 @@ import type { Association } from "./association.js";
 import type { DimseCommand } from "./dimse/index.js";
 import type { Pdu } from "./pdu/index.js";
 import type {
+  NActionEventPayload,
+  NCreateEventPayload,
+  NDeleteEventPayload,
+  NEventReportEventPayload,
+  NGetEventPayload,
+  NServiceAnswer,
+  NSetEventPayload,
+} from "./services/normalized/event.js";
+import type {
   MoveEventPayload,
   MoveHandlerResult,
   QueryEventPayload,
@@ -115,12 +124,12 @@ export interface EventPayloads {
   C_GET: DimseRequestEvent & QueryEventPayload;
   /** A retrieve to the AE named by `moveDestination`. */
   C_MOVE: DimseRequestEvent & MoveEventPayload;
-  N_EVENT_REPORT: DimseRequestEvent;
-  N_GET: DimseRequestEvent;
-  N_SET: DimseRequestEvent;
-  N_ACTION: DimseRequestEvent;
-  N_CREATE: DimseRequestEvent;
-  N_DELETE: DimseRequestEvent;
+  N_EVENT_REPORT: DimseRequestEvent & NEventReportEventPayload;
+  N_GET: DimseRequestEvent & NGetEventPayload;
+  N_SET: DimseRequestEvent & NSetEventPayload;
+  N_ACTION: DimseRequestEvent & NActionEventPayload;
+  N_CREATE: DimseRequestEvent & NCreateEventPayload;
+  N_DELETE: DimseRequestEvent & NDeleteEventPayload;
   /** PS3.7 D.3.3.7: the requestor's identity, to verify. */
   USER_ID: {
     readonly userIdType: number | undefined;
@@ -176,12 +185,13 @@ export interface InterventionResults {
   C_GET: RetrieveHandlerResult;
   /** First the destination `{ address, port }` (null: 0xA801), then as C_GET; a throw answers 0xC511. */
   C_MOVE: MoveHandlerResult;
-  N_EVENT_REPORT: unknown;
-  N_GET: unknown;
-  N_SET: unknown;
-  N_ACTION: unknown;
-  N_CREATE: unknown;
-  N_DELETE: unknown;
+  /** A status, or a status with the reply data set (see `NServiceAnswer`); no handler or a throw answers 0x0110. */
+  N_EVENT_REPORT: NServiceAnswer;
+  N_GET: NServiceAnswer;
+  N_SET: NServiceAnswer;
+  N_ACTION: NServiceAnswer;
+  N_CREATE: NServiceAnswer;
+  N_DELETE: NServiceAnswer;
   USER_ID: UserIdentityVerdict;
   /** Informative, as in pynetdicom: the acceptor always answers (1, 1) since it performs one operation at a time. */
   ASYNC_OPS: readonly [number, number] | undefined;

@@ -75,7 +75,10 @@ export {
   DimseTimeoutError,
   NoPresentationContextError,
 } from "./services/index.js";
+export * from "./services/normalized/index.js";
 export * from "./services/query-retrieve/index.js";
+export * from "./services/registry.js";
+export * from "./services/service-contexts.js";
 export {
   type CStoreEventPayload,
   type CStoreOptions,
@@ -89,6 +92,7 @@ export {
   sanitiseFileName,
   storageTransferSyntaxes,
 } from "./services/storage/index.js";
+export { type StorageCommitmentResultOptions, sendStorageCommitmentResult } from "./storage-commitment.js";
 export { ByteReader } from "./util/byte-reader.js";
 export { ByteWriter } from "./util/byte-writer.js";
 export { NetdicomError, OutOfBoundsError } from "./util/errors.js";

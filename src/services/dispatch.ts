@@ -3,8 +3,10 @@
 import type { PresentationContext } from "../acse/index.js";
 import { CommandField, type CommandFieldValue, type DimseCommand } from "../dimse/index.js";
 import type { DatasetSink, DimseChannel, DimseMessage } from "./channel.js";
+import { serveN } from "./normalized/scp.js";
 import { serveCFind } from "./query-retrieve/scp-find.js";
 import { serveCGet, serveCMove } from "./query-retrieve/scp-retrieve.js";
+import { operationRefusal, sopClassFitsContext } from "./registry.js";
 import { MemorySink } from "./storage/memory-sink.js";
 import { openStoreSink, serveCStore } from "./storage/scp.js";
 import { serveCEcho } from "./verification/scp.js";
@@ -31,6 +33,13 @@ export const scpServices: ReadonlyMap<number, ScpService> = new Map<number, ScpS
   [CommandField.C_FIND_RQ, serveCFind],
   [CommandField.C_GET_RQ, serveCGet],
   [CommandField.C_MOVE_RQ, serveCMove],
+  // The DIMSE-N services (PS3.7 10.1), one server for all six.
+  [CommandField.N_EVENT_REPORT_RQ, serveN],
+  [CommandField.N_GET_RQ, serveN],
+  [CommandField.N_SET_RQ, serveN],
+  [CommandField.N_ACTION_RQ, serveN],
+  [CommandField.N_CREATE_RQ, serveN],
+  [CommandField.N_DELETE_RQ, serveN],
 ]);
 
 /** PS3.7 Annex C.5.7 (0x0211): the operation is not supported by this SCP. */
@@ -65,6 +74,14 @@ export function openDatasetSink(
     return openStoreSink(channel, command, context);
   }
   return new MemorySink(channel.storageSettings?.maxDatasetBytes);
+}
+
+/**
+ * Whether this side may answer a request on `context`: as SCP, except an N-EVENT-REPORT, which
+ * the SCP of a SOP class sends to its SCU (PS3.7 10.1.1), so the receiver must hold the SCU role.
+ */
+function mayServe(commandField: number, context: PresentationContext): boolean {
+  return commandField === CommandField.N_EVENT_REPORT_RQ ? context.asScu !== false : context.asScp !== false;
 }
 
 /** True for a request command field (the response bit 0x8000 is clear, PS3.7 E.1), C-CANCEL excepted. */
@@ -108,10 +125,13 @@ export async function serveRequest(channel: DimseChannel, req: IncomingRequest, 
     return channel.send(req.contextId, refusal(rq, UnrecognizedOperation));
   }
   const sopClass = rq.affectedSopClassUid ?? rq.requestedSopClassUid;
-  if (sopClass !== undefined && sopClass !== req.context.abstractSyntax) {
+  if (sopClass !== undefined && !sopClassFitsContext(sopClass, req.context.abstractSyntax)) {
     return channel.send(req.contextId, refusal(rq, SopClassNotSupported));
   }
-  if (req.context.asScp === false) return channel.send(req.contextId, refusal(rq, SopClassNotSupported));
+  if (!mayServe(rq.commandField, req.context)) return channel.send(req.contextId, refusal(rq, SopClassNotSupported));
+  // An operation the SOP class's service class does not have (PS3.4): 0x0211.
+  const wrongOperation = sopClass === undefined ? undefined : operationRefusal(rq.commandField, sopClass);
+  if (wrongOperation !== undefined) return channel.send(req.contextId, refusal(rq, wrongOperation));
   if (req.sink instanceof MemorySink && req.sink.overflowed) {
     channel.logger.error?.(`refusing a request whose data set exceeds ${req.sink.maxBytes} bytes`);
     const nService = rq.commandField >= CommandField.N_EVENT_REPORT_RQ;

@@ -93,13 +93,14 @@ test("echoStatus accepts 16-bit integers only", () => {
   assert.equal(echoStatus(1.5), undefined);
 });
 
-test("dispatch: an operation without a service gets 0x0211; a SOP class not of the context 0x0122", async () => {
+test("dispatch: an operation the SOP class does not have gets 0x0211; a SOP class not of the context 0x0122", async () => {
   const { channel, sent } = fakeChannel();
+  // PS3.4 A: Verification has C-ECHO only.
   const nGet: DimseCommand = {
     commandField: CommandField.N_GET_RQ,
     hasDataset: false,
     messageId: 3,
-    requestedSopClassUid: "1.2.3",
+    requestedSopClassUid: sop.Verification,
     requestedSopInstanceUid: "1.2.3.4",
   };
   await serveRequest(channel, request(nGet), undefined);
