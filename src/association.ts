@@ -38,13 +38,20 @@ import type {
   DimseMessage,
   OutgoingDataset,
   RequestOptions,
+  ResponseStream,
   StorageSettings,
+  SubAssociationTarget,
 } from "./services/channel.js";
 import { isRequest } from "./services/dispatch.js";
 import { AssociationNotEstablishedError, DimseTimeoutError, NoPresentationContextError } from "./services/errors.js";
+import { cancelAllOperations } from "./services/query-retrieve/cancellation.js";
+import type { IdentifierInit } from "./services/query-retrieve/identifier.js";
+import { sendCFind, sendCGet, sendCMove } from "./services/query-retrieve/scu.js";
+import type { QueryOptions, QueryResponse, RetrieveResponse } from "./services/query-retrieve/types.js";
 import { MemorySink } from "./services/storage/memory-sink.js";
 import { type CStoreOptions, type CStoreResult, sendCStore } from "./services/storage/scu.js";
 import { type CEchoOptions, type CEchoResult, sendCEcho } from "./services/verification/scu.js";
+import { AsyncQueue } from "./util/async-queue.js";
 import { isTracing, type Logger, trace } from "./util/logger.js";
 
 type AliasOf<K extends NotificationEventName> = (typeof notificationAlias)[K];
@@ -81,6 +88,8 @@ interface Pending {
   readonly resolve: (m: DimseMessage) => void;
   readonly reject: (e: Error) => void;
   readonly cleanup: () => void;
+  /** Takes the pending responses (C-FIND, C-GET, C-MOVE); without it they are dropped. */
+  readonly pending?: (m: DimseMessage) => void;
 }
 
 /**
@@ -263,7 +272,9 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     ul.on("aborted", (error) => this.markAborted(error));
     ul.on("closed", (error) => {
       this.#established = false;
-      this.#failPending(error ?? new AssociationNotEstablishedError(this.#released ? "released" : "closed"));
+      const ended = error ?? new AssociationNotEstablishedError(this.#released ? "released" : "closed");
+      this.#failPending(ended);
+      cancelAllOperations(this, ended);
       const t = ul.transport;
       this.#cutOperations();
       this.fire("CONN_CLOSE", { address: t.remoteAddress ?? "", port: t.remotePort, error });
@@ -367,6 +378,39 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
 
   // ---- services ----
 
+  /**
+   * Sends a C-FIND and yields each response as it arrives (pending matches, then the final
+   * status); `model` is a C-FIND SOP class UID or a model name ("studyRoot"…). Aborting
+   * `options.signal` or breaking out of the loop sends a C-CANCEL-RQ. See `services/query-retrieve/scu`.
+   */
+  sendCFind(identifier: Dataset | IdentifierInit, model: string, options?: QueryOptions): AsyncIterable<QueryResponse> {
+    return sendCFind(this, identifier, model, options);
+  }
+
+  /** Sends a C-GET and yields each response; the instances arrive at this association's C_STORE handler. */
+  sendCGet(
+    identifier: Dataset | IdentifierInit,
+    model: string,
+    options?: QueryOptions,
+  ): AsyncIterable<RetrieveResponse> {
+    return sendCGet(this, identifier, model, options);
+  }
+
+  /** Sends a C-MOVE of the matching instances to the AE titled `moveDestination` and yields each response. */
+  sendCMove(
+    identifier: Dataset | IdentifierInit,
+    moveDestination: string,
+    model: string,
+    options?: QueryOptions,
+  ): AsyncIterable<RetrieveResponse> {
+    return sendCMove(this, identifier, moveDestination, model, options);
+  }
+
+  /** @internal (DimseChannel) Opens the association a C-MOVE's sub-operations go on, from this AE. */
+  associateForMove(target: SubAssociationTarget, contexts: readonly PresentationContext[]): Promise<Association> {
+    return this.ae.associate(target.address, target.port, { aeTitle: target.aeTitle, contexts });
+  }
+
   /** Sends a C-ECHO (Verification) and resolves with the status; see `services/verification`. */
   sendCEcho(options: CEchoOptions = {}): Promise<CEchoResult> {
     try {
@@ -425,41 +469,88 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
 
   /** Sends a request and resolves with its final response; see {@link DimseChannel.request}. */
   request(contextId: number, command: DimseCommand, options: RequestOptions = {}): Promise<DimseMessage> {
-    if (!this.#established) return Promise.reject(new AssociationNotEstablishedError(this.#stateName()));
+    return new Promise<DimseMessage>((resolve, reject) =>
+      this.#expect(contextId, command, options, { resolve, reject }),
+    );
+  }
+
+  /** Sends a request and yields each of its responses, pending ones included; see {@link DimseChannel.requestMany}. */
+  requestMany(contextId: number, command: DimseCommand, options: RequestOptions = {}): ResponseStream {
+    const queue = new AsyncQueue<DimseMessage>();
+    const id = command.messageId ?? 0;
+    queue.onReturn = () => this.#pending.get(id)?.cleanup();
+    this.#expect(contextId, command, options, {
+      resolve: (m) => {
+        queue.push(m);
+        queue.end();
+      },
+      reject: (e) => queue.fail(e),
+      pending: (m) => queue.push(m),
+    });
+    return queue;
+  }
+
+  /** Registers `to` for the responses to `command`, sends it, and runs the DIMSE timer between responses. */
+  #expect(
+    contextId: number,
+    command: DimseCommand,
+    options: RequestOptions,
+    to: Pick<Pending, "resolve" | "reject" | "pending">,
+  ): void {
+    if (!this.#established) {
+      to.reject(new AssociationNotEstablishedError(this.#stateName()));
+      return;
+    }
     const id = command.messageId ?? 0;
     const signal = options.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<DimseMessage>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const onAbort = () => {
+    if (signal?.aborted) {
+      to.reject(signal.reason);
+      return;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = () => {
+      cleanup();
+      to.reject(signal?.reason);
+    };
+    const cleanup = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      if (this.#pending.get(id) === entry) this.#pending.delete(id);
+    };
+    const ms = this.settings.dimseTimeoutMs;
+    // The DIMSE timer runs from the end of the request, so a large data set's own transfer time
+    // does not count against it, and restarts on each pending response.
+    const startTimer = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      if (ms <= 0 || this.#pending.get(id) !== entry) return;
+      timer = setTimeout(() => {
         cleanup();
-        reject(signal?.reason);
-      };
-      const cleanup = () => {
-        if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-        this.#pending.delete(id);
-      };
-      this.#pending.set(id, { resolve, reject, cleanup });
-      signal?.addEventListener("abort", onAbort, { once: true });
-      const ms = this.settings.dimseTimeoutMs;
-      // The DIMSE timer runs from the end of the request, so a large data set's own transfer
-      // time does not count against it.
-      const startTimer = () => {
-        if (ms <= 0 || !this.#pending.has(id)) return;
-        timer = setTimeout(() => {
-          cleanup();
-          const error = new DimseTimeoutError(ms);
-          reject(error);
-          // pynetdicom and DCMTK abort when a DIMSE response does not come in time.
-          this.markAborted(error);
-          this.#ul?.abort(AbortSource.ServiceUser, 0).catch(() => {});
-        }, ms);
-      };
-      this.send(contextId, command, options.dataset).then(startTimer, (err: unknown) => {
-        cleanup();
-        reject(err);
-      });
+        const error = new DimseTimeoutError(ms);
+        to.reject(error);
+        // pynetdicom and DCMTK abort when a DIMSE response does not come in time.
+        this.markAborted(error);
+        this.#ul?.abort(AbortSource.ServiceUser, 0).catch(() => {});
+      }, ms);
+    };
+    const pending = to.pending;
+    const entry: Pending = {
+      resolve: to.resolve,
+      reject: to.reject,
+      cleanup,
+      ...(pending === undefined
+        ? {}
+        : {
+            pending: (m: DimseMessage) => {
+              startTimer();
+              pending(m);
+            },
+          }),
+    };
+    this.#pending.set(id, entry);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    this.send(contextId, command, options.dataset).then(startTimer, (err: unknown) => {
+      cleanup();
+      to.reject(err as Error);
     });
   }
 

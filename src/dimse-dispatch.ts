@@ -13,6 +13,7 @@ import {
   SopClassNotSupported,
   serveRequest,
 } from "./services/dispatch.js";
+import { cancelOperation } from "./services/query-retrieve/cancellation.js";
 import { MemorySink } from "./services/storage/memory-sink.js";
 
 /** A message as the receive loop hands it over. */
@@ -36,7 +37,9 @@ export const requestEvents: ReadonlyMap<number, InterventionEventName> = new Map
 /** What the dispatcher needs from the association's private state. */
 export interface DispatchAccess {
   /** The outstanding request with this Message ID. */
-  pending(messageId: number): { resolve(m: DimseMessage): void; cleanup(): void } | undefined;
+  pending(
+    messageId: number,
+  ): { resolve(m: DimseMessage): void; cleanup(): void; pending?: ((m: DimseMessage) => void) | undefined } | undefined;
   /** The accepted context with this ID. */
   context(contextId: number): PresentationContext | undefined;
 }
@@ -67,7 +70,9 @@ export function handleMessage(
   const cmd = message.command;
   if (!isRequest(cmd.commandField)) {
     if (cmd.commandField === CommandField.C_CANCEL_RQ) {
-      assoc.logger.debug?.(`C-CANCEL-RQ for message ${cmd.messageIdBeingRespondedTo} (nothing to cancel)`);
+      const id = cmd.messageIdBeingRespondedTo ?? -1;
+      // PS3.7 9.3.2.3: a C-CANCEL-RQ has no response; one for an operation already answered is ignored.
+      if (!cancelOperation(assoc, id)) assoc.logger.debug?.(`C-CANCEL-RQ for message ${id} (nothing to cancel)`);
       return undefined;
     }
     if (message.sink instanceof MemorySink && message.sink.overflowed) {
@@ -82,7 +87,11 @@ export function handleMessage(
       assoc.logger.warn?.(`dropping a response to message ${id}, which is not outstanding`);
       return undefined;
     }
-    if (cmd.status !== undefined && status.category(cmd.status) === "pending") return undefined;
+    if (cmd.status !== undefined && status.category(cmd.status) === "pending") {
+      // PS3.7 9.1.2-9.1.4: pending responses go to a request that takes several; others drop them.
+      waiting.pending?.(message);
+      return undefined;
+    }
     waiting.cleanup();
     waiting.resolve(message);
     return undefined;

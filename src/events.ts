@@ -5,6 +5,13 @@ import type { PresentationContext, SOPClassCommonExtendedNegotiation, UserIdenti
 import type { Association } from "./association.js";
 import type { DimseCommand } from "./dimse/index.js";
 import type { Pdu } from "./pdu/index.js";
+import type {
+  MoveEventPayload,
+  MoveHandlerResult,
+  QueryEventPayload,
+  QueryHandlerResult,
+  RetrieveHandlerResult,
+} from "./services/query-retrieve/types.js";
 import type { CStoreEventPayload } from "./services/storage/event.js";
 import type { Logger } from "./util/logger.js";
 
@@ -102,9 +109,12 @@ export interface EventPayloads {
   C_ECHO: DimseRequestEvent;
   /** A received instance, complete in a temporary Part 10 file (see `CStoreEventPayload`). */
   C_STORE: DimseRequestEvent & CStoreEventPayload;
-  C_FIND: DimseRequestEvent;
-  C_GET: DimseRequestEvent;
-  C_MOVE: DimseRequestEvent;
+  /** A query: the decoded identifier, the model, and a signal aborted on C-CANCEL (see `QueryEventPayload`). */
+  C_FIND: DimseRequestEvent & QueryEventPayload;
+  /** A retrieve to this association (C-STORE sub-operations back to the requestor). */
+  C_GET: DimseRequestEvent & QueryEventPayload;
+  /** A retrieve to the AE named by `moveDestination`. */
+  C_MOVE: DimseRequestEvent & MoveEventPayload;
   N_EVENT_REPORT: DimseRequestEvent;
   N_GET: DimseRequestEvent;
   N_SET: DimseRequestEvent;
@@ -140,6 +150,12 @@ export type CStoreAnswer = number | { readonly status: number; readonly errorCom
 
 /** The event a C_STORE handler receives. */
 export type CStoreEvent = EventOf<"C_STORE">;
+/** The event a C_FIND handler receives. */
+export type CFindEvent = EventOf<"C_FIND">;
+/** The event a C_GET handler receives. */
+export type CGetEvent = EventOf<"C_GET">;
+/** The event a C_MOVE handler receives. */
+export type CMoveEvent = EventOf<"C_MOVE">;
 
 /** What each intervention handler returns (or resolves with). */
 export interface InterventionResults {
@@ -150,9 +166,16 @@ export interface InterventionResults {
    * else, or a throw, answers 0xC211.
    */
   C_STORE: CStoreAnswer;
-  C_FIND: unknown;
-  C_GET: unknown;
-  C_MOVE: unknown;
+  /**
+   * The matches, one by one (an async generator is the natural form): a Dataset is a pending
+   * 0xFF00 response; `{ status }` a pending or the final status. The end of the iteration is
+   * 0x0000 Success, or 0xFE00 Cancel once the event's signal has aborted; a throw answers 0xC311.
+   */
+  C_FIND: QueryHandlerResult;
+  /** First the number of sub-operations, then each instance (Dataset or Part 10 path), or `{ status }` to stop; a throw answers 0xC411. */
+  C_GET: RetrieveHandlerResult;
+  /** First the destination `{ address, port }` (null: 0xA801), then as C_GET; a throw answers 0xC511. */
+  C_MOVE: MoveHandlerResult;
   N_EVENT_REPORT: unknown;
   N_GET: unknown;
   N_SET: unknown;

@@ -41,6 +41,9 @@ export {
   tlsProfiles,
 } from "./dul/transport/tls.js";
 export {
+  type CFindEvent,
+  type CGetEvent,
+  type CMoveEvent,
   type CStoreAnswer,
   type CStoreEvent,
   Event,

@@ -51,6 +51,30 @@ export interface RequestOptions {
   readonly dataset?: OutgoingDataset | undefined;
 }
 
+/**
+ * A request with several responses (C-FIND, C-GET, C-MOVE): every response as it arrives,
+ * pending ones included, ending after the final one. Reading stops early with `return()`: the
+ * request stays outstanding no longer (later responses to it are dropped).
+ */
+export type ResponseStream = AsyncIterableIterator<DimseMessage>;
+
+/** Where a C-MOVE's sub-operations go (PS3.4 C.4.2.2.1: a separate association to the Move Destination). */
+export interface SubAssociationTarget {
+  readonly address: string;
+  readonly port: number;
+  /** The called AE title. */
+  readonly aeTitle: string;
+}
+
+/** An association a service opened itself (C-MOVE sub-operations), released by the service. */
+export interface SubAssociation extends DimseChannel {
+  readonly isEstablished: boolean;
+  /** Why it is not established (rejection or abort), when it is not. */
+  readonly reason?: string | undefined;
+  release(): Promise<void>;
+  abort(): Promise<void>;
+}
+
 /** Where and how received instances are stored (the association's settings, from its AE or server). */
 export interface StorageSettings {
   /** Directory of the temporary files received instances are written to (default: a `netdicom-*` folder in `os.tmpdir()`). */
@@ -78,6 +102,19 @@ export interface DimseChannel {
    * association that is not established.
    */
   request(contextId: number, command: DimseCommand, options?: RequestOptions): Promise<DimseMessage>;
+  /**
+   * Sends a request that is answered by pending responses then a final one, and yields each as
+   * it arrives. The DIMSE timeout runs from the end of the request and restarts on every
+   * response; when it expires the stream fails with `DimseTimeoutError` and the association is
+   * aborted. Fails on abort, or when the association is not established.
+   */
+  requestMany?(contextId: number, command: DimseCommand, options?: RequestOptions): ResponseStream;
+  /**
+   * Opens a new association from the same AE to `target`, proposing `contexts` (C-MOVE
+   * sub-operations). Resolves with it established or not (check `isEstablished`); rejects when no
+   * connection could be made. Optional for test doubles.
+   */
+  associateForMove?(target: SubAssociationTarget, contexts: readonly PresentationContext[]): Promise<SubAssociation>;
   /** Sends a response (or any message) on `contextId`. */
   send(contextId: number, command: DimseCommand, dataset?: OutgoingDataset): Promise<void>;
   /** Where service classes log (silent unless the user asked). */

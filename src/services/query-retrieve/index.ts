@@ -31,6 +31,21 @@ export {
   sopClassesFor,
 } from "./models.js";
 export { type BuildResponseOptions, buildResponse } from "./response.js";
+export type {
+  MoveDestination,
+  MoveEventPayload,
+  MoveHandlerResult,
+  MoveResult,
+  QueryEventPayload,
+  QueryHandlerResult,
+  QueryOptions,
+  QueryResponse,
+  QueryResult,
+  QueryStatusResult,
+  RetrieveHandlerResult,
+  RetrieveResponse,
+  RetrieveResult,
+} from "./types.js";
 export {
   IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS,
   type IdentifierProblem,
