@@ -2,6 +2,7 @@ import type { Command } from "./command.js";
 import { dumpCommand } from "./dump.js";
 import { echoscpCommand } from "./echoscp.js";
 import { echoscuCommand } from "./echoscu.js";
+import { qrscpCommand } from "./qrscp/qrscp.js";
 import { storescpCommand } from "./storescp.js";
 import { storescuCommand } from "./storescu.js";
 
@@ -12,4 +13,5 @@ export const commands: Readonly<Record<string, Command>> = {
   echoscp: echoscpCommand,
   storescu: storescuCommand,
   storescp: storescpCommand,
+  qrscp: qrscpCommand,
 };
