@@ -104,8 +104,11 @@ export function handleMessage(
   if (name !== undefined && handler !== undefined) {
     const payload: DimseRequestEvent = { request: cmd, context, messageId: cmd.messageId ?? 0 };
     const event = { ...payload, name, assoc, timestamp: new Date() };
+    // Descriptors, not a spread: a getter of `extra` (C_FIND's isCancelled) stays live.
     invoke = async (extra?: object) =>
-      (handler as (e: typeof event) => unknown)(extra === undefined ? event : { ...event, ...extra });
+      (handler as (e: typeof event) => unknown)(
+        extra === undefined ? event : Object.defineProperties({ ...event }, Object.getOwnPropertyDescriptors(extra)),
+      );
   }
   return serveRequest(assoc, { ...message, context }, invoke);
 }

@@ -3,6 +3,8 @@
 import type { PresentationContext } from "../acse/index.js";
 import { CommandField, type CommandFieldValue, type DimseCommand } from "../dimse/index.js";
 import type { DatasetSink, DimseChannel, DimseMessage } from "./channel.js";
+import { serveCFind } from "./query-retrieve/scp-find.js";
+import { serveCGet, serveCMove } from "./query-retrieve/scp-retrieve.js";
 import { MemorySink } from "./storage/memory-sink.js";
 import { openStoreSink, serveCStore } from "./storage/scp.js";
 import { serveCEcho } from "./verification/scp.js";
@@ -26,6 +28,9 @@ export type ScpService = (channel: DimseChannel, req: IncomingRequest, invoke: I
 export const scpServices: ReadonlyMap<number, ScpService> = new Map<number, ScpService>([
   [CommandField.C_ECHO_RQ, serveCEcho],
   [CommandField.C_STORE_RQ, serveCStore],
+  [CommandField.C_FIND_RQ, serveCFind],
+  [CommandField.C_GET_RQ, serveCGet],
+  [CommandField.C_MOVE_RQ, serveCMove],
 ]);
 
 /** PS3.7 Annex C.5.7 (0x0211): the operation is not supported by this SCP. */

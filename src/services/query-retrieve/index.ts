@@ -31,6 +31,10 @@ export {
   sopClassesFor,
 } from "./models.js";
 export { type BuildResponseOptions, buildResponse } from "./response.js";
+export { retrieveRoles } from "./roles.js";
+export { QueryRetrieveFailure } from "./scp-common.js";
+export { MOVE_DESTINATION_UNKNOWN } from "./scp-retrieve.js";
+export { sopClassForOperation } from "./scu.js";
 export type {
   MoveDestination,
   MoveEventPayload,
