@@ -31,14 +31,22 @@ export interface QrscpContext {
 
 /** PS3.4 C.4.1.1.4: "Unable to process". */
 const UNABLE_TO_PROCESS = 0xc000;
+/** PS3.4 B.2.3: "Error: Cannot understand" (the data set cannot be parsed). */
+const CANNOT_UNDERSTAND = 0xc000;
 /** PS3.4 B.2.3: "Refused: Out of Resources". */
 const OUT_OF_RESOURCES = 0xa700;
 
 /** The C_STORE handler: file under <instance location>/<Study Instance UID>/<SOP Instance UID>.dcm, then index. */
 export function storeHandler(ctx: QrscpContext): (event: CStoreEvent) => Promise<number> {
   return async (event) => {
+    let dataset: Dataset;
     try {
-      const dataset = await event.dataset();
+      dataset = await event.dataset();
+    } catch (e) {
+      ctx.log.error?.(`cannot parse ${event.sopInstanceUid}: ${describeError(e)}`);
+      return CANNOT_UNDERSTAND;
+    }
+    try {
       const study = sanitiseFileName(dataset.string("StudyInstanceUID")?.trim() || "no-study");
       const path = await event.saveTo(join(ctx.instanceLocation, study), { filename: `${event.sopInstanceUid}.dcm` });
       const { replacedPath } = await ctx.index.add(dataset, path);

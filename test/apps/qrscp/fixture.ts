@@ -33,7 +33,8 @@ export async function writeInstances(dir: string): Promise<Instances> {
   const stamp = `${process.pid}${Date.now()}`;
   const patientId = `PQR${stamp}`;
   const studyA = `2.25.${stamp}1`;
-  const studyB = `2.25.${stamp}2`;
+  // Lengths of both parities: an odd-length UID travels with NUL padding (PS3.5 6.2).
+  const studyB = `2.25.${stamp}22`;
   const plan: [string, string][] = [
     [studyA, `${studyA}.1`],
     [studyA, `${studyA}.1`],

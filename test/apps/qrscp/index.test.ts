@@ -327,3 +327,15 @@ test("PostgreSQL index", async (t) => {
   const url = await pg.createDatabase("index_test");
   await runSuite(t, () => openIndex(url));
 });
+
+test("a missing SQLite driver package is named in the error", async () => {
+  const { loadSqliteDriver } = await import("../../../src/apps/qrscp/index/sqlite.js");
+  const { IndexError } = await import("../../../src/apps/qrscp/index/index.js");
+  assert.throws(
+    () => loadSqliteDriver("better-sqlite3-not-installed"),
+    (e: unknown) =>
+      e instanceof IndexError &&
+      e.message.includes("npm install better-sqlite3-not-installed") &&
+      e.message.includes("postgres://"),
+  );
+});

@@ -101,6 +101,24 @@ test("netdicom qrscp with netdicom's findscu, getscu and movescu", async (t) => 
     assert.ok(studies.stdout.includes(studyA) && !studies.stdout.includes(studyB), studies.stdout);
   });
 
+  await t.test("findscu, patient/study only model (-O): STUDY level under the patient", async () => {
+    const r = await runCli("findscu", [
+      "127.0.0.1",
+      port,
+      "-O",
+      "--json",
+      "-k",
+      "QueryRetrieveLevel=STUDY",
+      "-k",
+      `PatientID=${inst.patientId}`,
+      "-k",
+      "StudyInstanceUID=",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const found = (JSON.parse(r.stdout) as DicomJsonObject[]).map((o) => jsonValue(o, STUDY_INSTANCE_UID));
+    assert.deepEqual(found.sort(), [studyA, studyB].sort());
+  });
+
   await t.test("findscu, SERIES and IMAGE levels", async () => {
     const images = await runCli("findscu", [
       "127.0.0.1",

@@ -12,9 +12,12 @@ import { datasetJson, filesIn, startQrscp, tempDir, writeConfig, writeInstances 
 
 const TOOLS = ["storescu", "findscu", "getscu", "movescu", "storescp"];
 
-/** The Study Instance UIDs DCMTK findscu printed (its responses go to its log on stderr). */
+/**
+ * The Study Instance UIDs DCMTK findscu printed (its responses go to its log on stderr). It prints
+ * values as received, so an odd-length UID shows its NUL padding (PS3.5 6.2: UI pads with 00H).
+ */
 function studyUids(output: string): string[] {
-  return [...output.matchAll(/\(0020,000d\) UI \[([0-9.]+)\]/g)].map((m) => m[1] as string).sort();
+  return [...output.matchAll(/\(0020,000d\) UI \[([0-9.]+)\0?\]/g)].map((m) => m[1] as string).sort();
 }
 
 function startStorescp(t: { after(fn: () => unknown): void }, dir: string, port: number): ChildProcess {

@@ -17,17 +17,21 @@ interface SqliteDatabase {
   exec(sql: string): unknown;
   close(): void;
 }
-type SqliteConstructor = new (path: string, options?: { timeout?: number }) => SqliteDatabase;
+/** better-sqlite3's Database constructor. */
+export type SqliteConstructor = new (path: string, options?: { timeout?: number }) => SqliteDatabase;
 
-/** Loads better-sqlite3, or says which package is missing. */
-function loadDriver(): SqliteConstructor {
+/**
+ * Loads the SQLite driver package (`better-sqlite3`; another name only in tests), or throws an
+ * {@link IndexError} naming the missing package and how to get it.
+ */
+export function loadSqliteDriver(name = "better-sqlite3"): SqliteConstructor {
   try {
     // A native addon with a CommonJS entry: require keeps it out of every other app's load.
-    return createRequire(import.meta.url)("better-sqlite3") as SqliteConstructor;
+    return createRequire(import.meta.url)(name) as SqliteConstructor;
   } catch (e) {
     throw new IndexError(
-      `the SQLite index needs the package better-sqlite3 (an optional dependency that builds from source): ` +
-        `install it with "npm install better-sqlite3", or give --database-location a postgres:// URL ` +
+      `the SQLite index needs the package ${name} (an optional dependency that builds from source): ` +
+        `install it with "npm install ${name}", or give --database-location a postgres:// URL ` +
         `(${(e as Error).message.split("\n")[0]})`,
       { cause: e },
     );
@@ -36,7 +40,7 @@ function loadDriver(): SqliteConstructor {
 
 /** Opens (creating if needed) the SQLite index at `path`. */
 export function openSqliteIndex(path: string): InstanceIndex {
-  const Database = loadDriver();
+  const Database = loadSqliteDriver();
   let db: SqliteDatabase;
   try {
     // busy timeout: another process holding the write lock is waited for, not an error.
