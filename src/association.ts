@@ -31,6 +31,7 @@ import {
   type NotificationEventName,
   notificationAlias,
 } from "./events.js";
+import { OutstandingRequests } from "./outstanding-requests.js";
 import { AbortReason, describePdu, type PresentationDataValue } from "./pdu/index.js";
 import type {
   DatasetSink,
@@ -43,7 +44,7 @@ import type {
   SubAssociationTarget,
 } from "./services/channel.js";
 import { isRequest } from "./services/dispatch.js";
-import { AssociationNotEstablishedError, DimseTimeoutError, NoPresentationContextError } from "./services/errors.js";
+import { AssociationNotEstablishedError, NoPresentationContextError } from "./services/errors.js";
 import { cancelAllOperations } from "./services/query-retrieve/cancellation.js";
 import type { IdentifierInit } from "./services/query-retrieve/identifier.js";
 import { sendCFind, sendCGet, sendCMove } from "./services/query-retrieve/scu.js";
@@ -51,7 +52,6 @@ import type { QueryOptions, QueryResponse, RetrieveResponse } from "./services/q
 import { MemorySink } from "./services/storage/memory-sink.js";
 import { type CStoreOptions, type CStoreResult, sendCStore } from "./services/storage/scu.js";
 import { type CEchoOptions, type CEchoResult, sendCEcho } from "./services/verification/scu.js";
-import { AsyncQueue } from "./util/async-queue.js";
 import { isTracing, type Logger, trace } from "./util/logger.js";
 
 type AliasOf<K extends NotificationEventName> = (typeof notificationAlias)[K];
@@ -83,14 +83,6 @@ export interface OperationCounts {
 
 /** One request being served; identity only. */
 type Operation = { readonly command: number };
-
-interface Pending {
-  readonly resolve: (m: DimseMessage) => void;
-  readonly reject: (e: Error) => void;
-  readonly cleanup: () => void;
-  /** Takes the pending responses (C-FIND, C-GET, C-MOVE); without it they are dropped. */
-  readonly pending?: (m: DimseMessage) => void;
-}
 
 /**
  * One association, as requestor (from `AE.associate`) or acceptor (from a server). It resolves
@@ -125,8 +117,15 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   #abortError: Error | undefined;
   #accepted: PresentationContext[] = [];
   #rejectedContexts: PresentationContext[] = [];
-  #messageId = 0;
-  readonly #pending = new Map<number, Pending>();
+  readonly #requests = new OutstandingRequests({
+    notEstablished: () => (this.#established ? undefined : this.#stateName()),
+    dimseTimeoutMs: () => this.settings.dimseTimeoutMs,
+    send: (contextId, command, dataset) => this.send(contextId, command, dataset),
+    timedOut: (error) => {
+      this.markAborted(error);
+      this.#ul?.abort(AbortSource.ServiceUser, 0).catch(() => {});
+    },
+  });
   #sendChain: Promise<void> = Promise.resolve();
   readonly #reassembler = new MessageReassembler();
   #incoming: { contextId: number; command: DimseCommand; sink: DatasetSink; op: Operation | undefined } | undefined;
@@ -273,7 +272,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     ul.on("closed", (error) => {
       this.#established = false;
       const ended = error ?? new AssociationNotEstablishedError(this.#released ? "released" : "closed");
-      this.#failPending(ended);
+      this.#requests.failAll(ended);
       cancelAllOperations(this, ended);
       const t = ul.transport;
       this.#cutOperations();
@@ -324,7 +323,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     this.#aborted = true;
     this.#established = false;
     this.#abortError = error;
-    this.#failPending(error);
+    this.#requests.failAll(error);
     this.fire("ABORTED", { error });
   }
 
@@ -460,98 +459,17 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
 
   /** The next Message ID: 1…65535, then 1 again (PS3.7 9.3.1.1), skipping IDs still outstanding. */
   nextMessageId(): number {
-    for (let i = 0; i < 65535; i++) {
-      this.#messageId = (this.#messageId % 65535) + 1;
-      if (!this.#pending.has(this.#messageId)) return this.#messageId;
-    }
-    throw new RangeError("all 65535 message IDs are outstanding");
+    return this.#requests.nextMessageId();
   }
 
   /** Sends a request and resolves with its final response; see {@link DimseChannel.request}. */
   request(contextId: number, command: DimseCommand, options: RequestOptions = {}): Promise<DimseMessage> {
-    return new Promise<DimseMessage>((resolve, reject) =>
-      this.#expect(contextId, command, options, { resolve, reject }),
-    );
+    return this.#requests.request(contextId, command, options);
   }
 
   /** Sends a request and yields each of its responses, pending ones included; see {@link DimseChannel.requestMany}. */
   requestMany(contextId: number, command: DimseCommand, options: RequestOptions = {}): ResponseStream {
-    const queue = new AsyncQueue<DimseMessage>();
-    const id = command.messageId ?? 0;
-    queue.onReturn = () => this.#pending.get(id)?.cleanup();
-    this.#expect(contextId, command, options, {
-      resolve: (m) => {
-        queue.push(m);
-        queue.end();
-      },
-      reject: (e) => queue.fail(e),
-      pending: (m) => queue.push(m),
-    });
-    return queue;
-  }
-
-  /** Registers `to` for the responses to `command`, sends it, and runs the DIMSE timer between responses. */
-  #expect(
-    contextId: number,
-    command: DimseCommand,
-    options: RequestOptions,
-    to: Pick<Pending, "resolve" | "reject" | "pending">,
-  ): void {
-    if (!this.#established) {
-      to.reject(new AssociationNotEstablishedError(this.#stateName()));
-      return;
-    }
-    const id = command.messageId ?? 0;
-    const signal = options.signal;
-    if (signal?.aborted) {
-      to.reject(signal.reason);
-      return;
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const onAbort = () => {
-      cleanup();
-      to.reject(signal?.reason);
-    };
-    const cleanup = () => {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      if (this.#pending.get(id) === entry) this.#pending.delete(id);
-    };
-    const ms = this.settings.dimseTimeoutMs;
-    // The DIMSE timer runs from the end of the request, so a large data set's own transfer time
-    // does not count against it, and restarts on each pending response.
-    const startTimer = () => {
-      if (timer !== undefined) clearTimeout(timer);
-      if (ms <= 0 || this.#pending.get(id) !== entry) return;
-      timer = setTimeout(() => {
-        cleanup();
-        const error = new DimseTimeoutError(ms);
-        to.reject(error);
-        // pynetdicom and DCMTK abort when a DIMSE response does not come in time.
-        this.markAborted(error);
-        this.#ul?.abort(AbortSource.ServiceUser, 0).catch(() => {});
-      }, ms);
-    };
-    const pending = to.pending;
-    const entry: Pending = {
-      resolve: to.resolve,
-      reject: to.reject,
-      cleanup,
-      ...(pending === undefined
-        ? {}
-        : {
-            pending: (m: DimseMessage) => {
-              startTimer();
-              pending(m);
-            },
-          }),
-    };
-    this.#pending.set(id, entry);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    this.send(contextId, command, options.dataset).then(startTimer, (err: unknown) => {
-      cleanup();
-      to.reject(err as Error);
-    });
+    return this.#requests.requestMany(contextId, command, options);
   }
 
   /**
@@ -704,7 +622,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     let task: Promise<void> | undefined;
     try {
       task = handleMessage(this, message, {
-        pending: (id) => this.#pending.get(id),
+        pending: (id) => this.#requests.get(id),
         context: (id) => this.#accepted.find((cx) => cx.contextId === id),
       });
     } catch (err) {
@@ -784,13 +702,6 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     const t = task.catch((err: unknown) => this.logger.error?.("an association task failed", err));
     this.#tasks.add(t);
     t.finally(() => this.#tasks.delete(t)).catch(() => {});
-  }
-
-  #failPending(error: Error): void {
-    for (const p of [...this.#pending.values()]) {
-      p.cleanup();
-      p.reject(error);
-    }
   }
 
   #stateName(): string {

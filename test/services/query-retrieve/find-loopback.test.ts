@@ -4,9 +4,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Dataset } from "../../../src/dataset/dataset.js";
 import { sop } from "../../../src/dataset/uids.js";
-import { CommandField } from "../../../src/dimse/index.js";
+import { CommandField, cFindRq } from "../../../src/dimse/index.js";
 import { Event, type EventOf } from "../../../src/events.js";
-import { NoPresentationContextError } from "../../../src/services/errors.js";
+import { DimseTimeoutError, NoPresentationContextError } from "../../../src/services/errors.js";
 import { matches } from "../../../src/services/query-retrieve/matching.js";
 import { buildResponse } from "../../../src/services/query-retrieve/response.js";
 import { sopClassForOperation } from "../../../src/services/query-retrieve/scu.js";
@@ -211,4 +211,42 @@ test("sopClassForOperation: model names and any of a model's UIDs give the opera
   assert.equal(sopClassForOperation("1.2.3.4.5", "FIND"), "1.2.3.4.5");
   assert.throws(() => sopClassForOperation("modalityWorklist", "GET"), /no C-GET/);
   assert.throws(() => sopClassForOperation("nope", "FIND"), /unknown information model/);
+});
+
+test("C-FIND-RQ whose identifier cannot be decoded: 0xC310, the handler is not called", async (t) => {
+  let called = false;
+  const { server } = await qrServer(t, {
+    [Event.C_FIND]: () => {
+      called = true;
+      return [];
+    },
+  });
+  const assoc = await qrClient(t, server.port);
+  const cx = assoc.contextFor(FIND, "scu");
+  // An element header announcing 0x10000 bytes of a value that is not there.
+  const garbage = new Uint8Array([0x10, 0x00, 0x10, 0x00, 0x50, 0x4e, 0xff, 0xff, 0x41]);
+  const messageId = assoc.nextMessageId();
+  const rq = cFindRq({ messageId, affectedSopClassUid: FIND });
+  const rsps = await collect(assoc.requestMany(cx.contextId ?? 0, rq, { dataset: garbage }));
+  assert.deepEqual(
+    rsps.map((m) => [m.command.status, m.command.messageIdBeingRespondedTo]),
+    [[0xc310, messageId]],
+  );
+  assert.equal(called, false);
+  assert.equal((await assoc.sendCEcho()).status, 0x0000);
+  await assoc.release();
+});
+
+test("C-FIND: no response within the DIMSE timeout after a pending one fails the iteration and aborts", async (t) => {
+  const { handlers, cancelled } = slowFinder();
+  const { server } = await qrServer(t, handlers);
+  const assoc = await qrClient(t, server.port);
+  assoc.settings.dimseTimeoutMs = 200;
+  const it = assoc.sendCFind({ QueryRetrieveLevel: "STUDY" }, FIND)[Symbol.asyncIterator]();
+  assert.equal((await it.next()).value?.status, 0xff00);
+  await assert.rejects(it.next(), DimseTimeoutError);
+  await assoc.closed;
+  assert.equal(assoc.isAborted, true);
+  // The SCP's handler sees its signal abort when the association goes.
+  assert.equal((await cancelled).aborted, true);
 });
