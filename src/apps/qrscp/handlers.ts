@@ -15,6 +15,7 @@ import {
   sanitiseFileName,
   validateIdentifier,
 } from "../../index.js";
+import { dumpDataset } from "../dump-format.js";
 import { type AppLogger, describeError } from "../net-options.js";
 import type { MoveDestination } from "./config.js";
 import type { InstanceIndex } from "./index/index.js";
@@ -92,6 +93,8 @@ function check(
     return { ok: false, failure: { status: first.status, errorComment: first.message.slice(0, 64) } };
   }
   const level = identifier.string("QueryRetrieveLevel")?.trim() as QueryRetrieveLevel;
+  // pynetdicom's qrscp logs each request identifier (its log_identifier setting); ours at -d.
+  if (log.level === "debug") log.debug?.(`C-${operation} identifier:\n${dumpDataset(identifier).join("\n")}`);
   return { ok: true, model, level, identifier };
 }
 
