@@ -27,7 +27,7 @@ import { openIndex } from "./index/open.js";
 const networkOverrides: AppOptions = Object.fromEntries(
   Object.entries(networkOptions).map(([name, { default: _unused, ...o }]) => [
     name,
-    { ...o, help: o.help.replace(/\s*\(default[^)]*\)/, " (default: from the configuration)") },
+    { ...o, help: o.help.replace(/default: [^)]*\)/, "default: from the configuration)") },
   ]),
 );
 
