@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { DicomJsonObject } from "../../../src/index.js";
+import { type DicomJsonObject, readDicomFile } from "../../../src/index.js";
 import { freePort } from "../../helpers/net.js";
 import {
   datasetJson,
@@ -117,6 +117,32 @@ test("netdicom qrscp with netdicom's findscu, getscu and movescu", async (t) => 
     assert.equal(r.code, 0, r.stderr);
     const found = (JSON.parse(r.stdout) as DicomJsonObject[]).map((o) => jsonValue(o, STUDY_INSTANCE_UID));
     assert.deepEqual(found.sort(), [studyA, studyB].sort());
+  });
+
+  await t.test("findscu -w writes each response identifier as a DICOM file", async () => {
+    const out = join(dir, "responses");
+    const r = await runCli("findscu", [
+      "127.0.0.1",
+      port,
+      "-q",
+      "-w",
+      "-od",
+      out,
+      "-k",
+      "QueryRetrieveLevel=STUDY",
+      "-k",
+      `PatientID=${inst.patientId}`,
+      "-k",
+      "StudyInstanceUID=",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const files = filesIn(out).sort();
+    assert.deepEqual(
+      files.map((f) => f.slice(out.length + 1)),
+      ["rsp000001.dcm", "rsp000002.dcm"],
+    );
+    const uids = await Promise.all(files.map(async (f) => (await readDicomFile(f)).dataset.string("StudyInstanceUID")));
+    assert.deepEqual(uids.sort(), [studyA, studyB].sort());
   });
 
   await t.test("findscu, SERIES and IMAGE levels", async () => {

@@ -108,8 +108,8 @@ function newGroup(key: string, row: Row): Group {
 }
 
 /** The entity's dataset: its first instance's attributes plus the level's computed ones (PS3.4 C.6.1.1.x). */
-function entityOf(level: QueryRetrieveLevel, g: Group): Dataset {
-  const ds = datasetFromJson(JSON.parse(g.first.attributes ?? "{}"));
+function entityOf(level: QueryRetrieveLevel, g: Group, attributes: string | null | undefined): Dataset {
+  const ds = datasetFromJson(JSON.parse(attributes ?? "{}"));
   const is = (keyword: string, n: number) => ds.set(keyword, String(n), "IS");
   if (level === "PATIENT") {
     is("NumberOfPatientRelatedStudies", g.studies.size);
@@ -178,16 +178,26 @@ export class SqlIndex implements InstanceIndex {
   async *query(model: InformationModel, level: QueryRetrieveLevel, identifier: Dataset): AsyncIterable<Dataset> {
     const test = compileQuery(identifier).test;
     const group = groupColumn(level);
+    // Above IMAGE level an entity has many rows but needs one row's attributes: those are fetched
+    // once per entity instead of carried by every row of the scan.
+    const inline = level === "IMAGE";
+    const entity = async (g: Group): Promise<Dataset> => {
+      if (inline) return entityOf(level, g, g.first.attributes);
+      const rows = await this.driver.query("SELECT attributes FROM instances WHERE sop_instance_uid = ?", [
+        g.first.sop_instance_uid ?? "",
+      ]);
+      return entityOf(level, g, rows[0]?.attributes);
+    };
     let g: Group | undefined;
     for await (const row of this.rows(
       group,
       identifierCondition(model, level, identifier),
-      "sop_instance_uid, sop_class_uid, study_instance_uid, series_instance_uid, modality, attributes",
+      `sop_instance_uid, sop_class_uid, study_instance_uid, series_instance_uid, modality${inline ? ", attributes" : ""}`,
     )) {
       const key = row.grp ?? "";
       if (g !== undefined && g.key !== key) {
-        const entity = entityOf(level, g);
-        if (test(entity)) yield entity;
+        const e = await entity(g);
+        if (test(e)) yield e;
         g = undefined;
       }
       g ??= newGroup(key, row);
@@ -198,8 +208,8 @@ export class SqlIndex implements InstanceIndex {
       g.sopClasses.add(row.sop_class_uid ?? "");
     }
     if (g !== undefined) {
-      const entity = entityOf(level, g);
-      if (test(entity)) yield entity;
+      const e = await entity(g);
+      if (test(e)) yield e;
     }
   }
 
