@@ -109,8 +109,12 @@ export class OutstandingRequests {
     // The DIMSE timer runs from the end of the request, so a large data set's own transfer time
     // does not count against it, and restarts on each pending response.
     const startTimer = () => {
-      if (timer !== undefined) clearTimeout(timer);
       if (ms <= 0 || this.#byId.get(id) !== entry) return;
+      // A pending response restarts the running timer (cheaper than a new one per response).
+      if (timer !== undefined) {
+        timer.refresh();
+        return;
+      }
       timer = setTimeout(() => {
         cleanup();
         const error = new DimseTimeoutError(ms);

@@ -282,7 +282,7 @@ async function runSubOperations(
       await respond.pending(counts);
     }
     if (kind === "MOVE" && destination !== undefined && batch.length > 0 && !signal.aborted && ending === undefined) {
-      const infos: InstanceInfo[] = await Promise.all(batch.map(instanceInfo));
+      const infos = await readInfos(batch);
       const opened = await openSubAssociation(channel, destination, req.command.moveDestination ?? "", infos);
       if (typeof opened === "string") return { status: MOVE_DESTINATION_UNKNOWN, errorComment: opened };
       sub = opened;
@@ -298,6 +298,20 @@ async function runSubOperations(
     if (!finished) closeIterator(it, channel.logger);
     if (sub?.isEstablished) await sub.release().catch(() => {});
   }
+}
+
+/** Files read at once for their heads: a few, never one per instance (a move may name 65535). */
+const HEAD_READS_AT_ONCE = 8;
+
+/** What identifies each instance, in order; file heads are read a few at a time. */
+async function readInfos(batch: readonly RetrieveInstance[]): Promise<InstanceInfo[]> {
+  const out: InstanceInfo[] = new Array(batch.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < batch.length; i = next++) out[i] = await instanceInfo(batch[i] as RetrieveInstance);
+  };
+  await Promise.all(Array.from({ length: Math.min(HEAD_READS_AT_ONCE, batch.length) }, worker));
+  return out;
 }
 
 /** The association to the Move Destination, or why it could not be made. */

@@ -2,9 +2,10 @@
 // cancellation by signal and by leaving the loop, handler failures.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { AE } from "../../../src/ae.js";
 import { Dataset } from "../../../src/dataset/dataset.js";
-import { sop } from "../../../src/dataset/uids.js";
-import { CommandField, cFindRq } from "../../../src/dimse/index.js";
+import { sop, ts, uidName } from "../../../src/dataset/uids.js";
+import { CommandField, cCancelRq, cFindRq } from "../../../src/dimse/index.js";
 import { Event, type EventOf } from "../../../src/events.js";
 import { DimseTimeoutError, NoPresentationContextError } from "../../../src/services/errors.js";
 import { matches } from "../../../src/services/query-retrieve/matching.js";
@@ -249,4 +250,65 @@ test("C-FIND: no response within the DIMSE timeout after a pending one fails the
   assert.equal(assoc.isAborted, true);
   // The SCP's handler sees its signal abort when the association goes.
   assert.equal((await cancelled).aborted, true);
+});
+
+for (const syntax of [
+  ts.ImplicitVRLittleEndian,
+  ts.ExplicitVRLittleEndian,
+  ts.ExplicitVRBigEndian,
+  ts.DeflatedExplicitVRLittleEndian,
+]) {
+  test(`C-FIND identifiers travel in the context's transfer syntax: ${uidName(syntax)}`, async (t) => {
+    const seen: EventOf<"C_FIND">[] = [];
+    const { server } = await qrServer(t, studyFinder(seen));
+    const ae = new AE({ aeTitle: "QR_SCU" });
+    ae.addRequestedContext(FIND, [syntax]);
+    const assoc = await ae.associate("127.0.0.1", server.port, { aeTitle: "QR_SCP" });
+    t.after(() => assoc.abort());
+    assert.equal(assoc.contextFor(FIND, "scu").transferSyntax, syntax);
+    const query = { QueryRetrieveLevel: "STUDY", PatientName: "Doe*", StudyInstanceUID: "", StudyDate: "" };
+    const rsps = await collect(assoc.sendCFind(query, FIND));
+    const want = studies.filter((s) => s.string("PatientID") === "PID-001");
+    assert.deepEqual(
+      rsps.map((r) => r.status),
+      [...want.map(() => 0xff00), 0x0000],
+    );
+    assert.deepEqual(
+      rsps.slice(0, -1).map((r) => [r.identifier?.string("StudyInstanceUID"), r.identifier?.string("StudyDate")]),
+      want.map((s) => [s.string("StudyInstanceUID"), s.string("StudyDate")]),
+    );
+    assert.equal(seen[0]?.identifier().string("PatientName"), "Doe*");
+    await assoc.release();
+  });
+}
+
+test("C-FIND: a match that cannot be encoded (no Specific Character Set for its name) ends with 0xC312, the SCP stays up", async (t) => {
+  const { server } = await qrServer(t, {
+    [Event.C_FIND]: () => [new Dataset({ QueryRetrieveLevel: "PATIENT", PatientName: "山田^太郎" })],
+  });
+  const assoc = await qrClient(t, server.port);
+  const rsps = await collect(assoc.sendCFind({ QueryRetrieveLevel: "PATIENT", PatientName: "" }, "patientRoot"));
+  assert.deepEqual(
+    rsps.map((r) => r.status),
+    [0xc312],
+  );
+  assert.match(rsps[0]?.command.errorComment ?? "", /repertoire/);
+  assert.equal((await assoc.sendCEcho()).status, 0x0000);
+  await assoc.release();
+});
+
+test("a C-CANCEL-RQ for a message nobody serves is ignored (PS3.7 9.3.2.3: no response)", async (t) => {
+  const { server } = await qrServer(t, studyFinder([]));
+  const assoc = await qrClient(t, server.port);
+  const received: number[] = [];
+  assoc.on("dimseReceived", (e) => received.push(e.message.commandField));
+  await assoc.send(assoc.contextFor(FIND, "scu").contextId ?? 0, cCancelRq({ messageIdBeingRespondedTo: 999 }));
+  assert.equal((await assoc.sendCEcho()).status, 0x0000);
+  assert.deepEqual(received, [CommandField.C_ECHO_RSP]);
+  const rsps = await collect(assoc.sendCFind({ QueryRetrieveLevel: "STUDY", PatientID: "PID-003" }, FIND));
+  assert.deepEqual(
+    rsps.map((r) => r.status),
+    [0x0000],
+  );
+  await assoc.release();
 });

@@ -175,7 +175,13 @@ test("C-GET: no handler answers 0xC411, a bad count 0xC413", async (t) => {
 
 /** A storage SCP titled DEST recording each C_STORE event's Move Originator fields and data set. */
 async function destination(t: { after: (fn: () => unknown) => void }) {
-  const stored: { ds: Dataset; originAe: string | undefined; originId: number | undefined; caller: string }[] = [];
+  const stored: {
+    ds: Dataset;
+    originAe: string | undefined;
+    originId: number | undefined;
+    caller: string;
+    assoc: object;
+  }[] = [];
   const ae = new AE({ aeTitle: "DEST", storageDirectory: await tempDir(t) });
   ae.addSupportedContext(CT);
   ae.addSupportedContext(MR);
@@ -188,6 +194,7 @@ async function destination(t: { after: (fn: () => unknown) => void }) {
           originAe: event.request.moveOriginatorApplicationEntityTitle,
           originId: event.request.moveOriginatorMessageId,
           caller: event.assoc.remote.aeTitle,
+          assoc: event.assoc,
         });
         return 0x0000;
       },
@@ -264,5 +271,36 @@ test("C-MOVE: unknown destination answers 0xA801; an unreachable one 0xA801 with
     [[0xc511, "no such study"]],
   );
   assert.equal((await assoc.sendCEcho()).status, 0x0000);
+  await assoc.release();
+});
+
+test("C-MOVE of 40 files: one sub-association, every instance stored once, counters to the end", async (t) => {
+  const dest = await destination(t);
+  const dir = await tempDir(t);
+  const paths: string[] = [];
+  const uids: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const ds = instance(i % 2 === 0 ? CT : MR, STUDY);
+    const path = join(dir, `${i}.dcm`);
+    await writeDicomFile(path, ds);
+    paths.push(path);
+    uids.push(ds.string("SOPInstanceUID")!);
+  }
+  const { server } = await qrServer(t, {
+    [Event.C_MOVE]: function* () {
+      yield { address: "127.0.0.1", port: dest.server.port, aeTitle: "DEST" };
+      yield paths.length;
+      yield* paths;
+    },
+  });
+  const assoc = await qrClient(t, server.port);
+  const rsps = await collect(assoc.sendCMove(query, "DEST", MOVE));
+  assert.equal(rsps.length, 41);
+  assert.deepEqual(summary(rsps).at(-1), [0x0000, undefined, 40, 0, 0]);
+  assert.deepEqual(
+    dest.stored.map((s) => s.ds.string("SOPInstanceUID")),
+    uids,
+  );
+  assert.equal(new Set(dest.stored.map((s) => s.assoc)).size, 1, "one sub-association");
   await assoc.release();
 });
