@@ -46,6 +46,11 @@ const options: AppOptions = {
     default: "11113",
     help: "the port the --store SCP listens on (default: 11113; 0: any free port)",
   },
+  "store-bind-address": {
+    type: "string",
+    arg: "ADDRESS",
+    help: "the address the --store SCP listens on (default: all interfaces)",
+  },
   "store-aet": {
     type: "string",
     arg: "AETITLE",
@@ -78,9 +83,11 @@ async function startStoreScp(values: Record<string, unknown>, log: AppLogger, io
   const outDir = String(values["output-directory"]);
   const ae = scuAe({ ...values, "calling-aet": values["store-aet"] }, log);
   for (const uid of storageSopClasses()) ae.addSupportedContext(uid, acceptedTransferSyntaxes);
+  const bind = values["store-bind-address"];
+  const host = typeof bind === "string" && bind !== "" ? bind : undefined;
   const server = await ae.startServer({
     port: parsePort(String(values["store-port"]), true),
-    host: "0.0.0.0",
+    ...(host ? { host } : {}),
     handlers: {
       [Event.C_ECHO]: () => 0x0000,
       [Event.C_STORE]: async (event) => {
@@ -97,7 +104,9 @@ async function startStoreScp(values: Record<string, unknown>, log: AppLogger, io
       },
     },
   });
-  if (log.level !== "none") io.stderr(`movescu: store SCP listening on 0.0.0.0:${server.address().port}\n`);
+  const { address, port } = server.address();
+  if (log.level !== "none")
+    io.stderr(`movescu: store SCP listening on ${address.includes(":") ? `[${address}]` : address}:${port}\n`);
   return server;
 }
 

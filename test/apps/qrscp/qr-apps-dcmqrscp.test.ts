@@ -92,6 +92,8 @@ test("netdicom findscu, getscu and movescu against DCMTK dcmqrscp", async (t) =>
   const move = await runCli("movescu", [
     ...common,
     "--store",
+    "--store-bind-address",
+    "127.0.0.1",
     "--store-port",
     String(storePort),
     "--store-aet",

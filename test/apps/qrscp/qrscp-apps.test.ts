@@ -209,6 +209,8 @@ test("netdicom qrscp with netdicom's findscu, getscu and movescu", async (t) => 
       "127.0.0.1",
       port,
       "--store",
+      "--store-bind-address",
+      "127.0.0.1",
       "--store-port",
       String(storePort),
       "--store-aet",
