@@ -58,7 +58,12 @@ export async function startPostgres(t: TestContext): Promise<TestPostgres | unde
   if (bin === undefined) return undefined;
   const user = await postgresUser();
   const dir = mkdtempSync(join(tmpdir(), "netdicom-pg-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  let stopServer: () => Promise<void> = async () => {};
+  // One hook: the server stops before its folder goes.
+  t.after(async () => {
+    await stopServer();
+    rmSync(dir, { recursive: true, force: true });
+  });
   if (user) chownSync(dir, user.uid, user.gid);
   const asUser = (cmd: string, args: string[]): [string, string[]] =>
     user ? ["setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", cmd, ...args]] : [cmd, args];
@@ -94,11 +99,11 @@ export async function startPostgres(t: TestContext): Promise<TestPostgres | unde
   ]);
   const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
-  t.after(async () => {
+  stopServer = async () => {
     // SIGINT: PostgreSQL's fast shutdown (clients disconnected, clean stop).
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");
     await exited;
-  });
+  };
   let log = "";
   await new Promise<void>((ready, fail) => {
     const timer = setTimeout(() => fail(new Error(`PostgreSQL did not start in 30 s: ${log}`)), 30_000);
