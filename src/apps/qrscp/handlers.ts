@@ -30,6 +30,8 @@ export interface QrscpContext {
   readonly log: AppLogger;
 }
 
+/** Matches answered between two turns given to the event loop. */
+const YIELD_EVERY = 16;
 /** PS3.4 C.4.1.1.4: "Unable to process". */
 const UNABLE_TO_PROCESS = 0xc000;
 /** PS3.4 B.2.3: "Error: Cannot understand" (the data set cannot be parsed). */
@@ -108,7 +110,11 @@ export function findHandler(ctx: QrscpContext) {
     }
     ctx.log.info?.(`C-FIND at ${c.level} level (${c.model.name})`);
     try {
+      let n = 0;
       for await (const entity of ctx.index.query(c.model, c.level, c.identifier)) {
+        // SQLite answers synchronously, so a long scan would never give the event loop a turn:
+        // a C-CANCEL (PS3.4 C.4.1.3.1) or another association would wait for its end.
+        if (++n % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
         if (event.isCancelled) return;
         yield buildResponse(c.identifier, entity, { retrieveAeTitle: ctx.aeTitle });
       }

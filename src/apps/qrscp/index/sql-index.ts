@@ -170,6 +170,8 @@ export class SqlIndex implements InstanceIndex {
       );
       yield* page;
       if (page.length < PAGE) return;
+      // A synchronous driver (SQLite) gives the event loop a turn between pages.
+      await new Promise((resolve) => setImmediate(resolve));
       const last = page[page.length - 1] as Row;
       after = [last.grp ?? "", last.sop_instance_uid ?? ""];
     }
