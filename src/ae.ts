@@ -157,6 +157,7 @@ export class AE {
   #supported: PresentationContext[] = [];
   readonly #active = new Set<Association>();
   readonly #servers = new Set<AssociationServer>();
+  readonly #observers = new Set<(assoc: Association) => void>();
 
   constructor(options: AEOptions = {}) {
     this.#aeTitle = checkTitle(options.aeTitle ?? "NETDICOM");
@@ -280,8 +281,25 @@ export class AE {
     return [...this.#active];
   }
 
+  /**
+   * Calls `observer` with every association of this AE created from now on, requested or
+   * accepted, before any of its events fires: metrics and statistics subscribe this way
+   * (`collectMetrics(ae)`). Returns a function that stops the calls.
+   */
+  onAssociation(observer: (assoc: Association) => void): () => void {
+    this.#observers.add(observer);
+    return () => this.#observers.delete(observer);
+  }
+
   /** @internal Counts an association as active until its connection closes. */
   track(assoc: Association): void {
+    for (const observe of this.#observers) {
+      try {
+        observe(assoc);
+      } catch (err) {
+        this.logger.error?.("an association observer threw", err);
+      }
+    }
     this.#active.add(assoc);
     assoc.closed.then(() => this.#active.delete(assoc)).catch(() => {});
   }

@@ -28,7 +28,15 @@ export type {
   AssociationRequestHook,
   AssociationRequestInfo,
 } from "./association-acceptor.js";
+export { type CollectMetricsOptions, collectMetrics, type MetricsCollection } from "./association-metrics.js";
 export { AcseTimeoutError, NoAcceptedContextsError } from "./association-requestor.js";
+export {
+  type AssociationStatistics,
+  collectStatistics,
+  getStatistics,
+  trackStatistics,
+} from "./association-statistics.js";
+export * from "./codecs/index.js";
 export * from "./dataset/index.js";
 export { AssociationAbortedError, TimeoutError, TransportClosedError } from "./dul/errors.js";
 export {
@@ -58,6 +66,7 @@ export {
   type NotificationEventName,
   type UserIdentityVerdict,
 } from "./events.js";
+export * from "./metrics/index.js";
 export { AssociationServer, type ServerOptions, type ShutdownOptions, type ShutdownReport } from "./server.js";
 export {
   AssociationNotEstablishedError,

@@ -11,18 +11,24 @@ import ts from "typescript";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const srcDir = join(root, "src");
 
-type Layer = "util" | "dataset" | "pdu" | "dul" | "acse" | "dimse" | "services" | "top" | "apps";
+type Layer = "util" | "metrics" | "dataset" | "codecs" | "pdu" | "dul" | "acse" | "dimse" | "services" | "top" | "apps";
 
 /** STYLE.md's table: what each folder may import besides itself. */
 const ALLOWED: Readonly<Record<Layer, readonly Layer[]>> = {
   util: [],
+  // Counters, gauges, histograms and their Prometheus rendering: plain bookkeeping that knows
+  // nothing of DICOM, so it sits beside util; the top level feeds it from association events.
+  metrics: ["util"],
   dataset: ["util"],
+  // Pixel data codecs (PS3.5 A.4, Annex G) work on data sets and frames, below the network
+  // layers; the storage services use them to transcode what a peer cannot take.
+  codecs: ["dataset", "util"],
   pdu: ["util", "dataset"],
   dul: ["pdu", "util"],
   acse: ["dul", "pdu", "dataset", "util"],
   dimse: ["acse", "pdu", "dataset", "util"],
-  services: ["dimse", "acse", "dataset", "util"],
-  top: ["services", "dimse", "acse", "dul", "pdu", "dataset", "util"],
+  services: ["dimse", "acse", "codecs", "dataset", "util"],
+  top: ["services", "dimse", "acse", "dul", "pdu", "codecs", "dataset", "metrics", "util"],
   // Apps are our first users: only the public API (src/index.ts), checked file by file below.
   apps: [],
 };
@@ -30,7 +36,18 @@ const ALLOWED: Readonly<Record<Layer, readonly Layer[]>> = {
 /** STYLE.md: pdu imports "dataset (UIDs only)". */
 const PDU_DATASET_FILES = new Set(["dataset/uids.ts", "dataset/generated/uids.ts"]);
 
-const FOLDERS = new Set<string>(["util", "dataset", "pdu", "dul", "acse", "dimse", "services", "apps"]);
+const FOLDERS = new Set<string>([
+  "util",
+  "metrics",
+  "dataset",
+  "codecs",
+  "pdu",
+  "dul",
+  "acse",
+  "dimse",
+  "services",
+  "apps",
+]);
 
 /** The layer of a path relative to src/ (posix separators), or undefined for a folder not in the table. */
 function layerOf(path: string): Layer | undefined {

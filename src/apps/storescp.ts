@@ -4,8 +4,10 @@ import { mkdir } from "node:fs/promises";
 import {
   AE,
   type AssociationServer,
+  collectMetrics,
   Event,
   type Handlers,
+  isTransferSyntax,
   type ShutdownReport,
   sop,
   storageSopClasses,
@@ -15,6 +17,7 @@ import {
 } from "../index.js";
 import { type AppOptions, formatOptions, loggingOptions, numberOption, parseAppArgs, UsageError } from "./args.js";
 import type { CliIo, Command } from "./command.js";
+import { type MetricsServer, metricsOptions, metricsPort, startMetricsServer } from "./metrics-server.js";
 import {
   type AppLogger,
   aeNetworkSettings,
@@ -53,6 +56,7 @@ const options: AppOptions = {
   },
   "require-called-aet": { type: "boolean", help: "reject associations whose called AE title is not mine" },
   ...tlsServerOptions,
+  ...metricsOptions,
   implicit: { type: "boolean", aliases: ["xi"], help: "accept implicit VR little endian only" },
   "output-directory": {
     type: "string",
@@ -62,6 +66,11 @@ const options: AppOptions = {
     help: "write received objects to DIRECTORY (default: the current directory)",
   },
   ignore: { type: "boolean", help: "receive data but don't store it (answer success)" },
+  "store-transfer-syntax": {
+    type: "string",
+    arg: "UID",
+    help: "store each instance in this transfer syntax (a UID or a keyword such as RLELossless), decompressing or compressing through the codecs (RLE built in; JPEG, JPEG-LS, JPEG 2000, HTJ2K with the dcmjs-codecs package); an instance that cannot be transcoded is stored as received",
+  },
   "storage-directory": {
     type: "string",
     arg: "DIRECTORY",
@@ -170,8 +179,20 @@ function makeAe(values: Record<string, unknown>, log: AppLogger): AE {
   return ae;
 }
 
+/** The `--store-transfer-syntax` value as a UID (a keyword of `ts` or a known transfer syntax UID), or undefined. */
+export function storeTransferSyntax(values: Record<string, unknown>): string | undefined {
+  const raw = values["store-transfer-syntax"];
+  if (typeof raw !== "string") return undefined;
+  const uid = (ts as Readonly<Record<string, string>>)[raw] ?? raw;
+  if (!isTransferSyntax(uid)) {
+    throw new UsageError(`--store-transfer-syntax: ${JSON.stringify(raw)} is not a transfer syntax UID or keyword`);
+  }
+  return uid;
+}
+
 function storeHandler(values: Record<string, unknown>, io: CliIo, log: AppLogger): Handlers[typeof Event.C_STORE] {
   const outDir = String(values["output-directory"]);
+  const storeAs = storeTransferSyntax(values);
   const ignore = values.ignore === true;
   const quiet = log.level === "none";
   return async (event) => {
@@ -180,9 +201,16 @@ function storeHandler(values: Record<string, unknown>, io: CliIo, log: AppLogger
     const what = `${uidName(event.sopClassUid)} ${event.sopInstanceUid} from ${from} (${size} bytes)`;
     if (!ignore) {
       try {
-        const path = await event.saveTo(outDir, {
-          filename: receivedFileName(event.sopClassUid, event.sopInstanceUid),
-        });
+        const filename = receivedFileName(event.sopClassUid, event.sopInstanceUid);
+        let path: string | undefined;
+        if (storeAs !== undefined && storeAs !== event.transferSyntax) {
+          path = await event.saveTo(outDir, { filename, transferSyntax: storeAs }).catch((e: unknown) => {
+            // Better kept as received than lost: the peer's data is stored either way.
+            log.warn?.(`cannot store ${what} as ${uidName(storeAs)}, stored as received: ${describeError(e)}`);
+            return undefined;
+          });
+        }
+        path ??= await event.saveTo(outDir, { filename });
         log.info?.(`stored ${path}`);
       } catch (e) {
         log.error?.(`cannot store ${what} in ${outDir}: ${describeError(e)}`);
@@ -206,6 +234,7 @@ export async function runStorescp(args: readonly string[], io: CliIo, hooks: Sto
   let ae: AE;
   let tls: Awaited<ReturnType<typeof serverTls>>;
   let deadlineMs: number;
+  let metricsAt: number | undefined;
   try {
     let positionals: string[];
     ({ values, positionals } = parseAppArgs(args, options));
@@ -222,6 +251,8 @@ export async function runStorescp(args: readonly string[], io: CliIo, hooks: Sto
     port = parsePort(positionals[0], true);
     ae = makeAe(values, log);
     deadlineMs = Math.round((numberOption(values, "shutdown-deadline", { min: 0 }) ?? 5) * 1000);
+    metricsAt = metricsPort(values);
+    storeTransferSyntax(values);
     tls = await serverTls(values);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
@@ -238,10 +269,24 @@ export async function runStorescp(args: readonly string[], io: CliIo, hooks: Sto
   }
   let server: AssociationServer;
   const bind = values["bind-address"];
+  const host = typeof bind === "string" && bind !== "" ? bind : undefined;
+  // Collected from before the first association, so that every one is counted.
+  const metrics = metricsAt === undefined ? undefined : collectMetrics(ae);
+  let metricsServer: MetricsServer | undefined;
+  if (metrics && metricsAt !== undefined) {
+    try {
+      metricsServer = await startMetricsServer(metrics.registry, metricsAt, host);
+    } catch (e) {
+      log.error?.(`cannot serve metrics on port ${metricsAt}: ${describeError(e)}`);
+      return 1;
+    }
+    // Printed at the default verbosity, like the listening line: a scraper started with port 0 needs it.
+    if (log.level !== "none") io.stderr(`storescp: metrics on ${metricsServer.url}\n`);
+  }
   try {
     server = await ae.startServer({
       port,
-      ...(typeof bind === "string" && bind !== "" ? { host: bind } : {}),
+      ...(host === undefined ? {} : { host }),
       ...(tls ? { tls } : {}),
       handlers: {
         [Event.ACCEPTED]: (e) => log.info?.(`Association accepted from ${e.assoc.requestor.aeTitle}`),
@@ -253,6 +298,7 @@ export async function runStorescp(args: readonly string[], io: CliIo, hooks: Sto
     });
   } catch (e) {
     log.error?.(`cannot listen on port ${port}: ${describeError(e)}`);
+    await metricsServer?.close();
     return 1;
   }
   const { address, port: bound } = server.address();
@@ -267,6 +313,7 @@ export async function runStorescp(args: readonly string[], io: CliIo, hooks: Sto
   }
   log.info?.("shutting down");
   const report = await server.shutdown({ deadlineMs });
+  await metricsServer?.close();
   // Printed at the default verbosity: whoever stopped us should know whether anything was cut.
   if (log.level !== "none") io.stderr(`${describeShutdown(report)}\n`);
   return 0;

@@ -7,6 +7,8 @@ import { join } from "node:path";
 import {
   AE,
   buildContext,
+  ensureCodec,
+  findDecoder,
   type PresentationContext,
   readDataset,
   readDicomFileHead,
@@ -107,6 +109,12 @@ export interface ProposalOptions {
   readonly forced?: string | undefined;
   /** Propose only each file's own transfer syntax (-cx). */
   readonly requiredOnly?: boolean;
+  /**
+   * For compressed files, also propose a separate context in the uncompressed syntaxes when
+   * `canDecode(syntax)` says a codec can decompress it (default: none): the peer keeps the
+   * compressed context when it supports it, and the SCU decompresses only when it does not.
+   */
+  readonly canDecode?: (transferSyntax: string) => boolean;
 }
 
 /**
@@ -142,16 +150,23 @@ export function planAssociations(
   const slot = new Map<string, number>();
   const contexts: PresentationContext[] = [];
   const owner: number[] = [];
-  for (const f of files) {
-    const syntaxes = proposedSyntaxes(f.transferSyntax, options);
-    const key = `${f.sopClassUid} ${syntaxes.join(" ")}`;
+  const place = (sopClassUid: string, syntaxes: string[]): number => {
+    const key = `${sopClassUid} ${syntaxes.join(" ")}`;
     let at = slot.get(key);
     if (at === undefined) {
       at = contexts.length;
       slot.set(key, at);
-      contexts.push(buildContext(f.sopClassUid, syntaxes));
+      contexts.push(buildContext(sopClassUid, syntaxes));
     }
-    owner.push(at);
+    return at;
+  };
+  for (const f of files) {
+    owner.push(place(f.sopClassUid, proposedSyntaxes(f.transferSyntax, options)));
+    const compressed = transferSyntaxInfo(f.transferSyntax)?.encapsulated === true;
+    if (compressed && !options.requiredOnly && options.canDecode?.(f.transferSyntax)) {
+      // A context of its own, so that the peer can still accept the compressed one.
+      place(f.sopClassUid, [ts.ExplicitVRLittleEndian, ts.ImplicitVRLittleEndian]);
+    }
   }
   const plans: AssociationPlan[] = [];
   for (let start = 0; start < contexts.length; start += max) {
@@ -443,7 +458,14 @@ export async function runStorescu(args: readonly string[], io: CliIo, isTty = fa
     else io.stderr(`I: ${line}\n`);
   };
   const ae = new AE({ aeTitle: String(values["calling-aet"]), ...settings, logger: log });
-  const plans = planAssociations(files, { forced, requiredOnly: values["required-contexts"] === true });
+  // Codecs for the compressed syntaxes among the files (RLE built in; dcmjs-codecs when installed).
+  const compressed = new Set(files.map((f) => f.transferSyntax).filter((t) => transferSyntaxInfo(t)?.encapsulated));
+  for (const t of compressed) await ensureCodec(t);
+  const plans = planAssociations(files, {
+    forced,
+    requiredOnly: values["required-contexts"] === true,
+    canDecode: (t) => findDecoder(t) !== undefined,
+  });
   if (plans.length > 1) log.info?.(`${plans.length} associations needed for the presentation contexts of these files`);
   const started = performance.now();
   let bytes = 0;

@@ -1,10 +1,12 @@
 // What the C_STORE handler gets besides the request: the instance's identity, its file meta, and
 // ways to read, stream or keep the received file.
 import { createReadStream, renameSync } from "node:fs";
-import { copyFile, mkdir, open, rename, unlink } from "node:fs/promises";
+import { copyFile, mkdir, open, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { transcodeDataset } from "../../codecs/index.js";
 import type { Dataset } from "../../dataset/dataset.js";
 import { readDicomFileHead } from "../../dataset/file.js";
+import { readPart10, writePart10 } from "../../dataset/part10.js";
 import { durability, forgetSyncedFile, isSyncedFile } from "./file-sink.js";
 import { safeJoin, sanitiseFileName } from "./filename.js";
 import { tempFileName } from "./temp-area.js";
@@ -13,6 +15,13 @@ import { tempFileName } from "./temp-area.js";
 export interface SaveToOptions {
   /** File name to use instead of the SOP Instance UID + ".dcm" (sanitised the same way). */
   readonly filename?: string;
+  /**
+   * Store the instance in this transfer syntax instead of the one it arrived in: decompressed or
+   * compressed through the registered codecs (`registerCodec`; RLE Lossless is built in), or
+   * converted between the uncompressed ones. The file is then read and rewritten whole, in
+   * memory. Rejects with a `CodecError` naming the syntax when no codec handles it.
+   */
+  readonly transferSyntax?: string;
 }
 
 /** The C-STORE-specific part of the C_STORE event (the request, context and association come with every request event). */
@@ -97,6 +106,38 @@ async function moveInto(from: string, to: string, durable: boolean): Promise<voi
   }
 }
 
+/**
+ * Writes the Part 10 file at `from` (data set in `fromTs`) to `to` in `toTs`: under a temporary
+ * name beside it, flushed when `durable`, then renamed, so `to` only ever holds a complete file.
+ */
+async function transcodeInto(
+  from: string,
+  fromTs: string,
+  to: string,
+  toTs: string,
+  meta: Dataset,
+  durable: boolean,
+): Promise<void> {
+  const part = readPart10(await readFile(from));
+  const ds = await transcodeDataset(part.dataset, fromTs, toTs);
+  const tmp = join(dirname(to), tempFileName());
+  try {
+    await writeFile(tmp, writePart10(ds, { transferSyntaxUid: toTs, meta }));
+    if (durable) {
+      const handle = await open(tmp, "r+");
+      try {
+        await durability.fsyncFile(handle.fd, tmp);
+      } finally {
+        await handle.close();
+      }
+    }
+    await rename(tmp, to);
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    throw e;
+  }
+}
+
 /** The payload for one received file, and whether the handler kept it. */
 export function makeStoreEvent(info: {
   readonly sopClassUid: string;
@@ -108,6 +149,7 @@ export function makeStoreEvent(info: {
   readonly datasetBytes: number;
 }): { payload: CStoreEventPayload; kept: () => boolean } {
   let current = info.path;
+  let currentTs = info.transferSyntax;
   let moved = false;
   let syncedMove = false;
   const payload: CStoreEventPayload = {
@@ -125,7 +167,18 @@ export function makeStoreEvent(info: {
       await ensureDir(dir);
       // The sink fsynced the data; the rename is durable once its directory is flushed too.
       const durable = isSyncedFile(info.path) || (moved && syncedMove);
-      if (!moved) {
+      const wanted = options.transferSyntax;
+      if (wanted !== undefined && wanted !== currentTs) {
+        await transcodeInto(current, currentTs, target, wanted, info.fileMeta, durable);
+        if (!moved) {
+          // The received file is no longer needed: the transcoded one replaces it.
+          await unlink(info.path).catch(() => {});
+          forgetSyncedFile(info.path);
+          moved = true;
+          syncedMove = durable;
+        }
+        currentTs = wanted;
+      } else if (!moved) {
         await moveInto(current, target, durable);
         forgetSyncedFile(info.path);
         moved = true;

@@ -2,15 +2,16 @@
 // file (streamed, never loaded whole) or from an in-memory Dataset.
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
+import { ensureCodec, transcodeDataset } from "../../codecs/index.js";
 import { Dataset } from "../../dataset/dataset.js";
 import { DicomParseError } from "../../dataset/errors.js";
 import { readDicomFileHead } from "../../dataset/file.js";
-import { readFileMeta } from "../../dataset/part10.js";
-import { transferSyntaxInfo } from "../../dataset/uids.js";
+import { readFileMeta, readPart10 } from "../../dataset/part10.js";
+import { transferSyntaxInfo, ts } from "../../dataset/uids.js";
 import { cStoreRq, type DimseCommand, Priority, type StatusInfo, status as statusTable } from "../../dimse/index.js";
 import { NetdicomError } from "../../util/errors.js";
 import type { DimseChannel, OutgoingDataset } from "../channel.js";
-import { chooseContext } from "./context-choice.js";
+import { chooseContext, needsCodec } from "./context-choice.js";
 import {
   CONVERT_IN_MEMORY_BYTES,
   convertInMemory,
@@ -71,7 +72,14 @@ function missingUid(what: string, where: string): NetdicomError {
   return new NetdicomError("ERR_NO_SOP_UID", `${where} has no ${what}; a C-STORE needs it (PS3.7 9.1.1.1)`);
 }
 
-function prepareDataset(channel: DimseChannel, ds: Dataset, preferred: string | undefined): Prepared {
+/** True when an accepted context carries `sopClassUid` in `transferSyntax` with this side as SCU. */
+function acceptedIn(channel: DimseChannel, sopClassUid: string, transferSyntax: string): boolean {
+  return (channel.acceptedContexts ?? []).some(
+    (cx) => cx.abstractSyntax === sopClassUid && cx.transferSyntax === transferSyntax && cx.asScu !== false,
+  );
+}
+
+async function prepareDataset(channel: DimseChannel, ds: Dataset, preferred: string | undefined): Promise<Prepared> {
   const sopClassUid = ds.string("SOPClassUID");
   const sopInstanceUid = ds.string("SOPInstanceUID");
   if (!sopClassUid) throw missingUid("SOP Class UID", "the data set");
@@ -80,7 +88,16 @@ function prepareDataset(channel: DimseChannel, ds: Dataset, preferred: string | 
   const t = cx.transferSyntax ?? "";
   const enc = transferSyntaxInfo(t);
   if (!enc) throw new NetdicomError("ERR_UNKNOWN_TRANSFER_SYNTAX", `unknown transfer syntax ${t}`);
-  return { sopClassUid, sopInstanceUid, contextId: cx.contextId ?? 0, transferSyntax: t, data: encodeDataset(ds, enc) };
+  // Native pixel data sent in a compressed syntax (asked for as `transferSyntax`) goes through a codec.
+  const native = ds.get("PixelData") instanceof Uint8Array;
+  const out = enc.encapsulated && native ? await transcodeDataset(ds, ts.ExplicitVRLittleEndian, t) : ds;
+  return {
+    sopClassUid,
+    sopInstanceUid,
+    contextId: cx.contextId ?? 0,
+    transferSyntax: t,
+    data: encodeDataset(out, enc),
+  };
 }
 
 /**
@@ -169,6 +186,10 @@ async function prepareFile(
   if (!sopInstanceUid) throw missingUid("SOP Instance UID", path);
   const source = transferSyntaxInfo(sourceTs);
   if (!source) throw unreadable(path, new Error(`unknown transfer syntax ${JSON.stringify(sourceTs)}`));
+  if (source.encapsulated && !acceptedIn(channel, sopClassUid, sourceTs)) {
+    // The peer did not take the compressed syntax: an installed codec package may decode it.
+    await ensureCodec(sourceTs, "decode");
+  }
   const cx = chooseContext(channel, sopClassUid, sourceTs, preferred);
   const t = cx.transferSyntax ?? "";
   const base = { sopClassUid, sopInstanceUid, contextId: cx.contextId ?? 0, transferSyntax: t };
@@ -176,6 +197,18 @@ async function prepareFile(
     return { ...base, data: fh ? fileRangeSource(fh, head, datasetOffset, size) : head.subarray(datasetOffset) };
   }
   const target = transferSyntaxInfo(t)!;
+  if (needsCodec(sourceTs, t)) {
+    // Compressed pixel data is decoded (or encoded) whole: the instance is held in memory, once
+    // compressed and once native, for the time of the C-STORE.
+    let ds: Dataset;
+    try {
+      const all = head.byteLength === size || !fh ? head : await readExactly(fh, 0, size);
+      ds = readPart10(all).dataset;
+    } catch (err) {
+      throw unreadable(path, err);
+    }
+    return { ...base, data: encodeDataset(await transcodeDataset(ds, sourceTs, t), target) };
+  }
   try {
     if (fh && size > CONVERT_IN_MEMORY_BYTES && !source.deflated) {
       const fileHead = await readDicomFileHead(path);
@@ -193,9 +226,13 @@ async function prepareFile(
 /**
  * Sends a C-STORE-RQ for `datasetOrPath` and resolves with the response's status. A path is
  * streamed: unchanged when an accepted context has the file's transfer syntax, else converted
- * between the uncompressed syntaxes with its pixel data streamed. Rejects (never resolves with a
+ * between the uncompressed syntaxes with its pixel data streamed. A compressed file whose syntax
+ * the peer did not accept is decompressed in memory through a registered codec (`registerCodec`;
+ * RLE Lossless is built in) into an accepted uncompressed syntax. Rejects (never resolves with a
  * made-up status) on: no accepted context for the SOP class and syntax
- * (`NoPresentationContextError`), an unreadable file (`DicomParseError`), abort, DIMSE timeout.
+ * (`NoPresentationContextError`, naming the missing codec when one would have helped), an
+ * unreadable file (`DicomParseError`), pixel data a codec cannot decode (`CodecError`), abort,
+ * DIMSE timeout.
  */
 export async function sendCStore(
   channel: DimseChannel,
@@ -206,7 +243,7 @@ export async function sendCStore(
   let whole: Buffer | undefined;
   try {
     let p: Prepared;
-    if (datasetOrPath instanceof Dataset) p = prepareDataset(channel, datasetOrPath, options.transferSyntax);
+    if (datasetOrPath instanceof Dataset) p = await prepareDataset(channel, datasetOrPath, options.transferSyntax);
     else {
       whole = readSmall(datasetOrPath);
       if (!whole) {

@@ -5,6 +5,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { corpusFile, corpusFrame, writeCorpusFile } from "../../../bench/corpus.js";
+import { setCodecAutoload } from "../../../src/codecs/index.js";
 import type { Dataset } from "../../../src/dataset/dataset.js";
 import { DicomParseError } from "../../../src/dataset/errors.js";
 import { readPart10, writePart10 } from "../../../src/dataset/part10.js";
@@ -157,6 +158,9 @@ test("an encapsulated (RLE) file is sent unchanged when its syntax was accepted"
 });
 
 test("an encapsulated file whose syntax was not accepted is refused, naming the SOP class and the syntax", async (t) => {
+  // No codec for JPEG here: an installed dcmjs-codecs would otherwise be loaded to decompress it.
+  setCodecAutoload(false);
+  t.after(() => setCodecAutoload(true));
   const src = await tempDir(t);
   const { path } = await encapsulatedFile(src, ts.JPEGBaseline8Bit);
   const { server } = await storeServer(t, [[CT, [ts.ExplicitVRLittleEndian]]], saveInto(src));
@@ -166,6 +170,7 @@ test("an encapsulated file whose syntax was not accepted is refused, naming the 
     assert.match(err.message, /CT Image Storage/);
     assert.match(err.message, /JPEG Baseline/);
     assert.match(err.message, /Explicit VR Little Endian/);
+    assert.match(err.message, /no codec is registered to decode JPEG Baseline/);
     return true;
   });
   // The association is still usable.
