@@ -3,9 +3,10 @@
 // Query/Retrieve SCP (C-FIND, C-GET, C-MOVE; patient root, study root, patient/study only) and a
 // Verification SCP. Settings come from pynetdicom's INI configuration file, overridden by flags.
 import { mkdir, readFile, unlink } from "node:fs/promises";
-import { AE, type AssociationServer, Event, modelByName, sop, storageSopClasses } from "../../index.js";
+import { AE, type AssociationServer, collectMetrics, Event, modelByName, sop, storageSopClasses } from "../../index.js";
 import { type AppOptions, formatOptions, loggingOptions, numberOption, parseAppArgs, UsageError } from "../args.js";
 import type { CliIo, Command } from "../command.js";
+import { type MetricsServer, metricsOptions, metricsPort, startMetricsServer } from "../metrics-server.js";
 import {
   type AppLogger,
   appLogger,
@@ -68,6 +69,7 @@ const options: AppOptions = {
     type: "boolean",
     help: "remove every entry from the index and delete the stored instances, then exit",
   },
+  ...metricsOptions,
   ...tlsServerOptions,
   "shutdown-deadline": {
     type: "string",
@@ -191,6 +193,7 @@ export async function runQrscp(args: readonly string[], io: CliIo, hooks: QrscpH
   let ae: AE;
   let tls: Awaited<ReturnType<typeof serverTls>>;
   let deadlineMs: number;
+  let metricsAt: number | undefined;
   try {
     let positionals: string[];
     ({ values, positionals } = parseAppArgs(args, options));
@@ -210,6 +213,7 @@ export async function runQrscp(args: readonly string[], io: CliIo, hooks: QrscpH
     ae = makeAe(config, log);
     deadlineMs = Math.round((numberOption(values, "shutdown-deadline", { min: 0 }) ?? 5) * 1000);
     tls = await serverTls(values);
+    metricsAt = metricsPort(values);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     io.stderr(`netdicom qrscp: ${e.message}\n\n${USAGE}\n`);
@@ -242,11 +246,24 @@ export async function runQrscp(args: readonly string[], io: CliIo, hooks: QrscpH
       moveDestinations: config.moveDestinations,
       log,
     };
+    const host = config.bindAddress !== "" ? config.bindAddress : undefined;
+    // Collected from before the first association, so that every one is counted.
+    const metrics = metricsAt === undefined ? undefined : collectMetrics(ae);
+    let metricsServer: MetricsServer | undefined;
+    if (metrics && metricsAt !== undefined) {
+      try {
+        metricsServer = await startMetricsServer(metrics.registry, metricsAt, host);
+      } catch (e) {
+        log.error?.(`cannot serve metrics on port ${metricsAt}: ${describeError(e)}`);
+        return 1;
+      }
+      if (log.level !== "none") io.stderr(`qrscp: metrics on ${metricsServer.url}\n`);
+    }
     let server: AssociationServer;
     try {
       server = await ae.startServer({
         port: config.port,
-        ...(config.bindAddress !== "" ? { host: config.bindAddress } : {}),
+        ...(host !== undefined ? { host } : {}),
         ...(tls ? { tls } : {}),
         handlers: {
           [Event.ACCEPTED]: (e) => log.info?.(`Association accepted from ${e.assoc.requestor.aeTitle}`),
@@ -261,6 +278,7 @@ export async function runQrscp(args: readonly string[], io: CliIo, hooks: QrscpH
       });
     } catch (e) {
       log.error?.(`cannot listen on port ${config.port}: ${describeError(e)}`);
+      await metricsServer?.close();
       return 1;
     }
     const { address, port } = server.address();
@@ -274,6 +292,7 @@ export async function runQrscp(args: readonly string[], io: CliIo, hooks: QrscpH
       await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
     }
     const report = await server.shutdown({ deadlineMs });
+    await metricsServer?.close();
     if (log.level !== "none") io.stderr(`${describeShutdown(report).replace(/^storescp/, "qrscp")}\n`);
     return 0;
   } finally {

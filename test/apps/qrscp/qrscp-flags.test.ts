@@ -1,6 +1,6 @@
 // qrscp in-process: flags override the configuration file (AE title, locations), a C-STORE then
 // a C-FIND through the library answer with the overriding AE title as Retrieve AE Title, and the
-// abort signal shuts it down with exit code 0.
+// abort signal shuts it down with exit code 0; --metrics-port serves the operations counted.
 import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -35,6 +35,8 @@ test("qrscp flags override the configuration file", async (t) => {
       join(dir, "flag-instances"),
       "--database-location",
       join(dir, "flag.sqlite"),
+      "--metrics-port",
+      "0",
     ],
     { stdout: () => {}, stderr: (s) => err.push(s) },
     { signal: stop.signal, onListening: listening },
@@ -53,6 +55,11 @@ test("qrscp flags override the configuration file", async (t) => {
     answers.push(rsp);
   }
   await assoc.release();
+  const url = /qrscp: metrics on (http:\/\/127\.0\.0\.1:\d+\/metrics)\n/.exec(err.join(""))?.[1];
+  assert.ok(url, err.join(""));
+  const metrics = await (await fetch(url)).text();
+  assert.match(metrics, /^netdicom_operations_total\{role="scp",operation="C-STORE",status="success"\} 1$/m);
+  assert.match(metrics, /^netdicom_operations_total\{role="scp",operation="C-FIND",status="success"\} 1$/m);
   assert.deepEqual(
     answers.map((a) => [a.status, a.identifier?.string("RetrieveAETitle")]),
     [
