@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { type DicomJsonObject, readDicomFile } from "../../../src/index.js";
+import { buildIdentifier, type DicomJsonObject, readDicomFile, writeDicomFile } from "../../../src/index.js";
 import { freePort } from "../../helpers/net.js";
 import {
   datasetJson,
@@ -143,6 +143,18 @@ test("netdicom qrscp with netdicom's findscu, getscu and movescu", async (t) => 
     );
     const uids = await Promise.all(files.map(async (f) => (await readDicomFile(f)).dataset.string("StudyInstanceUID")));
     assert.deepEqual(uids.sort(), [studyA, studyB].sort());
+  });
+
+  await t.test("findscu -f: a query file, with a -k key overriding it", async () => {
+    const file = join(dir, "query.dcm");
+    await writeDicomFile(
+      file,
+      buildIdentifier({ QueryRetrieveLevel: "STUDY", PatientID: inst.patientId, StudyInstanceUID: "", StudyDate: "" }),
+    );
+    const r = await runCli("findscu", ["127.0.0.1", port, "--json", "-f", file, "-k", "StudyDate=20231115"]);
+    assert.equal(r.code, 0, r.stderr);
+    const found = (JSON.parse(r.stdout) as DicomJsonObject[]).map((o) => jsonValue(o, STUDY_INSTANCE_UID));
+    assert.deepEqual(found, [studyB]);
   });
 
   await t.test("findscu, SERIES and IMAGE levels", async () => {
