@@ -2,6 +2,10 @@ import type { Command } from "./command.js";
 import { dumpCommand } from "./dump.js";
 import { echoscpCommand } from "./echoscp.js";
 import { echoscuCommand } from "./echoscu.js";
+import { findscuCommand } from "./findscu.js";
+import { getscuCommand } from "./getscu.js";
+import { movescuCommand } from "./movescu.js";
+import { qrscpCommand } from "./qrscp/qrscp.js";
 import { storescpCommand } from "./storescp.js";
 import { storescuCommand } from "./storescu.js";
 
@@ -12,4 +16,8 @@ export const commands: Readonly<Record<string, Command>> = {
   echoscp: echoscpCommand,
   storescu: storescuCommand,
   storescp: storescpCommand,
+  findscu: findscuCommand,
+  getscu: getscuCommand,
+  movescu: movescuCommand,
+  qrscp: qrscpCommand,
 };
