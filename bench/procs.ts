@@ -124,7 +124,7 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
 }
 
 /** The ids of the live (or not yet reaped) children of `pid`, from /proc (empty if unreadable). */
-function childrenOf(pid: number): number[] {
+export function childrenOf(pid: number): number[] {
   try {
     return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
       readFileSync(`/proc/${pid}/task/${tid}/children`, "latin1").split(" ").filter(Boolean).map(Number),
@@ -139,7 +139,7 @@ function childrenOf(pid: number): number[] {
  * SCP (`storescp --fork`) may still be reaping its last workers when the senders exit, and
  * only reaped children's CPU shows in its cutime and cstime.
  */
-async function childrenReaped(pid: number, limitMs: number): Promise<void> {
+export async function childrenReaped(pid: number, limitMs: number): Promise<void> {
   const deadline = performance.now() + limitMs;
   while (childrenOf(pid).length > 0 && performance.now() < deadline) await delay(10);
 }

@@ -1,8 +1,9 @@
 // `npm run bench`: netdicom and dcmjs reading and writing the same CT files, side by side, then
 // the lazy reading of a 256 MiB file; then C-STORE (netdicom's apps and DCMTK's, issue 5's four
-// scenarios) and sequential associations with one C-ECHO each. Prints a report; asserts
-// nothing about time.
-//   node build/bench/run.js [--only dataset|storage|echo] [--quick] [--repeat 3]
+// scenarios) and sequential associations with one C-ECHO each; then Query/Retrieve (issue 6:
+// netdicom qrscp and DCMTK dcmqrscp, C-FIND, C-GET, C-MOVE). Prints a report; asserts nothing
+// about time.
+//   node build/bench/run.js [--only dataset|storage|echo|qr] [--quick] [--repeat 3]
 //                           [--files 100] [--seconds 2.5] [--frames 512] [--no-lazy]
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
@@ -24,10 +25,12 @@ import { loadDcmjs } from "./dcmjs.js";
 import { echoBench } from "./echo.js";
 import { lazyBench } from "./lazy.js";
 import { type Measurement, measure } from "./measure.js";
+import { QR_FULL, QR_QUICK } from "./qr-corpus.js";
+import { qrBench } from "./query-retrieve.js";
 import { storageBench } from "./storage.js";
 import { fixed, formatTable, mib } from "./table.js";
 
-const SECTIONS = ["dataset", "storage", "echo"] as const;
+const SECTIONS = ["dataset", "storage", "echo", "qr"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function row(m: Measurement, reference?: Measurement): string[] {
@@ -174,6 +177,7 @@ async function main(): Promise<void> {
     }
     if (runs("storage")) await storageBench(dir, { quick, repeat });
     if (runs("echo")) await echoBench({ associations: quick ? 50 : 200, repeat });
+    if (runs("qr")) await qrBench(dir, { sizes: quick ? QR_QUICK : QR_FULL, repeat });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -69,7 +69,8 @@ async function datasetOffset(path: string): Promise<number> {
   }
 }
 
-async function fileSet(paths: readonly string[]): Promise<FileSet> {
+/** The data set bytes of `paths`, read from their file meta. */
+export async function fileSet(paths: readonly string[]): Promise<FileSet> {
   let datasetBytes = 0;
   for (const p of paths) {
     const fh = await open(p, "r");
