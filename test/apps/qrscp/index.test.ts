@@ -297,6 +297,46 @@ async function runSuite(
         `# ${index.kind}: indexed 1200 instances in ${addMs.toFixed(0)} ms; two study-level C-FIND scans over ${await index.count()} in ${findMs.toFixed(0)} ms\n`,
       );
     });
+    await t.test("510 studies span two pages of entities, each found once with its own counts", async () => {
+      for (let i = 0; i < 510; i++) {
+        const study = `1.8.${i}`;
+        const sop = `${study}.1.1`;
+        await index.add(instance({ ...(rows[4] as Row), study, series: `${study}.1`, sop }), `/many/${i}.dcm`);
+        // Every tenth study has a second instance, in a second series, of another modality.
+        if (i % 10 === 0) {
+          const second = { ...(rows[4] as Row), study, series: `${study}.2`, sop: `${study}.2.1`, modality: "SR" };
+          await index.add(instance(second), `/many/${i}b.dcm`);
+        }
+      }
+      const found = new Map<string, Dataset>();
+      for await (const ds of index.query(
+        studyRoot as NonNullable<typeof studyRoot>,
+        "STUDY",
+        buildIdentifier({
+          QueryRetrieveLevel: "STUDY",
+          StudyInstanceUID: "",
+          PatientID: "P2_X",
+          ModalitiesInStudy: "",
+          NumberOfStudyRelatedInstances: "",
+        }),
+      )) {
+        const uid = ds.string("StudyInstanceUID") ?? "";
+        assert.equal(found.has(uid), false, `${uid} found twice`);
+        found.set(uid, ds);
+      }
+      // P2_X's own study 1.2.3 and the 510 added.
+      assert.equal(found.size, 511);
+      for (const i of [0, 1, 499, 500, 509]) {
+        const ds = found.get(`1.8.${i}`);
+        const two = i % 10 === 0;
+        assert.equal(ds?.string("NumberOfStudyRelatedInstances"), two ? "2" : "1", `study ${i}`);
+        assert.deepEqual(ds?.strings("ModalitiesInStudy"), two ? ["CT", "SR"] : ["CT"], `study ${i}`);
+      }
+      for (let i = 0; i < 510; i++) {
+        await index.remove(`1.8.${i}.1.1`);
+        if (i % 10 === 0) await index.remove(`1.8.${i}.2.1`);
+      }
+    });
     await t.test("clean removes every entry and returns the paths", async () => {
       const n = await index.count();
       const paths = await index.clean();

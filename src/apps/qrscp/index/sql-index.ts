@@ -84,41 +84,29 @@ function text(ds: Dataset, keyword: string): string {
   }
 }
 
-/** The entity being gathered while rows stream in key order. */
+/** What an entity above IMAGE level counts over its instances (PS3.4 C.6.1.1.x computed attributes). */
 interface Group {
-  key: string;
-  first: Row;
-  instances: number;
-  series: Set<string>;
-  studies: Set<string>;
-  modalities: Set<string>;
-  sopClasses: Set<string>;
+  readonly instances: number;
+  readonly series: number;
+  readonly studies: number;
+  readonly modalities: readonly string[];
+  readonly sopClasses: readonly string[];
 }
 
-function newGroup(key: string, row: Row): Group {
-  return {
-    key,
-    first: row,
-    instances: 0,
-    series: new Set(),
-    studies: new Set(),
-    modalities: new Set(),
-    sopClasses: new Set(),
-  };
-}
+const NO_GROUP: Group = { instances: 1, series: 1, studies: 1, modalities: [], sopClasses: [] };
 
 /** The entity's dataset: its first instance's attributes plus the level's computed ones (PS3.4 C.6.1.1.x). */
 function entityOf(level: QueryRetrieveLevel, g: Group, attributes: string | null | undefined): Dataset {
   const ds = datasetFromJson(JSON.parse(attributes ?? "{}"));
   const is = (keyword: string, n: number) => ds.set(keyword, String(n), "IS");
   if (level === "PATIENT") {
-    is("NumberOfPatientRelatedStudies", g.studies.size);
-    is("NumberOfPatientRelatedSeries", g.series.size);
+    is("NumberOfPatientRelatedStudies", g.studies);
+    is("NumberOfPatientRelatedSeries", g.series);
     is("NumberOfPatientRelatedInstances", g.instances);
   } else if (level === "STUDY") {
-    ds.set("ModalitiesInStudy", [...g.modalities].filter((m) => m !== "").sort(), "CS");
-    ds.set("SOPClassesInStudy", [...g.sopClasses].filter((m) => m !== "").sort(), "UI");
-    is("NumberOfStudyRelatedSeries", g.series.size);
+    ds.set("ModalitiesInStudy", g.modalities.filter((m) => m !== "").sort(), "CS");
+    ds.set("SOPClassesInStudy", g.sopClasses.filter((m) => m !== "").sort(), "UI");
+    is("NumberOfStudyRelatedSeries", g.series);
     is("NumberOfStudyRelatedInstances", g.instances);
   } else if (level === "SERIES") {
     is("NumberOfSeriesRelatedInstances", g.instances);
@@ -177,40 +165,77 @@ export class SqlIndex implements InstanceIndex {
     }
   }
 
+  /**
+   * The entities above IMAGE level matching `where`, in key order, a page of entities at a time:
+   * the database counts each one's instances, series and studies (GROUP BY), so a scan returns
+   * one row per entity instead of one per instance; STUDY level also lists each study's distinct
+   * modalities and SOP classes. `first` is the entity's first instance in SOP Instance UID order.
+   */
+  private async *groups(
+    level: QueryRetrieveLevel,
+    group: string,
+    where: { sql: string; params: readonly string[] },
+  ): AsyncGenerator<{ first: string; group: Group }> {
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.driver.query(
+        `SELECT ${group} AS grp, min(sop_instance_uid) AS first, count(*) AS instances,
+                count(DISTINCT series_instance_uid) AS series, count(DISTINCT study_instance_uid) AS studies
+         FROM instances WHERE (${where.sql})${after !== undefined ? ` AND ${group} > ?` : ""}
+         GROUP BY ${group} ORDER BY ${group} LIMIT ${PAGE}`,
+        after !== undefined ? [...where.params, after] : where.params,
+      );
+      const kinds = new Map<string, { modalities: Set<string>; sopClasses: Set<string> }>();
+      const firstKey = page[0]?.grp;
+      const lastKey = page[page.length - 1]?.grp;
+      if (level === "STUDY" && firstKey != null && lastKey != null) {
+        const rows = await this.driver.query(
+          `SELECT DISTINCT ${group} AS grp, modality, sop_class_uid FROM instances
+           WHERE (${where.sql}) AND ${group} >= ? AND ${group} <= ?`,
+          [...where.params, firstKey, lastKey],
+        );
+        for (const r of rows) {
+          const k = kinds.get(r.grp ?? "") ?? { modalities: new Set<string>(), sopClasses: new Set<string>() };
+          k.modalities.add(r.modality ?? "");
+          k.sopClasses.add(r.sop_class_uid ?? "");
+          kinds.set(r.grp ?? "", k);
+        }
+      }
+      for (const row of page) {
+        const k = kinds.get(row.grp ?? "");
+        yield {
+          first: row.first ?? "",
+          // Counts are numbers from SQLite and strings from PostgreSQL (bigint).
+          group: {
+            instances: Number(row.instances),
+            series: Number(row.series),
+            studies: Number(row.studies),
+            modalities: [...(k?.modalities ?? [])],
+            sopClasses: [...(k?.sopClasses ?? [])],
+          },
+        };
+      }
+      if (page.length < PAGE) return;
+      // A synchronous driver (SQLite) gives the event loop a turn between pages.
+      await new Promise((resolve) => setImmediate(resolve));
+      after = lastKey ?? "";
+    }
+  }
+
   async *query(model: InformationModel, level: QueryRetrieveLevel, identifier: Dataset): AsyncIterable<Dataset> {
     const test = compileQuery(identifier).test;
-    const group = groupColumn(level);
-    // Above IMAGE level an entity has many rows but needs one row's attributes: those are fetched
-    // once per entity instead of carried by every row of the scan.
-    const inline = level === "IMAGE";
-    const entity = async (g: Group): Promise<Dataset> => {
-      if (inline) return entityOf(level, g, g.first.attributes);
-      const rows = await this.driver.query("SELECT attributes FROM instances WHERE sop_instance_uid = ?", [
-        g.first.sop_instance_uid ?? "",
-      ]);
-      return entityOf(level, g, rows[0]?.attributes);
-    };
-    let g: Group | undefined;
-    for await (const row of this.rows(
-      group,
-      identifierCondition(model, level, identifier),
-      `sop_instance_uid, sop_class_uid, study_instance_uid, series_instance_uid, modality${inline ? ", attributes" : ""}`,
-    )) {
-      const key = row.grp ?? "";
-      if (g !== undefined && g.key !== key) {
-        const e = await entity(g);
+    const where = identifierCondition(model, level, identifier);
+    if (level === "IMAGE") {
+      for await (const row of this.rows("sop_instance_uid", where, "sop_instance_uid, attributes")) {
+        const e = entityOf(level, NO_GROUP, row.attributes);
         if (test(e)) yield e;
-        g = undefined;
       }
-      g ??= newGroup(key, row);
-      g.instances++;
-      g.series.add(row.series_instance_uid ?? "");
-      g.studies.add(row.study_instance_uid ?? "");
-      g.modalities.add(row.modality ?? "");
-      g.sopClasses.add(row.sop_class_uid ?? "");
+      return;
     }
-    if (g !== undefined) {
-      const e = await entity(g);
+    // Above IMAGE level an entity needs one instance's attributes: fetched once per entity.
+    for await (const { first, group } of this.groups(level, groupColumn(level), where)) {
+      const rows = await this.driver.query("SELECT attributes FROM instances WHERE sop_instance_uid = ?", [first]);
+      const e = entityOf(level, group, rows[0]?.attributes);
       if (test(e)) yield e;
     }
   }
