@@ -95,17 +95,67 @@ interface Group {
 
 const NO_GROUP: Group = { instances: 1, series: 1, studies: 1, modalities: [], sopClasses: [] };
 
-/** The entity's dataset: its first instance's attributes plus the level's computed ones (PS3.4 C.6.1.1.x). */
-function entityOf(level: QueryRetrieveLevel, g: Group, attributes: string | null | undefined): Dataset {
-  const ds = datasetFromJson(JSON.parse(attributes ?? "{}"));
-  const is = (keyword: string, n: number) => ds.set(keyword, String(n), "IS");
+/** A tag as a DICOM JSON key (PS3.18 F.2.1.1: eight uppercase hexadecimal digits). */
+const jsonKey = (tag: number): string => (tag >>> 0).toString(16).toUpperCase().padStart(8, "0");
+
+/**
+ * The JSON keys an entity needs to be matched against `identifier` and answered: the
+ * identifier's own keys and Specific Character Set (buildResponse and matching read nothing
+ * else), so the other attributes of the stored instance are never decoded.
+ */
+function wantedKeys(identifier: Dataset): ReadonlySet<string> {
+  return new Set(["00080005", ...[...identifier].map((el) => jsonKey(el.tag))]);
+}
+
+/** The computed attributes (PS3.4 C.6.1.1.x) as DICOM JSON keys: each is worked out only when asked for. */
+const COMPUTED = {
+  NumberOfPatientRelatedStudies: "00201200",
+  NumberOfPatientRelatedSeries: "00201202",
+  NumberOfPatientRelatedInstances: "00201204",
+  NumberOfStudyRelatedSeries: "00201206",
+  NumberOfStudyRelatedInstances: "00201208",
+  NumberOfSeriesRelatedInstances: "00201209",
+  ModalitiesInStudy: "00080061",
+  SOPClassesInStudy: "00080062",
+} as const;
+
+/** Which of an entity's counts the database must work out for `wanted` at `level`. */
+function neededCounts(level: QueryRetrieveLevel, wanted: ReadonlySet<string>) {
+  const has = (k: keyof typeof COMPUTED) => wanted.has(COMPUTED[k]);
+  return {
+    series:
+      (level === "PATIENT" && has("NumberOfPatientRelatedSeries")) ||
+      (level === "STUDY" && has("NumberOfStudyRelatedSeries")),
+    studies: level === "PATIENT" && has("NumberOfPatientRelatedStudies"),
+    kinds: level === "STUDY" && (has("ModalitiesInStudy") || has("SOPClassesInStudy")),
+  };
+}
+
+/**
+ * The entity's dataset: its first instance's `wanted` attributes, plus the level's computed ones
+ * that are wanted (PS3.4 C.6.1.1.x).
+ */
+function entityOf(
+  level: QueryRetrieveLevel,
+  g: Group,
+  attributes: string | null | undefined,
+  wanted: ReadonlySet<string>,
+): Dataset {
+  const all = JSON.parse(attributes ?? "{}") as Record<string, unknown>;
+  const ds = datasetFromJson(Object.fromEntries(Object.entries(all).filter(([k]) => wanted.has(k))));
+  const is = (keyword: keyof typeof COMPUTED, n: number) => {
+    if (wanted.has(COMPUTED[keyword])) ds.set(keyword, String(n), "IS");
+  };
+  const list = (keyword: keyof typeof COMPUTED, values: readonly string[], vr: "CS" | "UI") => {
+    if (wanted.has(COMPUTED[keyword])) ds.set(keyword, values.filter((v) => v !== "").sort(), vr);
+  };
   if (level === "PATIENT") {
     is("NumberOfPatientRelatedStudies", g.studies);
     is("NumberOfPatientRelatedSeries", g.series);
     is("NumberOfPatientRelatedInstances", g.instances);
   } else if (level === "STUDY") {
-    ds.set("ModalitiesInStudy", g.modalities.filter((m) => m !== "").sort(), "CS");
-    ds.set("SOPClassesInStudy", g.sopClasses.filter((m) => m !== "").sort(), "UI");
+    list("ModalitiesInStudy", g.modalities, "CS");
+    list("SOPClassesInStudy", g.sopClasses, "UI");
     is("NumberOfStudyRelatedSeries", g.series);
     is("NumberOfStudyRelatedInstances", g.instances);
   } else if (level === "SERIES") {
@@ -168,19 +218,24 @@ export class SqlIndex implements InstanceIndex {
   /**
    * The entities above IMAGE level matching `where`, in key order, a page of entities at a time:
    * the database counts each one's instances, series and studies (GROUP BY), so a scan returns
-   * one row per entity instead of one per instance; STUDY level also lists each study's distinct
+   * one row per entity instead of one per instance; when asked, STUDY level also lists each study's distinct
    * modalities and SOP classes. `first` is the entity's first instance in SOP Instance UID order.
    */
   private async *groups(
     level: QueryRetrieveLevel,
     group: string,
     where: { sql: string; params: readonly string[] },
+    wanted: ReadonlySet<string>,
   ): AsyncGenerator<{ first: string; group: Group }> {
+    // Distinct counts cost the database a sort each: only those asked for are worked out.
+    const need = neededCounts(level, wanted);
+    const series = need.series ? "count(DISTINCT series_instance_uid)" : "0";
+    const studies = need.studies ? "count(DISTINCT study_instance_uid)" : "0";
     let after: string | undefined;
     for (;;) {
       const page = await this.driver.query(
         `SELECT ${group} AS grp, min(sop_instance_uid) AS first, count(*) AS instances,
-                count(DISTINCT series_instance_uid) AS series, count(DISTINCT study_instance_uid) AS studies
+                ${series} AS series, ${studies} AS studies
          FROM instances WHERE (${where.sql})${after !== undefined ? ` AND ${group} > ?` : ""}
          GROUP BY ${group} ORDER BY ${group} LIMIT ${PAGE}`,
         after !== undefined ? [...where.params, after] : where.params,
@@ -188,7 +243,7 @@ export class SqlIndex implements InstanceIndex {
       const kinds = new Map<string, { modalities: Set<string>; sopClasses: Set<string> }>();
       const firstKey = page[0]?.grp;
       const lastKey = page[page.length - 1]?.grp;
-      if (level === "STUDY" && firstKey != null && lastKey != null) {
+      if (need.kinds && firstKey != null && lastKey != null) {
         const rows = await this.driver.query(
           `SELECT DISTINCT ${group} AS grp, modality, sop_class_uid FROM instances
            WHERE (${where.sql}) AND ${group} >= ? AND ${group} <= ?`,
@@ -225,17 +280,18 @@ export class SqlIndex implements InstanceIndex {
   async *query(model: InformationModel, level: QueryRetrieveLevel, identifier: Dataset): AsyncIterable<Dataset> {
     const test = compileQuery(identifier).test;
     const where = identifierCondition(model, level, identifier);
+    const wanted = wantedKeys(identifier);
     if (level === "IMAGE") {
       for await (const row of this.rows("sop_instance_uid", where, "sop_instance_uid, attributes")) {
-        const e = entityOf(level, NO_GROUP, row.attributes);
+        const e = entityOf(level, NO_GROUP, row.attributes, wanted);
         if (test(e)) yield e;
       }
       return;
     }
     // Above IMAGE level an entity needs one instance's attributes: fetched once per entity.
-    for await (const { first, group } of this.groups(level, groupColumn(level), where)) {
+    for await (const { first, group } of this.groups(level, groupColumn(level), where, wanted)) {
       const rows = await this.driver.query("SELECT attributes FROM instances WHERE sop_instance_uid = ?", [first]);
-      const e = entityOf(level, group, rows[0]?.attributes);
+      const e = entityOf(level, group, rows[0]?.attributes, wanted);
       if (test(e)) yield e;
     }
   }
