@@ -8,6 +8,14 @@ import {
   type ServiceUserOwner,
 } from "./acse/index.js";
 import type { AE } from "./ae.js";
+import {
+  type AsyncOperationsWindow,
+  inWindow,
+  negotiatedWindow,
+  OperationWindow,
+  SYNCHRONOUS_WINDOW,
+  withRequestsInWindow,
+} from "./async-window.js";
 import type { Dataset } from "./dataset/dataset.js";
 import { uidName } from "./dataset/uids.js";
 import {
@@ -17,6 +25,7 @@ import {
   fragment,
   MessageReassembler,
   maxPdvDataLength,
+  type ReassemblyEvent,
 } from "./dimse/index.js";
 import { handleMessage, type IncomingMessage, openSink } from "./dimse-dispatch.js";
 import { TypedEmitter } from "./dul/emitter.js";
@@ -126,6 +135,11 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   #idleWaiters: (() => void)[] = [];
   #receiveDone: Promise<void> = Promise.resolve();
   readonly #tasks = new Set<Promise<void>>();
+  // PS3.7 D.3.3.3: requests outstanding from this side, and requests being performed by it.
+  readonly #invokeWindow = new OperationWindow(1);
+  readonly #performWindow = new OperationWindow(1);
+  #asyncWindow: AsyncOperationsWindow = SYNCHRONOUS_WINDOW;
+  #heldChannel: DimseChannel | undefined;
   #closedResolve!: () => void;
   /** Resolves once the connection is closed (after release, rejection or abort); never rejects. */
   readonly closed: Promise<void> = new Promise((resolve) => {
@@ -264,6 +278,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     ul.on("closed", (error) => {
       this.#established = false;
       this.#failPending(error ?? new AssociationNotEstablishedError(this.#released ? "released" : "closed"));
+      this.#closeWindows(error ?? new AssociationNotEstablishedError(this.#released ? "released" : "closed"));
       const t = ul.transport;
       this.#cutOperations();
       this.fire("CONN_CLOSE", { address: t.remoteAddress ?? "", port: t.remotePort, error });
@@ -281,6 +296,9 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     this.#accepted = contexts.filter((cx) => cx.result === 0);
     this.#rejectedContexts = contexts.filter((cx) => cx.result !== 0);
     this.#established = true;
+    this.#asyncWindow = negotiatedWindow(this.requestor, this.acceptor, this.mode);
+    this.#invokeWindow.setLimit(this.#asyncWindow.invoked);
+    this.#performWindow.setLimit(this.#asyncWindow.performed);
     this.fire("ACCEPTED", {});
     this.fire("ESTABLISHED", {});
     const ul = this.#ul;
@@ -314,6 +332,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     this.#established = false;
     this.#abortError = error;
     this.#failPending(error);
+    this.#closeWindows(error);
     this.fire("ABORTED", { error });
   }
 
@@ -381,7 +400,21 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
    * file is streamed, never loaded whole. See `services/storage/scu`.
    */
   sendCStore(datasetOrPath: Dataset | string, options: CStoreOptions = {}): Promise<CStoreResult> {
-    return sendCStore(this, datasetOrPath, options);
+    // The window slot is taken before the file is opened or read, so calls queued behind a full
+    // window hold no file and no buffer; the request itself then goes out without waiting again.
+    this.#heldChannel ??= withRequestsInWindow(this, (c, cmd, o) => this.#requestNow(c, cmd, o));
+    const held = this.#heldChannel;
+    return inWindow(this.#invokeWindow, options.signal, () => sendCStore(held, datasetOrPath, options));
+  }
+
+  /**
+   * The Asynchronous Operations Window of this association (PS3.7 D.3.3.3), from the local
+   * side's point of view: `invoked` requests may be outstanding from this side, `performed`
+   * requests of the peer are served at once (0 = unlimited). (1, 1) unless both sides negotiated
+   * more (the AE's `maxAsyncOperations`).
+   */
+  get asyncOperationsWindow(): AsyncOperationsWindow {
+    return this.#asyncWindow;
   }
 
   // ---- DimseChannel ----
@@ -423,8 +456,16 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     throw new RangeError("all 65535 message IDs are outstanding");
   }
 
-  /** Sends a request and resolves with its final response; see {@link DimseChannel.request}. */
+  /**
+   * Sends a request and resolves with its final response; see {@link DimseChannel.request}. When
+   * {@link asyncOperationsWindow} `invoked` requests are already outstanding it waits its turn
+   * (first come, first sent).
+   */
   request(contextId: number, command: DimseCommand, options: RequestOptions = {}): Promise<DimseMessage> {
+    return inWindow(this.#invokeWindow, options.signal, () => this.#requestNow(contextId, command, options));
+  }
+
+  #requestNow(contextId: number, command: DimseCommand, options: RequestOptions = {}): Promise<DimseMessage> {
     if (!this.#established) return Promise.reject(new AssociationNotEstablishedError(this.#stateName()));
     const id = command.messageId ?? 0;
     const signal = options.signal;
@@ -575,16 +616,12 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     const e = events[0];
     if (e === undefined) return undefined;
     if (e.kind === "command") {
-      this.#logDimse(e.command, "inbound");
-      // A request is in flight from its command set until its answer is sent (graceful shutdown waits for it).
-      const op = isRequest(e.command.commandField) ? this.#startOperation(e.command.commandField) : undefined;
-      if (!e.command.hasDataset) {
-        this.#onMessage({ contextId: e.contextId, command: e.command, dataset: [] }, op);
-        return undefined;
+      // PS3.7 D.3.3.3: beyond the performed window a request waits, and so does the receive loop
+      // (backpressure: the socket pauses) until an operation in progress has been answered.
+      if (isRequest(e.command.commandField) && !this.#performWindow.tryAcquire()) {
+        return this.#performWindow.acquire().then(() => this.#onCommand(e));
       }
-      const context = this.#accepted.find((cx) => cx.contextId === e.contextId);
-      this.#incoming = { contextId: e.contextId, command: e.command, sink: openSink(this, e.command, context), op };
-      return undefined;
+      return this.#onCommand(e);
     }
     const m = this.#incoming;
     if (!m) return undefined;
@@ -592,6 +629,20 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     if (!e.isLast) return wrote ?? undefined;
     this.#incoming = undefined;
     return this.#finishIncoming(m, wrote ?? undefined);
+  }
+
+  /** A command set has arrived (a request has its window slot). */
+  #onCommand(e: Extract<ReassemblyEvent, { kind: "command" }>): undefined {
+    this.#logDimse(e.command, "inbound");
+    // A request is in flight from its command set until its answer is sent (graceful shutdown waits for it).
+    const op = isRequest(e.command.commandField) ? this.#startOperation(e.command.commandField) : undefined;
+    if (!e.command.hasDataset) {
+      this.#onMessage({ contextId: e.contextId, command: e.command, dataset: [] }, op);
+      return undefined;
+    }
+    const context = this.#accepted.find((cx) => cx.contextId === e.contextId);
+    this.#incoming = { contextId: e.contextId, command: e.command, sink: openSink(this, e.command, context), op };
+    return undefined;
   }
 
   async #finishIncoming(
@@ -666,6 +717,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   #endOperation(op: Operation, answered: boolean): void {
     // Already counted as cut when the connection closed.
     if (!this.#ops.delete(op)) return;
+    this.#performWindow.release();
     if (answered) this.#opCounts.completed++;
     else this.#opCounts.failed++;
     this.#wakeIdle();
@@ -693,6 +745,11 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     const t = task.catch((err: unknown) => this.logger.error?.("an association task failed", err));
     this.#tasks.add(t);
     t.finally(() => this.#tasks.delete(t)).catch(() => {});
+  }
+
+  #closeWindows(error: Error): void {
+    this.#invokeWindow.close(error);
+    this.#performWindow.close(error);
   }
 
   #failPending(error: Error): void {
