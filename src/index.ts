@@ -29,6 +29,7 @@ export type {
   AssociationRequestInfo,
 } from "./association-acceptor.js";
 export { AcseTimeoutError, NoAcceptedContextsError } from "./association-requestor.js";
+export { type AsyncOperationsWindow, OperationWindow, WindowClosedError } from "./async-window.js";
 export * from "./dataset/index.js";
 export { AssociationAbortedError, TimeoutError, TransportClosedError } from "./dul/errors.js";
 export {
@@ -55,6 +56,7 @@ export {
   type NotificationEventName,
   type UserIdentityVerdict,
 } from "./events.js";
+export { AssociationPool, type AssociationPoolOptions, PoolAssociationError, PoolClosedError } from "./pool.js";
 export { AssociationServer, type ServerOptions, type ShutdownOptions, type ShutdownReport } from "./server.js";
 export {
   AssociationNotEstablishedError,
