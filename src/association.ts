@@ -56,6 +56,9 @@ import { type CStoreOptions, type CStoreResult, sendCStore } from "./services/st
 import { type CEchoOptions, type CEchoResult, sendCEcho } from "./services/verification/scu.js";
 import { isTracing, type Logger, trace } from "./util/logger.js";
 
+/** In-memory data sets up to this size go out in one burst with their command (see `#sendBurst`). */
+const BURST_BYTES = 1024 * 1024;
+
 type AliasOf<K extends NotificationEventName> = (typeof notificationAlias)[K];
 
 /** `assoc.on(…)` events: one per notification event, TS-style names ("established", "pduSent"…). */
@@ -517,6 +520,10 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
       this.#logDimse(command, "outbound");
       this.fire("DIMSE_SENT", { message: command, contextId });
       const max = this.remote.maximumLength ?? 0;
+      const data = command.hasDataset ? dataset : undefined;
+      if (data === undefined || (data instanceof Uint8Array && data.byteLength <= BURST_BYTES)) {
+        return this.#sendBurst(ul, contextId, fragment(bytes, max), data && fragment(data, max));
+      }
       await this.#sendPieces(ul, contextId, true, fragment(bytes, max));
       if (dataset === undefined || !command.hasDataset) return;
       if (dataset instanceof Uint8Array) await this.#sendPieces(ul, contextId, false, fragment(dataset, max));
@@ -525,6 +532,33 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     const p = this.#sendChain.then(run);
     this.#sendChain = p.catch(() => {});
     return p;
+  }
+
+  /**
+   * Sends a whole small message, command and data set PDUs, in one burst: written back to back
+   * into the corked socket, they leave in one system call and reach the peer together, instead
+   * of one wake-up of each side per PDU (measured: see the commit).
+   */
+  async #sendBurst(ul: UpperLayer, contextId: number, command: Uint8Array[], data: Uint8Array[] | undefined) {
+    const fire = this.#handlers.has("DATA_SENT") || this.listenerCount("dataSent") > 0;
+    const writes = ul.batch(() => {
+      const out: Promise<void>[] = [];
+      for (const [isCommand, pieces] of [
+        [true, command],
+        [false, data],
+      ] as const) {
+        if (pieces === undefined) continue;
+        // An empty data set is still one (empty, last) fragment.
+        const list = pieces.length === 0 ? [new Uint8Array(0)] : pieces;
+        for (let i = 0; i < list.length; i++) {
+          const piece = list[i]!;
+          if (fire) this.fire("DATA_SENT", { data: piece, contextId, isCommand });
+          out.push(ul.sendPDataValue(contextId, isCommand, i === list.length - 1, piece));
+        }
+      }
+      return out;
+    });
+    await Promise.all(writes);
   }
 
   async #sendPieces(ul: UpperLayer, contextId: number, isCommand: boolean, pieces: Uint8Array[]): Promise<void> {
