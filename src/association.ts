@@ -407,6 +407,8 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     // window hold no file and no buffer; the request itself then goes out without waiting again.
     this.#heldChannel ??= withRequestsInWindow(this, (c, cmd, o) => this.#requestNow(c, cmd, o));
     const held = this.#heldChannel;
+    // Not established: no slot to wait for, the call fails at once (AssociationNotEstablishedError).
+    if (!this.#established) return sendCStore(held, datasetOrPath, options);
     return inWindow(this.#invokeWindow, options.signal, () => sendCStore(held, datasetOrPath, options));
   }
 
@@ -465,6 +467,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
    * (first come, first sent).
    */
   request(contextId: number, command: DimseCommand, options: RequestOptions = {}): Promise<DimseMessage> {
+    if (!this.#established) return this.#requestNow(contextId, command, options);
     return inWindow(this.#invokeWindow, options.signal, () => this.#requestNow(contextId, command, options));
   }
 

@@ -16,6 +16,7 @@ import { Dataset } from "../src/dataset/dataset.js";
 import { sop } from "../src/dataset/uids.js";
 import { CommandField, cEchoRq } from "../src/dimse/index.js";
 import { Event, type Handlers } from "../src/events.js";
+import { AssociationNotEstablishedError } from "../src/services/errors.js";
 
 const CT = sop.CTImageStorage;
 
@@ -306,4 +307,12 @@ test("SCU: requests beyond the window wait their turn; when the association clos
   await assoc.abort();
   for (const c of second) await assert.rejects(c);
   assert.equal(sent, 5, "the waiting request was never sent");
+});
+
+test("after release, a request rejects at once with AssociationNotEstablishedError, as without a window", async (t) => {
+  const w = { invoked: 4, performed: 4 };
+  const { assoc } = await pair(t, { maxAsyncOperations: w }, { maxAsyncOperations: w }, {});
+  await assoc.release();
+  await assert.rejects(assoc.sendCEcho(), AssociationNotEstablishedError);
+  await assert.rejects(assoc.sendCStore(image(0)), AssociationNotEstablishedError);
 });
