@@ -45,6 +45,11 @@ export class PoolClosedError extends NetdicomError {
   }
 }
 
+interface Waiter {
+  readonly resolve: (e: Entry) => void;
+  readonly reject: (err: Error) => void;
+}
+
 interface Entry {
   /** Undefined while the association is being established. */
   assoc: Association | undefined;
@@ -73,7 +78,7 @@ export class AssociationPool {
   readonly #max: number;
   readonly #idleMs: number;
   readonly #entries = new Set<Entry>();
-  readonly #waiters: { resolve: (e: Entry) => void; reject: (err: Error) => void }[] = [];
+  readonly #waiters: Waiter[] = [];
   readonly #releasing = new Set<Promise<void>>();
   #closed = false;
   #opened = 0;
@@ -101,10 +106,14 @@ export class AssociationPool {
 
   /**
    * Runs `fn` on a pooled association, counted as one operation of its window while it runs, and
-   * resolves with its result. `fn` should not keep the association after it settles.
+   * resolves with its result. `fn` should not keep the association after it settles. `signal`
+   * gives up waiting for room (the call rejects with its reason); once `fn` runs, it is up to `fn`.
    */
-  async withAssociation<T>(fn: (assoc: Association) => Promise<T>): Promise<T> {
-    const entry = await this.#acquire();
+  async withAssociation<T>(
+    fn: (assoc: Association) => Promise<T>,
+    options: { readonly signal?: AbortSignal | undefined } = {},
+  ): Promise<T> {
+    const entry = await this.#acquire(options.signal);
     try {
       return await fn(entry.assoc!);
     } finally {
@@ -112,14 +121,14 @@ export class AssociationPool {
     }
   }
 
-  /** A C-STORE on a pooled association (see `Association.sendCStore`). */
-  sendCStore(datasetOrPath: Dataset | string, options?: CStoreOptions): Promise<CStoreResult> {
-    return this.withAssociation((assoc) => assoc.sendCStore(datasetOrPath, options));
+  /** A C-STORE on a pooled association (see `Association.sendCStore`); `options.signal` also cancels the wait for room. */
+  sendCStore(datasetOrPath: Dataset | string, options: CStoreOptions = {}): Promise<CStoreResult> {
+    return this.withAssociation((assoc) => assoc.sendCStore(datasetOrPath, options), { signal: options.signal });
   }
 
-  /** A C-ECHO on a pooled association (see `Association.sendCEcho`). */
-  sendCEcho(options?: CEchoOptions): Promise<CEchoResult> {
-    return this.withAssociation((assoc) => assoc.sendCEcho(options));
+  /** A C-ECHO on a pooled association (see `Association.sendCEcho`); `options.signal` also cancels the wait for room. */
+  sendCEcho(options: CEchoOptions = {}): Promise<CEchoResult> {
+    return this.withAssociation((assoc) => assoc.sendCEcho(options), { signal: options.signal });
   }
 
   /**
@@ -160,14 +169,33 @@ export class AssociationPool {
     return entry;
   }
 
-  #acquire(): Promise<Entry> {
+  #acquire(signal: AbortSignal | undefined): Promise<Entry> {
     if (this.#closed) return Promise.reject(new PoolClosedError());
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#waiters.length === 0) {
       const free = this.#pick();
       if (free) return Promise.resolve(this.#take(free));
       if (this.#entries.size < this.#max && !this.#expectRoom()) return this.#open();
     }
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const at = this.#waiters.indexOf(waiter);
+        if (at >= 0) this.#waiters.splice(at, 1);
+        reject(signal?.reason);
+      };
+      const waiter: Waiter = {
+        resolve: (e) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(e);
+        },
+        reject: (err) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(err);
+        },
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#waiters.push(waiter);
+    });
   }
 
   /** Opens an association for the caller, who holds it (busy 1) once it is established. */

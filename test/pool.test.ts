@@ -193,3 +193,26 @@ test("pool: a rejected association rejects the operation with PoolAssociationErr
   await assert.rejects(q.sendCEcho(), PoolClosedError);
   assert.equal(seen.established, 0);
 });
+
+test("pool: a signal gives up waiting for room; the queue moves on", async (t) => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const { server } = await scp(t, {
+    [Event.C_ECHO]: async () => {
+      await gate;
+      return 0x0000;
+    },
+  });
+  const p = pool(t, server.port, { maxAssociations: 1 });
+  const first = p.sendCEcho();
+  const ac = new AbortController();
+  const gaveUp = p.sendCEcho({ signal: ac.signal });
+  const third = p.sendCEcho();
+  ac.abort(new Error("no longer needed"));
+  await assert.rejects(gaveUp, /no longer needed/);
+  release();
+  assert.equal((await first).status, 0x0000);
+  assert.equal((await third).status, 0x0000);
+});
