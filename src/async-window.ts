@@ -76,7 +76,11 @@ function itemOf(user: ServiceUser): AsyncOperationsWindow | undefined {
  * item in the request, or none in the answer, it is (1, 1) (PS3.7 D.3.3.3). The answer is capped
  * at the proposal, in case a peer answers more than it was offered.
  */
-export function negotiatedWindow(requestor: ServiceUser, acceptor: ServiceUser, local: "requestor" | "acceptor") {
+export function negotiatedWindow(
+  requestor: ServiceUser,
+  acceptor: ServiceUser,
+  local: "requestor" | "acceptor",
+): AsyncOperationsWindow {
   const proposed = itemOf(requestor);
   const answered = itemOf(acceptor);
   if (!proposed || !answered) return SYNCHRONOUS_WINDOW;
