@@ -150,11 +150,24 @@ function indexOf(sopInstanceUid: string): number {
 }
 
 /** A C_STORE handler that takes `ms` and answers a status that depends on the instance. */
-function slowStore(ms: number, seen: { now: number; max: number; order: number[] }) {
+function slowStore(ms: number, seen: { now: number; max: number; order: number[]; waiting: (() => void)[] }) {
   return async (e: { sopInstanceUid: string }) => {
     seen.now++;
     seen.max = Math.max(seen.max, seen.now);
     const id = indexOf(e.sopInstanceUid);
+    const started = seen.now;
+    for (const w of seen.waiting.splice(0)) w();
+    // The first instance also waits (1 s at most) for another to start: with a window above 1 one
+    // does at once, so a loaded machine cannot make the overlap look absent; with 1 none can.
+    if (id === 0 && started === 1) {
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, 1000);
+        seen.waiting.push(() => {
+          clearTimeout(timer);
+          r();
+        });
+      });
+    }
     await new Promise((r) => setTimeout(r, ms));
     seen.now--;
     seen.order.push(id);
@@ -165,7 +178,7 @@ function slowStore(ms: number, seen: { now: number; max: number; order: number[]
 
 for (const window of [1, 8]) {
   test(`window ${window}: 20 C-STOREs at once to a slow SCP (50 ms each) ${window === 1 ? "run one at a time" : "overlap"}, each answer tied to its request`, async (t) => {
-    const seen = { now: 0, max: 0, order: [] as number[] };
+    const seen = { now: 0, max: 0, order: [] as number[], waiting: [] as (() => void)[] };
     const w = { invoked: window, performed: window };
     const { assoc } = await pair(
       t,
@@ -226,6 +239,7 @@ test("window 4: the SCP answers in any order, the SCU matches answers by Message
 
 test("SCP: a peer exceeding the window is served at most `performed` at once; the rest wait, all are answered", async (t) => {
   const seen = { now: 0, max: 0 };
+  const waiting: (() => void)[] = [];
   const { assoc } = await pair(
     t,
     { maxAsyncOperations: { invoked: 8, performed: 1 } },
@@ -234,6 +248,17 @@ test("SCP: a peer exceeding the window is served at most `performed` at once; th
       [Event.C_ECHO]: async () => {
         seen.now++;
         seen.max = Math.max(seen.max, seen.now);
+        for (const w of waiting.splice(0)) w();
+        // The first waits (1 s at most) for a second beside it, so a slow read cannot hide it.
+        if (seen.now === 1 && seen.max === 1) {
+          await new Promise<void>((r) => {
+            const timer = setTimeout(r, 1000);
+            waiting.push(() => {
+              clearTimeout(timer);
+              r();
+            });
+          });
+        }
         await new Promise((r) => setTimeout(r, 20));
         seen.now--;
         return 0x0000;

@@ -104,10 +104,23 @@ test("pool: ten sequential C-STOREs use one association", async (t) => {
 test("pool: at most maxAssociations at once; operations beyond wait and all complete", async (t) => {
   let running = 0;
   let maxRunning = 0;
+  const waiting: (() => void)[] = [];
   const { server, seen } = await scp(t, {
     [Event.C_ECHO]: async () => {
       running++;
       maxRunning = Math.max(maxRunning, running);
+      for (const w of waiting.splice(0)) w();
+      // The first waits (1 s at most) for a second to run beside it, so that a slow second
+      // association setup cannot hide the concurrency; it never waits for a third.
+      if (running === 1 && maxRunning === 1) {
+        await new Promise<void>((r) => {
+          const timer = setTimeout(r, 1000);
+          waiting.push(() => {
+            clearTimeout(timer);
+            r();
+          });
+        });
+      }
       await new Promise((r) => setTimeout(r, 20));
       running--;
       return 0x0000;
