@@ -34,6 +34,7 @@ async function files(dir: string, count: number): Promise<string[]> {
 
 test("storescu --async 4: up to 4 C-STOREs outstanding on one association, all stored", async (t) => {
   const seen = { now: 0, max: 0, stored: 0, associations: 0 };
+  const waiting: (() => void)[] = [];
   const scp = new AE({ aeTitle: "SCP", maxAsyncOperations: { invoked: 1, performed: 8 }, storageFsync: false });
   scp.addSupportedContext(sop.CTImageStorage);
   const server = await scp.startServer({
@@ -43,6 +44,17 @@ test("storescu --async 4: up to 4 C-STOREs outstanding on one association, all s
       [Event.C_STORE]: async () => {
         seen.now++;
         seen.max = Math.max(seen.max, seen.now);
+        for (const w of waiting.splice(0)) w();
+        // The first waits (1 s at most) for a second beside it, so a slow read cannot hide it.
+        if (seen.now === 1 && seen.max === 1) {
+          await new Promise<void>((r) => {
+            const timer = setTimeout(r, 1000);
+            waiting.push(() => {
+              clearTimeout(timer);
+              r();
+            });
+          });
+        }
         await new Promise((r) => setTimeout(r, 20));
         seen.now--;
         seen.stored++;
