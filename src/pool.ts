@@ -178,7 +178,9 @@ export class AssociationPool {
       if (this.#entries.size < this.#max && !this.#expectRoom()) return this.#open();
     }
     return new Promise((resolve, reject) => {
+      let gaveUp = false;
       const onAbort = () => {
+        gaveUp = true;
         const at = this.#waiters.indexOf(waiter);
         if (at >= 0) this.#waiters.splice(at, 1);
         reject(signal?.reason);
@@ -186,7 +188,9 @@ export class AssociationPool {
       const waiter: Waiter = {
         resolve: (e) => {
           signal?.removeEventListener("abort", onAbort);
-          resolve(e);
+          // Given up while an association was being opened for it: the room goes back to the pool.
+          if (gaveUp) this.#done(e);
+          else resolve(e);
         },
         reject: (err) => {
           signal?.removeEventListener("abort", onAbort);

@@ -229,3 +229,43 @@ test("pool: a signal gives up waiting for room; the queue moves on", async (t) =
   assert.equal((await first).status, 0x0000);
   assert.equal((await third).status, 0x0000);
 });
+
+test("pool: giving up while an association is being opened for it leaves the room to the next operation", async (t) => {
+  // The first request is rejected; the second is held until the waiting operation has given up.
+  let calls = 0;
+  let opening!: () => void;
+  const secondOpening = new Promise<void>((r) => {
+    opening = r;
+  });
+  let letIn!: () => void;
+  const gate = new Promise<void>((r) => {
+    letIn = r;
+  });
+  const ae = new AE({ aeTitle: "SCP" });
+  ae.addSupportedContext(sop.Verification);
+  const server = await ae.startServer({
+    host: "127.0.0.1",
+    onAssociationRequest: async () => {
+      calls++;
+      if (calls === 1) return false;
+      opening();
+      await gate;
+      return true;
+    },
+  });
+  t.after(() => server.shutdown({ deadlineMs: 2000 }));
+  const p = pool(t, server.port, { maxAssociations: 1 });
+  const first = p.sendCEcho();
+  const ac = new AbortController();
+  const gaveUp = p.sendCEcho({ signal: ac.signal });
+  await assert.rejects(first, PoolAssociationError);
+  await secondOpening;
+  ac.abort(new Error("gave up"));
+  await assert.rejects(gaveUp, /gave up/);
+  letIn();
+  // Bounded: without the room given back this would wait for ever.
+  const r = await p.sendCEcho({ signal: AbortSignal.timeout(10_000) });
+  assert.equal(r.status, 0x0000);
+  assert.equal(calls, 2);
+  assert.equal(p.size, 1);
+});
