@@ -1,15 +1,16 @@
 // `npm run bench`: netdicom and dcmjs reading and writing the same CT files, side by side, then
 // the lazy reading of a 256 MiB file; then C-STORE (netdicom's apps and DCMTK's, issue 5's four
-// scenarios) and sequential associations with one C-ECHO each; then Query/Retrieve (issue 6:
-// netdicom qrscp and DCMTK dcmqrscp, C-FIND, C-GET, C-MOVE). Prints a report; asserts nothing
-// about time.
-//   node build/bench/run.js [--only dataset|storage|echo|qr] [--quick] [--repeat 3]
+// scenarios), sequential associations with one C-ECHO each, the asynchronous operations window;
+// then Query/Retrieve (issue 6: netdicom qrscp and DCMTK dcmqrscp, C-FIND, C-GET, C-MOVE).
+// Prints a report; asserts nothing about time.
+//   node build/bench/run.js [--only dataset|storage|echo|async|qr] [--quick] [--repeat 3]
 //                           [--files 100] [--seconds 2.5] [--frames 512] [--no-lazy]
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { readPart10, ts } from "../src/index.js";
+import { asyncBench } from "./async.js";
 import { corpusFrame, corpusHeader, writeCorpus } from "./corpus.js";
 import {
   type BenchCase,
@@ -30,7 +31,7 @@ import { qrBench } from "./query-retrieve.js";
 import { storageBench } from "./storage.js";
 import { fixed, formatTable, mib } from "./table.js";
 
-const SECTIONS = ["dataset", "storage", "echo", "qr"] as const;
+const SECTIONS = ["dataset", "storage", "echo", "async", "qr"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function row(m: Measurement, reference?: Measurement): string[] {
@@ -177,6 +178,7 @@ async function main(): Promise<void> {
     }
     if (runs("storage")) await storageBench(dir, { quick, repeat });
     if (runs("echo")) await echoBench({ associations: quick ? 50 : 200, repeat });
+    if (runs("async")) await asyncBench(dir, { quick, repeat });
     if (runs("qr")) await qrBench(dir, { sizes: quick ? QR_QUICK : QR_FULL, repeat });
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -69,7 +69,7 @@ async function datasetOffset(path: string): Promise<number> {
   }
 }
 
-/** The data set bytes of `paths`, read from their file meta. */
+/** The paths and the sum of their data set bytes. */
 export async function fileSet(paths: readonly string[]): Promise<FileSet> {
   let datasetBytes = 0;
   for (const p of paths) {
