@@ -111,9 +111,13 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   readonly acceptor: ServiceUser;
   /** Timeouts (ms) and the logger, copied from the AE at creation; may be changed per association. */
   readonly settings: {
+    /** How long to wait for the peer's answer to an A-ASSOCIATE-RQ or A-RELEASE-RQ (ms). */
     acseTimeoutMs: number;
+    /** How long to wait for a DIMSE response before aborting (ms; 0 waits forever). */
     dimseTimeoutMs: number;
+    /** Where this association logs. */
     logger: Logger;
+    /** Where received instances are stored, and the in-memory data set limit (defaults when absent). */
     storage?: StorageSettings | undefined;
   };
   #handlers: HandlerTable;
