@@ -2,13 +2,14 @@
 // the lazy reading of a 256 MiB file; then C-STORE (netdicom's apps and DCMTK's, issue 5's four
 // scenarios) and sequential associations with one C-ECHO each. Prints a report; asserts
 // nothing about time.
-//   node build/bench/run.js [--only dataset|storage|echo] [--quick] [--repeat 3]
+//   node build/bench/run.js [--only dataset|storage|echo|async] [--quick] [--repeat 3]
 //                           [--files 100] [--seconds 2.5] [--frames 512] [--no-lazy]
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { readPart10, ts } from "../src/index.js";
+import { asyncBench } from "./async.js";
 import { corpusFrame, corpusHeader, writeCorpus } from "./corpus.js";
 import {
   type BenchCase,
@@ -27,7 +28,7 @@ import { type Measurement, measure } from "./measure.js";
 import { storageBench } from "./storage.js";
 import { fixed, formatTable, mib } from "./table.js";
 
-const SECTIONS = ["dataset", "storage", "echo"] as const;
+const SECTIONS = ["dataset", "storage", "echo", "async"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function row(m: Measurement, reference?: Measurement): string[] {
@@ -174,6 +175,7 @@ async function main(): Promise<void> {
     }
     if (runs("storage")) await storageBench(dir, { quick, repeat });
     if (runs("echo")) await echoBench({ associations: quick ? 50 : 200, repeat });
+    if (runs("async")) await asyncBench(dir, { quick, repeat });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

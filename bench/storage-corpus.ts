@@ -69,7 +69,8 @@ async function datasetOffset(path: string): Promise<number> {
   }
 }
 
-async function fileSet(paths: readonly string[]): Promise<FileSet> {
+/** The paths and the sum of their data set bytes. */
+export async function fileSet(paths: readonly string[]): Promise<FileSet> {
   let datasetBytes = 0;
   for (const p of paths) {
     const fh = await open(p, "r");

@@ -2,6 +2,7 @@
 // its limits and timeouts; it requests associations and runs servers that accept them.
 import { connect as netConnect } from "node:net";
 import {
+  AsynchronousOperationsWindowNegotiation,
   buildContext,
   checkContextLimit,
   type ExtendedNegotiationItem,
@@ -11,6 +12,7 @@ import {
 } from "./acse/index.js";
 import { Association } from "./association.js";
 import { requestAssociation } from "./association-requestor.js";
+import { type AsyncOperationsWindow, checkWindow, proposalItem, SYNCHRONOUS_WINDOW } from "./async-window.js";
 import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from "./dataset/part10.js";
 import { storageSopClasses } from "./dataset/uids.js";
 import { UpperLayer } from "./dul/provider.js";
@@ -85,6 +87,13 @@ export interface AEOptions {
   readonly storageFsync?: boolean;
   /** Largest data set held in memory, for requests other than C-STORE (bytes; default 64 MiB; larger ones are refused with 0xA700/0x0213). */
   readonly maxDatasetBytes?: number;
+  /**
+   * The Asynchronous Operations Window this AE offers (PS3.7 D.3.3.3): how many requests it keeps
+   * outstanding on one association (`invoked`) and serves at once (`performed`); 0 = unlimited.
+   * A requestor proposes it, an acceptor answers at most it; the association works in what both
+   * allow (`assoc.asyncOperationsWindow`). Default (1, 1), the synchronous mode, sends no item.
+   */
+  readonly maxAsyncOperations?: AsyncOperationsWindow;
 }
 
 /** Options of {@link AE.associate}. */
@@ -105,6 +114,8 @@ export interface AssociateOptions {
   readonly handlers?: Handlers;
   /** The local address to connect from (TCP only). */
   readonly bindAddress?: string;
+  /** The Asynchronous Operations Window to propose instead of the AE's `maxAsyncOperations`. */
+  readonly maxAsyncOperations?: AsyncOperationsWindow;
 }
 
 function checkTitle(title: string): string {
@@ -152,6 +163,8 @@ export class AE {
   storageFsync: boolean;
   /** Largest data set held in memory for requests other than C-STORE (bytes). */
   maxDatasetBytes: number;
+  /** The Asynchronous Operations Window offered (see {@link AEOptions.maxAsyncOperations}). */
+  maxAsyncOperations: AsyncOperationsWindow;
   readonly #logger: Logger | undefined;
   #requested: PresentationContext[] = [];
   #supported: PresentationContext[] = [];
@@ -177,6 +190,8 @@ export class AE {
     this.storageDirectory = options.storageDirectory;
     this.storageFsync = options.storageFsync ?? true;
     this.maxDatasetBytes = options.maxDatasetBytes ?? DEFAULT_MAX_DATASET_BYTES;
+    this.maxAsyncOperations = options.maxAsyncOperations ?? SYNCHRONOUS_WINDOW;
+    checkWindow(this.maxAsyncOperations, "maxAsyncOperations");
   }
 
   /** @internal The storage settings given to each new association. */
@@ -354,7 +369,10 @@ export class AE {
       maximumLength: options.maxPdu ?? this.maximumPduSize,
       implementationClassUid: this.implementationClassUid,
       implementationVersionName: this.implementationVersionName,
-      extendedNegotiation: options.extendedNegotiation ?? [],
+      extendedNegotiation: withWindowProposal(
+        options.extendedNegotiation ?? [],
+        options.maxAsyncOperations ?? this.maxAsyncOperations,
+      ),
       acseTimeoutMs: this.acseTimeoutMs,
       signal: options.signal,
     });
@@ -386,6 +404,17 @@ export class AE {
     });
     return { ...report, durationMs: Math.round(performance.now() - started) };
   }
+}
+
+/** The extended items plus the window proposal, unless the caller gave a window item of its own. */
+function withWindowProposal(
+  items: readonly ExtendedNegotiationItem[],
+  window: AsyncOperationsWindow,
+): readonly ExtendedNegotiationItem[] {
+  if (items.some((i) => i instanceof AsynchronousOperationsWindowNegotiation)) return items;
+  checkWindow(window, "maxAsyncOperations");
+  const item = proposalItem(window);
+  return item ? [...items, item] : items;
 }
 
 function removeFrom(

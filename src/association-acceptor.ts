@@ -16,6 +16,7 @@ import {
   UserIdentityNegotiation,
 } from "./acse/index.js";
 import type { Association } from "./association.js";
+import { answerProposal, checkWindow } from "./async-window.js";
 import type { UpperLayer } from "./dul/provider.js";
 import type { UserIdentityVerdict } from "./events.js";
 import type { AAssociateRq } from "./pdu/index.js";
@@ -231,8 +232,9 @@ async function checkUserIdentity(
 }
 
 /**
- * ASYNC_OPS (PS3.7 D.3.3.3): the handler is told the proposed window; the answer is always
- * (1, 1), as in pynetdicom, since this association performs one operation at a time.
+ * ASYNC_OPS (PS3.7 D.3.3.3): the answer to a proposed window is what the AE's
+ * `maxAsyncOperations` allows (see `answerProposal`); a handler is told the proposal and may
+ * return `[invoked, performed]` limits to use instead for this association.
  */
 async function checkAsyncOps(assoc: Association): Promise<AsynchronousOperationsWindowNegotiation | undefined> {
   const proposed = assoc.requestor.extendedNegotiation.find(
@@ -240,20 +242,29 @@ async function checkAsyncOps(assoc: Association): Promise<AsynchronousOperations
   );
   if (!proposed) return undefined;
   const handler = assoc.handlers.intervention("ASYNC_OPS");
+  let own = assoc.ae.maxAsyncOperations;
   if (handler) {
     try {
-      await handler({
+      const limits = await handler({
         name: "ASYNC_OPS",
         assoc,
         timestamp: new Date(),
         invoked: proposed.maximumNumberOperationsInvoked,
         performed: proposed.maximumNumberOperationsPerformed,
       });
+      if (limits !== undefined) {
+        const window = { invoked: limits[0], performed: limits[1] };
+        checkWindow(window, "the ASYNC_OPS handler's answer");
+        own = window;
+      }
     } catch (err) {
-      assoc.logger.error?.("the ASYNC_OPS handler threw", err);
+      assoc.logger.error?.("the ASYNC_OPS handler failed; answering the AE's maxAsyncOperations", err);
     }
   }
-  return new AsynchronousOperationsWindowNegotiation(1, 1);
+  return answerProposal(
+    { invoked: proposed.maximumNumberOperationsInvoked, performed: proposed.maximumNumberOperationsPerformed },
+    own,
+  );
 }
 
 /** SOP_EXTENDED (PS3.7 D.3.3.5): the handler's answers, for SOP classes the requestor named. */

@@ -334,7 +334,11 @@ export interface InterventionResults {
   N_DELETE: NServiceAnswer;
   /** Verified or not, and the server response (see `UserIdentityVerdict`). */
   USER_ID: UserIdentityVerdict;
-  /** Informative, as in pynetdicom: the acceptor always answers (1, 1) since it performs one operation at a time. */
+  /**
+   * `[invoked, performed]`: this acceptor's own limits for this association, used instead of the
+   * AE's `maxAsyncOperations` to answer the proposal (undefined: the AE's). Unlike pynetdicom,
+   * which always answers (1, 1), the answer is honoured (never above what was proposed).
+   */
   ASYNC_OPS: readonly [number, number] | undefined;
   /** The application information to send back, by SOP class UID (PS3.7 D.3.3.5.2). */
   SOP_EXTENDED: ReadonlyMap<string, Uint8Array> | Readonly<Record<string, Uint8Array>> | undefined;

@@ -55,6 +55,7 @@ export {
   getStatistics,
   trackStatistics,
 } from "./association-statistics.js";
+export { type AsyncOperationsWindow, OperationWindow, WindowClosedError } from "./async-window.js";
 export * from "./codecs/index.js";
 export * from "./dataset/index.js";
 export type { VrKind } from "./dataset/vr.js";
@@ -97,6 +98,7 @@ export {
   type UserIdentityVerdict,
 } from "./events.js";
 export * from "./metrics/index.js";
+export { AssociationPool, type AssociationPoolOptions, PoolAssociationError, PoolClosedError } from "./pool.js";
 export { AssociationServer, type ServerOptions, type ShutdownOptions, type ShutdownReport } from "./server.js";
 export type { ResponseStream, SubAssociation, SubAssociationTarget } from "./services/channel.js";
 export {

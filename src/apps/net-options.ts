@@ -3,7 +3,7 @@
 // pynetdicom's "I: message" style that writes through the app's CliIo.
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import type { AEOptions, AssociateOptions, Logger } from "../index.js";
+import type { AEOptions, AssociateOptions, AsyncOperationsWindow, Logger } from "../index.js";
 import { type AppOptions, logLevel, numberOption, UsageError } from "./args.js";
 import type { CliIo } from "./command.js";
 
@@ -245,4 +245,21 @@ export function packageVersion(): string {
   } catch {
     return "unknown";
   }
+}
+
+/** `--async N`: the asynchronous operations window of an app (PS3.7 D.3.3.3), with its help text. */
+export function asyncOption(help: string): AppOptions {
+  return { async: { type: "string", arg: "N", default: "1", help } };
+}
+
+/**
+ * The window `--async N` asks for: N in the direction the app uses (`invoked` for an SCU that
+ * sends, `performed` for an SCP that serves), 1 in the other.
+ */
+export function asyncWindow(
+  values: Record<string, unknown>,
+  direction: "invoked" | "performed",
+): AsyncOperationsWindow {
+  const n = numberOption(values, "async", { min: 0, max: 65535, integer: true }) ?? 1;
+  return direction === "invoked" ? { invoked: n, performed: 1 } : { invoked: 1, performed: n };
 }

@@ -22,6 +22,8 @@ import {
   type AppLogger,
   aeNetworkSettings,
   appLogger,
+  asyncOption,
+  asyncWindow,
   describeError,
   generalOptions,
   networkOptions,
@@ -55,6 +57,9 @@ const options: AppOptions = {
     help: "the most associations accepted at once (default: 10)",
   },
   "require-called-aet": { type: "boolean", help: "reject associations whose called AE title is not mine" },
+  ...asyncOption(
+    "accept an asynchronous operations window: receive up to N C-STOREs at once per association (0: unlimited; default: 1)",
+  ),
   ...tlsServerOptions,
   ...metricsOptions,
   implicit: { type: "boolean", aliases: ["xi"], help: "accept implicit VR little endian only" },
@@ -161,6 +166,7 @@ function makeAe(values: Record<string, unknown>, log: AppLogger): AE {
       aeTitle: String(values["ae-title"]),
       ...aeNetworkSettings(values),
       maximumAssociations,
+      maxAsyncOperations: asyncWindow(values, "performed"),
       requireCalledAet: values["require-called-aet"] === true,
       storageFsync: values["no-fsync"] !== true,
       ...(typeof values["storage-directory"] === "string" && values["storage-directory"] !== ""

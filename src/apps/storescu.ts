@@ -6,6 +6,7 @@ import { readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import {
   AE,
+  type AsyncOperationsWindow,
   buildContext,
   ensureCodec,
   findDecoder,
@@ -23,6 +24,8 @@ import {
   type AppLogger,
   aeNetworkSettings,
   appLogger,
+  asyncOption,
+  asyncWindow,
   clientTls,
   describeError,
   generalOptions,
@@ -67,6 +70,9 @@ const options: AppOptions = {
     help: "propose only each file's own transfer syntax, no conversion fallbacks",
   },
   strict: { type: "boolean", help: "exit with 1 when an instance was stored with a warning status" },
+  ...asyncOption(
+    "propose an asynchronous operations window: keep up to N C-STOREs outstanding (0: unlimited; default: 1)",
+  ),
 };
 
 const USAGE = `usage: netdicom storescu [options] ADDR PORT PATH...
@@ -377,29 +383,53 @@ async function sendPlan(plan: AssociationPlan, c: SendContext, outcomes: Outcome
     failAll(plan.files, why);
     return bytes;
   }
-  for (const [i, f] of plan.files.entries()) {
-    if (!assoc.isEstablished) {
-      failAll(plan.files.slice(i), `association lost: ${describeError(assoc.abortError ?? assoc.reason)}`);
-      break;
+  let next = 0;
+  const sendNext = async (): Promise<void> => {
+    while (next < plan.files.length) {
+      if (!assoc.isEstablished) {
+        const left = plan.files.slice(next);
+        next = plan.files.length;
+        failAll(left, `association lost: ${describeError(assoc.abortError ?? assoc.reason)}`);
+        return;
+      }
+      const f = plan.files[next++] as FileToSend;
+      bytes += await sendOne(assoc, f, c, outcomes);
     }
-    const what = `${f.path} (${uidName(f.sopClassUid)}, ${f.sopInstanceUid})`;
-    try {
-      const r = await assoc.sendCStore(f.path);
-      const category =
-        r.statusInfo.category === "success" || r.statusInfo.category === "warning" ? r.statusInfo.category : "failure";
-      outcomes.push({ path: f.path, category, status: r.status, meaning: r.statusInfo.meaning });
-      bytes += r.bytes;
-      c.tick(r.bytes);
-      c.note(`${category === "failure" ? "failed" : "sent"} ${what}: ${hex(r.status)} ${r.statusInfo.meaning}`);
-    } catch (e) {
-      outcomes.push({ path: f.path, category: "failure", meaning: describeError(e) });
-      c.tick(0);
-      c.note(`failed ${what}: ${describeError(e)}`);
-    }
-  }
+  };
+  // As many senders as the negotiated window lets be outstanding (--async); one by default.
+  const window = assoc.asyncOperationsWindow.invoked;
+  const senders = Math.min(plan.files.length, window === 0 ? UNLIMITED_SENDERS : window);
+  await Promise.all(Array.from({ length: Math.max(1, senders) }, sendNext));
   if (assoc.isEstablished)
     await assoc.release().catch((e: unknown) => c.log.warn?.(`release failed: ${describeError(e)}`));
   return bytes;
+}
+
+/** Requests kept outstanding when the peer accepts an unlimited window (0). */
+const UNLIMITED_SENDERS = 64;
+
+/** Sends one file; records its outcome and returns the bytes sent. */
+async function sendOne(
+  assoc: Awaited<ReturnType<AE["associate"]>>,
+  f: FileToSend,
+  c: SendContext,
+  outcomes: Outcome[],
+): Promise<number> {
+  const what = `${f.path} (${uidName(f.sopClassUid)}, ${f.sopInstanceUid})`;
+  try {
+    const r = await assoc.sendCStore(f.path);
+    const category =
+      r.statusInfo.category === "success" || r.statusInfo.category === "warning" ? r.statusInfo.category : "failure";
+    outcomes.push({ path: f.path, category, status: r.status, meaning: r.statusInfo.meaning });
+    c.tick(r.bytes);
+    c.note(`${category === "failure" ? "failed" : "sent"} ${what}: ${hex(r.status)} ${r.statusInfo.meaning}`);
+    return r.bytes;
+  } catch (e) {
+    outcomes.push({ path: f.path, category: "failure", meaning: describeError(e) });
+    c.tick(0);
+    c.note(`failed ${what}: ${describeError(e)}`);
+    return 0;
+  }
 }
 
 /** Runs storescu with `args`; resolves with the exit code. */
@@ -408,7 +438,7 @@ export async function runStorescu(args: readonly string[], io: CliIo, isTty = fa
   let positionals: string[];
   let log: AppLogger;
   let forced: string | undefined;
-  let settings: ReturnType<typeof aeNetworkSettings>;
+  let settings: ReturnType<typeof aeNetworkSettings> & { maxAsyncOperations: AsyncOperationsWindow };
   let port: number;
   let tls: Awaited<ReturnType<typeof clientTls>>;
   try {
@@ -430,7 +460,7 @@ export async function runStorescu(args: readonly string[], io: CliIo, isTty = fa
     forced = flags[0] === undefined ? undefined : forcedSyntax[flags[0]];
     if (positionals.length < 3) throw new UsageError("expected ADDR PORT PATH...");
     port = parsePort(positionals[1]);
-    settings = aeNetworkSettings(values);
+    settings = { ...aeNetworkSettings(values), maxAsyncOperations: asyncWindow(values, "invoked") };
     tls = await clientTls(values);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;

@@ -278,6 +278,20 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   }
 
   /**
+   * Runs `fn`, which sends PDUs without awaiting them, with the transport corked: what it writes
+   * leaves in one system call (and, on loopback, wakes the peer once). `fn` must not wait for a
+   * write, which would not drain until the end of the batch.
+   */
+  batch<T>(fn: () => T): T {
+    this.transport.cork?.();
+    try {
+      return fn();
+    } finally {
+      this.transport.uncork?.();
+    }
+  }
+
+  /**
    * The P-DATA indications, in order. A consumer that stops reading pauses the socket once
    * `P_DATA_HIGH_WATER` PDUs are queued. Ends after release; throws the abort error if
    * the association was aborted. One consumer at a time.

@@ -75,6 +75,14 @@ export class SocketTransport implements Transport {
     });
   }
 
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
+  }
+
   pause(): void {
     this.socket.pause();
   }

@@ -12,6 +12,13 @@ export interface Transport {
    * `TransportClosedError` when the connection is gone.
    */
   write(data: Uint8Array | readonly Uint8Array[]): Promise<void>;
+  /**
+   * Holds writes until {@link uncork}, so that several go out in one system call (optional: a
+   * transport without it writes each at once).
+   */
+  cork?(): void;
+  /** Writes what was held since {@link cork}. */
+  uncork?(): void;
   /** Sets the receiver of incoming bytes (chunks alias the socket's buffers). */
   onData(handler: (chunk: Uint8Array) => void): void;
   /**

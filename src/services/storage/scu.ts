@@ -112,12 +112,32 @@ async function prepareDataset(channel: DimseChannel, ds: Dataset, preferred: str
 export const SYNC_READ_BYTES = 4 * 1024 * 1024;
 
 /**
- * One read buffer kept for the next small file. A buffer goes back here only after its C-STORE
- * was answered with a status: the peer has then received every byte, so no socket write still
- * refers to it. Reusing it spares an allocation of the file's size per instance, which otherwise
- * churns external memory and triggers garbage collections (measured: see the commit).
+ * Read buffers kept for the next small files, one per C-STORE that may be outstanding at once (an
+ * asynchronous operations window keeps several in flight). A buffer goes back here only after its
+ * C-STORE was answered with a status: the peer has then received every byte, so no socket write
+ * still refers to it. Reusing them spares an allocation per instance, which otherwise churns
+ * external memory and triggers garbage collections (measured: see the commit).
  */
-let spare: Buffer | undefined;
+const spares: Buffer[] = [];
+/** At most this many spare buffers are kept (they hold at most {@link SYNC_READ_BYTES} each). */
+const MAX_SPARES = 8;
+
+/** A kept buffer of at least `size` bytes, taken out of {@link spares}, or undefined. */
+function takeSpare(size: number): Buffer | undefined {
+  const at = spares.findIndex((b) => b.byteLength >= size);
+  return at < 0 ? undefined : spares.splice(at, 1)[0];
+}
+
+/** Keeps `buf` for a later file when there is room; else the smallest kept one makes way for a larger one. */
+function keepSpare(buf: Buffer): void {
+  if (spares.length < MAX_SPARES) {
+    spares.push(buf);
+    return;
+  }
+  let smallest = 0;
+  for (let i = 1; i < spares.length; i++) if (spares[i]!.byteLength < spares[smallest]!.byteLength) smallest = i;
+  if (spares[smallest]!.byteLength < buf.byteLength) spares[smallest] = buf;
+}
 
 /** The whole file when it is small (read synchronously), else undefined. */
 function readSmall(path: string): Buffer | undefined {
@@ -126,11 +146,8 @@ function readSmall(path: string): Buffer | undefined {
     fd = openSync(path, "r");
     const size = fstatSync(fd).size;
     if (size > SYNC_READ_BYTES) return undefined;
-    let buf: Buffer;
-    if (spare !== undefined && spare.byteLength >= size) {
-      buf = spare;
-      spare = undefined;
-    } else {
+    let buf = takeSpare(size);
+    if (buf === undefined) {
       // Rounded up to whole MiB so that files of nearly the same size (a series) share one buffer.
       buf = Buffer.allocUnsafeSlow(Math.min(SYNC_READ_BYTES, Math.ceil(Math.max(size, 1) / 2 ** 20) * 2 ** 20));
     }
@@ -278,9 +295,7 @@ export async function sendCStore(
     });
     const code = rsp.command.status ?? 0;
     // Answered: every byte of the data set has been received, the buffer is free again.
-    if (whole && (spare === undefined || spare.byteLength < whole.buffer.byteLength)) {
-      spare = Buffer.from(whole.buffer, 0, whole.buffer.byteLength);
-    }
+    if (whole) keepSpare(Buffer.from(whole.buffer, 0, whole.buffer.byteLength));
     return {
       status: code,
       statusInfo: statusTable.describe(code, { commandField: rsp.command.commandField, sopClassUid: p.sopClassUid }),

@@ -1,0 +1,257 @@
+// The Asynchronous Operations Window (PS3.7 D.3.3.3): what each side proposes and answers, the
+// window an association ends up with, and the FIFO counter that keeps each direction inside it.
+import { AsynchronousOperationsWindowNegotiation, type ServiceUser } from "./acse/index.js";
+import type { DimseChannel, ResponseStream } from "./services/channel.js";
+import { NetdicomError } from "./util/errors.js";
+
+/**
+ * A window of outstanding operations, as numbers of requests (PS3.7 D.3.3.3). `0` means
+ * unlimited; `1` (both, the default) is the synchronous mode every AE supports.
+ */
+export interface AsyncOperationsWindow {
+  /** Requests this side may have outstanding (sent, not yet answered with a final response). */
+  readonly invoked: number;
+  /** Requests this side may be performing at once (received, not yet answered). */
+  readonly performed: number;
+}
+
+/** The synchronous mode: one operation at a time in each direction (the standard's default). */
+export const SYNCHRONOUS_WINDOW: AsyncOperationsWindow = Object.freeze({ invoked: 1, performed: 1 });
+
+/** The smaller of two window values where 0 means unlimited (PS3.7 D.3.3.3). */
+export function minWindow(a: number, b: number): number {
+  if (a === 0) return b;
+  if (b === 0) return a;
+  return Math.min(a, b);
+}
+
+/** Throws unless both numbers are integers 0…65535 (the item's two 16-bit fields, PS3.7 Table D.3-7). */
+export function checkWindow(window: AsyncOperationsWindow, what = "asynchronous operations window"): void {
+  for (const [name, v] of [
+    ["invoked", window.invoked],
+    ["performed", window.performed],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0 || v > 0xffff) {
+      throw new NetdicomError("ERR_ASYNC_WINDOW", `${what}: ${name} ${v} is not an integer 0-65535 (0 = unlimited)`);
+    }
+  }
+}
+
+/**
+ * The item a requestor with `own` limits proposes: none for (1, 1), since an absent item means
+ * exactly that (PS3.7 D.3.3.3), and some peers mishandle the item.
+ */
+export function proposalItem(own: AsyncOperationsWindow): AsynchronousOperationsWindowNegotiation | undefined {
+  if (own.invoked === 1 && own.performed === 1) return undefined;
+  return new AsynchronousOperationsWindowNegotiation(own.invoked, own.performed);
+}
+
+/**
+ * The acceptor's answer to a proposal, given its own limits. Both fields of the answer are from
+ * the requestor's point of view (PS3.7 D.3.3.3): how many requests the acceptor lets it invoke
+ * (at most what the acceptor performs at once) and how many it lets it perform (at most what the
+ * acceptor itself wants to invoke); neither above what was proposed.
+ */
+export function answerProposal(
+  proposed: AsyncOperationsWindow,
+  own: AsyncOperationsWindow,
+): AsynchronousOperationsWindowNegotiation {
+  return new AsynchronousOperationsWindowNegotiation(
+    minWindow(proposed.invoked, own.performed),
+    minWindow(proposed.performed, own.invoked),
+  );
+}
+
+function itemOf(user: ServiceUser): AsyncOperationsWindow | undefined {
+  for (const item of user.extendedNegotiation) {
+    if (item instanceof AsynchronousOperationsWindowNegotiation) {
+      return { invoked: item.maximumNumberOperationsInvoked, performed: item.maximumNumberOperationsPerformed };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The window an established association works in, from the local side's point of view. With no
+ * item in the request, or none in the answer, it is (1, 1) (PS3.7 D.3.3.3). The answer is capped
+ * at the proposal, in case a peer answers more than it was offered.
+ */
+export function negotiatedWindow(
+  requestor: ServiceUser,
+  acceptor: ServiceUser,
+  local: "requestor" | "acceptor",
+): AsyncOperationsWindow {
+  const proposed = itemOf(requestor);
+  const answered = itemOf(acceptor);
+  if (!proposed || !answered) return SYNCHRONOUS_WINDOW;
+  // Both fields of the answer describe the requestor (see answerProposal).
+  const requestorInvokes = minWindow(proposed.invoked, answered.invoked);
+  const requestorPerforms = minWindow(proposed.performed, answered.performed);
+  return local === "requestor"
+    ? { invoked: requestorInvokes, performed: requestorPerforms }
+    : { invoked: requestorPerforms, performed: requestorInvokes };
+}
+
+/** Waiting for a window slot ended because the association closed. */
+export class WindowClosedError extends NetdicomError {
+  override readonly name = "WindowClosedError";
+  constructor(reason: string) {
+    super("ERR_WINDOW_CLOSED", `no more operations on this association: ${reason}`);
+  }
+}
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (e: Error) => void;
+}
+
+/**
+ * A counting semaphore with a FIFO queue: at most `limit` holders at once (0 = unlimited). Its
+ * fast path is synchronous (`tryAcquire`), so a free slot costs no promise or microtask hop.
+ */
+export class OperationWindow {
+  #limit: number;
+  #held = 0;
+  #closed: Error | undefined;
+  readonly #queue: Waiter[] = [];
+
+  /** `limit` slots (0 = unlimited). */
+  constructor(limit = 1) {
+    this.#limit = limit;
+  }
+
+  /** Slots in use. */
+  get held(): number {
+    return this.#held;
+  }
+  /** The number of slots (0 = unlimited). */
+  get limit(): number {
+    return this.#limit;
+  }
+  /** Callers waiting for a slot. */
+  get waiting(): number {
+    return this.#queue.length;
+  }
+
+  /** Changes the number of slots (e.g. once negotiated); waiters are let in when it grows. */
+  setLimit(limit: number): void {
+    this.#limit = limit;
+    this.#wake();
+  }
+
+  /** Takes a slot when one is free and nobody waits ahead; false otherwise. */
+  tryAcquire(): boolean {
+    if (this.#closed || this.#queue.length > 0 || !this.#free()) return false;
+    this.#held++;
+    return true;
+  }
+
+  /**
+   * Resolves once a slot is taken, in call order. Rejects with the close error when the window is
+   * closed, or with the signal's reason when it aborts first (the place in the queue is given up).
+   */
+  acquire(signal?: AbortSignal): Promise<void> {
+    if (this.#closed) return Promise.reject(this.#closed);
+    if (this.tryAcquire()) return Promise.resolve();
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        const at = this.#queue.indexOf(waiter);
+        if (at >= 0) this.#queue.splice(at, 1);
+        reject(signal?.reason);
+      };
+      const waiter: Waiter = {
+        resolve: () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+        reject: (e) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(e);
+        },
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#queue.push(waiter);
+    });
+  }
+
+  /** Gives a slot back and lets the next waiter in. */
+  release(): void {
+    if (this.#held > 0) this.#held--;
+    this.#wake();
+  }
+
+  /** Rejects every waiter and all later acquires with `error` (the association has ended). */
+  close(error: Error): void {
+    if (this.#closed) return;
+    this.#closed = error;
+    for (const w of this.#queue.splice(0)) w.reject(error);
+  }
+
+  #free(): boolean {
+    return this.#limit === 0 || this.#held < this.#limit;
+  }
+
+  #wake(): void {
+    while (!this.#closed && this.#queue.length > 0 && this.#free()) {
+      this.#held++;
+      this.#queue.shift()?.resolve();
+    }
+  }
+}
+
+/**
+ * Runs `run` holding a slot of `window` (waiting for one, in turn, when all are taken) and gives
+ * the slot back when it settles. A free slot is taken synchronously.
+ */
+export function inWindow<T>(
+  window: OperationWindow,
+  signal: AbortSignal | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
+  const go = (): Promise<T> => {
+    let p: Promise<T>;
+    try {
+      p = run();
+    } catch (err) {
+      window.release();
+      return Promise.reject(err);
+    }
+    return p.finally(() => window.release());
+  };
+  return window.tryAcquire() ? go() : window.acquire(signal).then(go);
+}
+
+/**
+ * `channel` as a service sees it while it already holds a window slot: the same object, except
+ * that `request` is `requestNow` (which does not wait for a slot again).
+ */
+export function withRequestsInWindow(channel: DimseChannel, requestNow: DimseChannel["request"]): DimseChannel {
+  return new Proxy(channel, {
+    get(target, prop) {
+      if (prop === "request") return requestNow;
+      // Read with the target as receiver, and bind methods to it, so private fields keep working.
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * A response stream that takes a slot of `window` on its first `next()` (waiting in turn when all
+ * are taken), opens the stream with `open`, and gives the slot back when the stream ends, fails or
+ * is closed early: a C-FIND, C-GET or C-MOVE counts as one outstanding operation until its final
+ * response (PS3.7 D.3.3.3).
+ */
+export async function* windowedStream(
+  window: OperationWindow,
+  signal: AbortSignal | undefined,
+  open: () => ResponseStream,
+): ResponseStream {
+  if (!window.tryAcquire()) await window.acquire(signal);
+  try {
+    yield* open();
+  } finally {
+    window.release();
+  }
+}

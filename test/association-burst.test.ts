@@ -1,0 +1,74 @@
+// A small message leaves in one burst: the command set's and the data set's P-DATA-TF PDUs are
+// written into the corked socket back to back (one system call, one wake-up of the peer); a
+// large in-memory data set still goes PDU by PDU, awaiting the socket.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { AE } from "../src/ae.js";
+import type { Association } from "../src/association.js";
+import { Dataset } from "../src/dataset/dataset.js";
+import { sop } from "../src/dataset/uids.js";
+import { Event } from "../src/events.js";
+
+/** Records the transport's writes, grouped by cork/uncork (a write outside a cork is its own group). */
+function spy(assoc: Association): { groups: number[][] } {
+  const t = assoc.upperLayer?.transport;
+  assert.ok(t?.cork && t.uncork);
+  const groups: number[][] = [];
+  let open: number[] | undefined;
+  const { cork, uncork, write } = t;
+  t.cork = () => {
+    open = [];
+    cork.call(t);
+  };
+  t.uncork = () => {
+    if (open) groups.push(open);
+    open = undefined;
+    uncork.call(t);
+  };
+  t.write = (data) => {
+    const parts = data instanceof Uint8Array ? [data] : data;
+    // The first byte of a PDU is its type; P-DATA-TF is 0x04, the PDV's control header follows the 12-byte headers.
+    const header = parts[0]!;
+    const pdu = header[0] === 0x04 && header.byteLength >= 12 ? header[11]! : -1;
+    if (open) open.push(pdu);
+    else groups.push([pdu]);
+    return write.call(t, data);
+  };
+  return { groups };
+}
+
+async function pair(t: { after: (fn: () => Promise<unknown>) => void }) {
+  const scp = new AE({ aeTitle: "SCP", storageFsync: false });
+  scp.addSupportedContext(sop.CTImageStorage);
+  const server = await scp.startServer({ host: "127.0.0.1", handlers: { [Event.C_STORE]: () => 0x0000 } });
+  t.after(() => server.shutdown({ deadlineMs: 1000 }));
+  const scu = new AE({ aeTitle: "SCU", maximumPduSize: 16384 });
+  scu.addRequestedContext(sop.CTImageStorage);
+  const assoc = await scu.associate("127.0.0.1", server.port, { aeTitle: "SCP", maxPdu: 16384 });
+  t.after(() => assoc.abort());
+  return assoc;
+}
+
+test("a small C-STORE: command PDU and data set PDU written in one corked burst", async (t) => {
+  const assoc = await pair(t);
+  const { groups } = spy(assoc);
+  const ds = new Dataset({ SOPClassUID: sop.CTImageStorage, SOPInstanceUID: "2.25.1234", PatientID: "P" });
+  assert.equal((await assoc.sendCStore(ds)).status, 0x0000);
+  // Message control header (PS3.8 E.2): bit 0 command, bit 1 last fragment.
+  assert.deepEqual(groups, [[0x03, 0x02]]);
+});
+
+test("a large in-memory data set: the command, then one write per PDU", async (t) => {
+  const assoc = await pair(t);
+  const { groups } = spy(assoc);
+  const ds = new Dataset({ SOPClassUID: sop.CTImageStorage, SOPInstanceUID: "2.25.1235", PatientID: "P" });
+  ds.set("PixelData", new Uint8Array(2 * 1024 * 1024), "OW");
+  assert.equal((await assoc.sendCStore(ds)).status, 0x0000);
+  assert.deepEqual(groups[0], [0x03]);
+  assert.ok(groups.length > 100, `${groups.length} writes`);
+  assert.ok(
+    groups.slice(1).every((g) => g.length === 1),
+    "each data PDU on its own",
+  );
+  assert.deepEqual(groups.at(-1), [0x02]);
+});
