@@ -166,7 +166,7 @@ export class PrometheusRegistry implements MetricsRegistry {
       }
     | undefined {
     const f = this.#families.get(name);
-    if (!f || f.kind !== "histogram") return undefined;
+    if (f?.kind !== "histogram") return undefined;
     const h = f.series.get((f.options.labelNames ?? []).map((n) => labels[n] ?? "").join("\u0000"))?.histogram;
     return h ? { count: h.count, sum: h.sum } : undefined;
   }

@@ -4,7 +4,6 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
 import test from "node:test";
-import { repoRoot } from "../helpers/cli.js";
 import { docPages, docsRoot, README_PAGE, readPage } from "./markdown.js";
 
 /** GitHub's anchor for a heading: lowercase, punctuation dropped, spaces to hyphens. */
