@@ -90,6 +90,10 @@ const pairs: { name: string; expect: RegExp[] }[] = [
   { name: "relevant-patient-query", expect: [/C-FIND: 0x0000, match: Doe\^Jane/] },
   { name: "substance-administration-query", expect: [/product: Contrast 350/] },
   {
+    name: "inventory",
+    expect: [/C-FIND: 0x0000, inventories: migration check/, /C-GET: 0x0000, received 1 inventory/],
+  },
+  {
     name: "storage-management",
     expect: [
       /status reports: PROCESSING/,
