@@ -41,6 +41,7 @@ import {
   type NotificationEventName,
   notificationAlias,
 } from "./events.js";
+import { type Operation, type OperationCounts, OperationsInFlight } from "./operations-in-flight.js";
 import { OutstandingRequests } from "./outstanding-requests.js";
 import { AbortReason, describePdu, type PresentationDataValue } from "./pdu/index.js";
 import type {
@@ -77,6 +78,8 @@ import { isTracing, type Logger, trace } from "./util/logger.js";
 /** In-memory data sets up to this size go out in one burst with their command (see `#sendBurst`). */
 const BURST_BYTES = 1024 * 1024;
 
+export type { OperationCounts } from "./operations-in-flight.js";
+
 type AliasOf<K extends NotificationEventName> = (typeof notificationAlias)[K];
 
 /** `assoc.on(…)` events: one per notification event, TS-style names ("established", "pduSent"…). */
@@ -90,22 +93,6 @@ export interface AssociationSettings {
   /** Where received instances are stored, and the in-memory data set limit (defaults when absent). */
   readonly storage?: StorageSettings;
 }
-
-/**
- * How the requests this side served have ended so far: answered (whatever the status), failed
- * (no answer could be sent), or cut off because the connection closed while they were in flight.
- */
-export interface OperationCounts {
-  /** Requests answered (a response was sent, whatever its status). */
-  readonly completed: number;
-  /** Requests whose service failed before an answer could be sent, the connection still open. */
-  readonly failed: number;
-  /** Requests still in flight (data set arriving, handler running, answer being sent) when the connection closed. */
-  readonly abortedInFlight: number;
-}
-
-/** One request being served; identity only. */
-type Operation = { readonly command: number };
 
 /**
  * One association, as requestor (from `AE.associate`) or acceptor (from a server). It resolves
@@ -156,14 +143,12 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   #sendChain: Promise<void> = Promise.resolve();
   readonly #reassembler = new MessageReassembler();
   #incoming: { contextId: number; command: DimseCommand; sink: DatasetSink; op: Operation | undefined } | undefined;
-  readonly #ops = new Set<Operation>();
-  readonly #opCounts = { completed: 0, failed: 0, abortedInFlight: 0 };
-  #idleWaiters: (() => void)[] = [];
   #receiveDone: Promise<void> = Promise.resolve();
   readonly #tasks = new Set<Promise<void>>();
   // PS3.7 D.3.3.3: requests outstanding from this side, and requests being performed by it.
   readonly #invokeWindow = new OperationWindow(1);
   readonly #performWindow = new OperationWindow(1);
+  readonly #ops = new OperationsInFlight(this.#performWindow);
   #asyncWindow: AsyncOperationsWindow = SYNCHRONOUS_WINDOW;
   #heldChannel: DimseChannel | undefined;
   #closedResolve!: () => void;
@@ -308,7 +293,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
       cancelAllOperations(this, ended);
       this.#closeWindows(ended);
       const t = ul.transport;
-      this.#cutOperations();
+      this.#ops.cut();
       this.fire("CONN_CLOSE", { address: t.remoteAddress ?? "", port: t.remotePort, error });
       this.#closedResolve();
     });
@@ -705,7 +690,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   #onCommand(e: Extract<ReassemblyEvent, { kind: "command" }>): undefined {
     this.#logDimse(e.command, "inbound");
     // A request is in flight from its command set until its answer is sent (graceful shutdown waits for it).
-    const op = isRequest(e.command.commandField) ? this.#startOperation(e.command.commandField) : undefined;
+    const op = isRequest(e.command.commandField) ? this.#ops.start(e.command.commandField) : undefined;
     if (!e.command.hasDataset) {
       this.#onMessage({ contextId: e.contextId, command: e.command, dataset: [] }, op);
       return undefined;
@@ -738,16 +723,16 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
         context: (id) => this.#accepted.find((cx) => cx.contextId === id),
       });
     } catch (err) {
-      if (op) this.#endOperation(op, false);
+      if (op) this.#ops.end(op, false);
       throw err;
     }
     if (op) {
       if (task)
         task.then(
-          () => this.#endOperation(op, true),
-          () => this.#endOperation(op, false),
+          () => this.#ops.end(op, true),
+          () => this.#ops.end(op, false),
         );
-      else this.#endOperation(op, true);
+      else this.#ops.end(op, true);
     }
     if (task) this.#track(task);
   }
@@ -761,13 +746,12 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
 
   /** How the requests this side served have ended so far (cumulative; see {@link OperationCounts}). */
   get operationCounts(): OperationCounts {
-    return { ...this.#opCounts };
+    return this.#ops.counts;
   }
 
   /** Resolves once no request is in flight (at once when none is; when the connection closes, in-flight requests are cut). */
   whenIdle(): Promise<void> {
-    if (this.#ops.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+    return this.#ops.whenIdle();
   }
 
   /**
@@ -776,34 +760,6 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
    */
   get receiveEnded(): Promise<void> {
     return this.#receiveDone.catch(() => {});
-  }
-
-  #startOperation(command: number): Operation {
-    const op: Operation = { command };
-    this.#ops.add(op);
-    return op;
-  }
-
-  #endOperation(op: Operation, answered: boolean): void {
-    // Already counted as cut when the connection closed.
-    if (!this.#ops.delete(op)) return;
-    this.#performWindow.release();
-    if (answered) this.#opCounts.completed++;
-    else this.#opCounts.failed++;
-    this.#wakeIdle();
-  }
-
-  #cutOperations(): void {
-    this.#opCounts.abortedInFlight += this.#ops.size;
-    this.#ops.clear();
-    this.#wakeIdle();
-  }
-
-  #wakeIdle(): void {
-    if (this.#ops.size !== 0) return;
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const w of waiters) w();
   }
 
   #providerAbort(): void {
