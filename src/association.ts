@@ -19,16 +19,9 @@ import {
 } from "./async-window.js";
 import type { Dataset } from "./dataset/dataset.js";
 import { uidName } from "./dataset/uids.js";
-import {
-  type DimseCommand,
-  describeCommand,
-  encodeCommand,
-  fragment,
-  MessageReassembler,
-  maxPdvDataLength,
-  type ReassemblyEvent,
-} from "./dimse/index.js";
+import { type DimseCommand, MessageReassembler, type ReassemblyEvent } from "./dimse/index.js";
 import { handleMessage, type IncomingMessage, openSink } from "./dimse-dispatch.js";
+import { DimseSender, logDimse } from "./dimse-sender.js";
 import { TypedEmitter } from "./dul/emitter.js";
 import { AbortSource } from "./dul/errors.js";
 import type { UpperLayer } from "./dul/provider.js";
@@ -73,10 +66,7 @@ import type { QueryOptions, QueryResponse, RetrieveResponse } from "./services/q
 import { MemorySink } from "./services/storage/memory-sink.js";
 import { type CStoreOptions, type CStoreResult, sendCStore } from "./services/storage/scu.js";
 import { type CEchoOptions, type CEchoResult, sendCEcho } from "./services/verification/scu.js";
-import { isTracing, type Logger, trace } from "./util/logger.js";
-
-/** In-memory data sets up to this size go out in one burst with their command (see `#sendBurst`). */
-const BURST_BYTES = 1024 * 1024;
+import { isTracing, type Logger } from "./util/logger.js";
 
 export type { OperationCounts } from "./operations-in-flight.js";
 
@@ -140,7 +130,14 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
       this.#ul?.abort(AbortSource.ServiceUser, 0).catch(() => {});
     },
   });
-  #sendChain: Promise<void> = Promise.resolve();
+  readonly #sender = new DimseSender({
+    upperLayer: () => this.#ul,
+    stateName: () => this.#stateName(),
+    peerMaxPduLength: () => this.remote.maximumLength ?? 0,
+    logger: () => this.logger,
+    firesDataSent: () => this.#handlers.has("DATA_SENT") || this.listenerCount("dataSent") > 0,
+    fire: (name, payload) => this.fire(name, payload),
+  });
   readonly #reassembler = new MessageReassembler();
   #incoming: { contextId: number; command: DimseCommand; sink: DatasetSink; op: Operation | undefined } | undefined;
   #receiveDone: Promise<void> = Promise.resolve();
@@ -534,94 +531,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
    * interleaved.
    */
   send(contextId: number, command: DimseCommand, dataset?: OutgoingDataset): Promise<void> {
-    const ul = this.#ul;
-    if (!ul) return Promise.reject(new AssociationNotEstablishedError(this.#stateName()));
-    const run = async () => {
-      const bytes = encodeCommand(command);
-      this.#logDimse(command, "outbound");
-      this.fire("DIMSE_SENT", { message: command, contextId });
-      const max = this.remote.maximumLength ?? 0;
-      const data = command.hasDataset ? dataset : undefined;
-      if (data === undefined || (data instanceof Uint8Array && data.byteLength <= BURST_BYTES)) {
-        return this.#sendBurst(ul, contextId, fragment(bytes, max), data && fragment(data, max));
-      }
-      await this.#sendPieces(ul, contextId, true, fragment(bytes, max));
-      if (dataset === undefined || !command.hasDataset) return;
-      if (dataset instanceof Uint8Array) await this.#sendPieces(ul, contextId, false, fragment(dataset, max));
-      else await this.#sendStream(ul, contextId, dataset.chunks(maxPdvDataLength(max)), maxPdvDataLength(max));
-    };
-    const p = this.#sendChain.then(run);
-    this.#sendChain = p.catch(() => {});
-    return p;
-  }
-
-  /**
-   * Sends a whole small message, command and data set PDUs, in one burst: written back to back
-   * into the corked socket, they leave in one system call and reach the peer together, instead
-   * of one wake-up of each side per PDU (measured: see the commit).
-   */
-  async #sendBurst(ul: UpperLayer, contextId: number, command: Uint8Array[], data: Uint8Array[] | undefined) {
-    const fire = this.#handlers.has("DATA_SENT") || this.listenerCount("dataSent") > 0;
-    const writes = ul.batch(() => {
-      const out: Promise<void>[] = [];
-      for (const [isCommand, pieces] of [
-        [true, command],
-        [false, data],
-      ] as const) {
-        if (pieces === undefined) continue;
-        // An empty data set is still one (empty, last) fragment.
-        const list = pieces.length === 0 ? [new Uint8Array(0)] : pieces;
-        for (let i = 0; i < list.length; i++) {
-          const piece = list[i]!;
-          if (fire) this.fire("DATA_SENT", { data: piece, contextId, isCommand });
-          out.push(ul.sendPDataValue(contextId, isCommand, i === list.length - 1, piece));
-        }
-      }
-      return out;
-    });
-    await Promise.all(writes);
-  }
-
-  async #sendPieces(ul: UpperLayer, contextId: number, isCommand: boolean, pieces: Uint8Array[]): Promise<void> {
-    // An empty data set is still one (empty, last) fragment.
-    if (pieces.length === 0) pieces = [new Uint8Array(0)];
-    for (let i = 0; i < pieces.length; i++) {
-      const data = pieces[i]!;
-      this.fire("DATA_SENT", { data, contextId, isCommand });
-      await ul.sendPDataValue(contextId, isCommand, i === pieces.length - 1, data);
-    }
-  }
-
-  /**
-   * Sends a streamed data set: each piece cut into PDVs of at most `size` bytes, one PDU each,
-   * awaiting the socket for each; one PDV is held back so that only the very last is marked last.
-   */
-  async #sendStream(ul: UpperLayer, contextId: number, chunks: AsyncIterable<Uint8Array>, size: number): Promise<void> {
-    let held: Uint8Array | undefined;
-    const fire = this.#handlers.has("DATA_SENT") || this.listenerCount("dataSent") > 0;
-    for await (const chunk of chunks) {
-      for (let at = 0; at < chunk.byteLength; at += size) {
-        const piece = chunk.subarray(at, Math.min(at + size, chunk.byteLength));
-        if (held) {
-          if (fire) this.fire("DATA_SENT", { data: held, contextId, isCommand: false });
-          await ul.sendPDataValue(contextId, false, false, held);
-        }
-        held = piece;
-      }
-    }
-    // An empty data set is still one (empty, last) fragment.
-    const last = held ?? new Uint8Array(0);
-    if (fire) this.fire("DATA_SENT", { data: last, contextId, isCommand: false });
-    await ul.sendPDataValue(contextId, false, true, last);
-  }
-
-  #logDimse(command: DimseCommand, direction: "inbound" | "outbound"): void {
-    const debug = this.logger.debug;
-    if (!debug && !isTracing("dimse")) return;
-    for (const line of describeCommand(command, direction)) {
-      if (isTracing("dimse")) trace("dimse", line);
-      else debug?.call(this.logger, line);
-    }
+    return this.#sender.send(contextId, command, dataset);
   }
 
   // ---- receiving ----
@@ -688,7 +598,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
 
   /** A command set has arrived (a request has its window slot). */
   #onCommand(e: Extract<ReassemblyEvent, { kind: "command" }>): undefined {
-    this.#logDimse(e.command, "inbound");
+    logDimse(this.logger, e.command, "inbound");
     // A request is in flight from its command set until its answer is sent (graceful shutdown waits for it).
     const op = isRequest(e.command.commandField) ? this.#ops.start(e.command.commandField) : undefined;
     if (!e.command.hasDataset) {
