@@ -19,9 +19,9 @@ import {
 } from "./async-window.js";
 import type { Dataset } from "./dataset/dataset.js";
 import { uidName } from "./dataset/uids.js";
-import { type DimseCommand, MessageReassembler, type ReassemblyEvent } from "./dimse/index.js";
-import { handleMessage, type IncomingMessage, openSink } from "./dimse-dispatch.js";
-import { DimseSender, logDimse } from "./dimse-sender.js";
+import type { DimseCommand } from "./dimse/index.js";
+import { DimseReceiver } from "./dimse-receiver.js";
+import { DimseSender } from "./dimse-sender.js";
 import { TypedEmitter } from "./dul/emitter.js";
 import { AbortSource } from "./dul/errors.js";
 import type { UpperLayer } from "./dul/provider.js";
@@ -34,11 +34,10 @@ import {
   type NotificationEventName,
   notificationAlias,
 } from "./events.js";
-import { type Operation, type OperationCounts, OperationsInFlight } from "./operations-in-flight.js";
+import { type OperationCounts, OperationsInFlight } from "./operations-in-flight.js";
 import { OutstandingRequests } from "./outstanding-requests.js";
-import { AbortReason, describePdu, type PresentationDataValue } from "./pdu/index.js";
+import { describePdu } from "./pdu/index.js";
 import type {
-  DatasetSink,
   DimseChannel,
   DimseMessage,
   OutgoingDataset,
@@ -47,7 +46,6 @@ import type {
   StorageSettings,
   SubAssociationTarget,
 } from "./services/channel.js";
-import { isRequest } from "./services/dispatch.js";
 import { AssociationNotEstablishedError, NoPresentationContextError } from "./services/errors.js";
 import {
   type NServiceOptions,
@@ -63,7 +61,6 @@ import { cancelAllOperations } from "./services/query-retrieve/cancellation.js";
 import type { IdentifierInit } from "./services/query-retrieve/identifier.js";
 import { sendCFind, sendCGet, sendCMove } from "./services/query-retrieve/scu.js";
 import type { QueryOptions, QueryResponse, RetrieveResponse } from "./services/query-retrieve/types.js";
-import { MemorySink } from "./services/storage/memory-sink.js";
 import { type CStoreOptions, type CStoreResult, sendCStore } from "./services/storage/scu.js";
 import { type CEchoOptions, type CEchoResult, sendCEcho } from "./services/verification/scu.js";
 import { isTracing, type Logger } from "./util/logger.js";
@@ -138,14 +135,20 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     firesDataSent: () => this.#handlers.has("DATA_SENT") || this.listenerCount("dataSent") > 0,
     fire: (name, payload) => this.fire(name, payload),
   });
-  readonly #reassembler = new MessageReassembler();
-  #incoming: { contextId: number; command: DimseCommand; sink: DatasetSink; op: Operation | undefined } | undefined;
   #receiveDone: Promise<void> = Promise.resolve();
   readonly #tasks = new Set<Promise<void>>();
   // PS3.7 D.3.3.3: requests outstanding from this side, and requests being performed by it.
   readonly #invokeWindow = new OperationWindow(1);
   readonly #performWindow = new OperationWindow(1);
   readonly #ops = new OperationsInFlight(this.#performWindow);
+  readonly #receiver = new DimseReceiver({
+    assoc: this,
+    context: (id) => this.#accepted.find((cx) => cx.contextId === id),
+    pending: (id) => this.#requests.get(id),
+    performWindow: this.#performWindow,
+    operations: this.#ops,
+    track: (task) => this.#track(task),
+  });
   #asyncWindow: AsyncOperationsWindow = SYNCHRONOUS_WINDOW;
   #heldChannel: DimseChannel | undefined;
   #closedResolve!: () => void;
@@ -318,7 +321,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
       // itself and release() records the outcome.
       if (!collision) this.#answerRelease(ul);
     });
-    this.#receiveDone = this.#receive(ul);
+    this.#receiveDone = this.#receiver.run(ul);
     this.#track(this.#receiveDone);
   }
 
@@ -534,119 +537,6 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     return this.#sender.send(contextId, command, dataset);
   }
 
-  // ---- receiving ----
-
-  async #receive(ul: UpperLayer): Promise<void> {
-    let error: Error | undefined;
-    try {
-      for await (const pdu of ul.pData()) {
-        for (const pdv of pdu.values) {
-          const wait = this.#onPdv(pdv);
-          // A slow sink (disk) holds the loop, so the inbox fills and pauses the socket.
-          if (wait) await wait;
-        }
-      }
-    } catch (err) {
-      // The abort error reaches the pending calls through the upper layer's "aborted" event.
-      error = err instanceof Error ? err : new Error(String(err));
-    } finally {
-      const left = this.#incoming;
-      this.#incoming = undefined;
-      // PS3.8 7.3: an aborted association's partial data set is discarded, never handed on.
-      if (left)
-        await Promise.resolve(left.sink.abort(error ?? new Error("the association ended mid data set"))).catch(
-          () => {},
-        );
-    }
-  }
-
-  #onPdv(pdv: PresentationDataValue): Promise<void> | undefined {
-    this.fire("DATA_RECV", { data: pdv.data, contextId: pdv.contextId, isCommand: pdv.isCommand });
-    if (!this.#accepted.some((cx) => cx.contextId === pdv.contextId)) {
-      // PS3.8 9.3.5.1: a PDV must use an accepted presentation context.
-      this.logger.error?.(`received a PDV on presentation context ${pdv.contextId}, which was not accepted`);
-      this.#providerAbort();
-      return undefined;
-    }
-    let events: ReturnType<MessageReassembler["push"]>;
-    try {
-      events = this.#reassembler.push(pdv);
-    } catch (err) {
-      const abort = (err as { abort?: unknown }).abort;
-      this.logger.error?.("could not decode a DIMSE message", err);
-      if (abort !== false) this.#providerAbort();
-      return undefined;
-    }
-    // push() reports at most one event per PDV.
-    const e = events[0];
-    if (e === undefined) return undefined;
-    if (e.kind === "command") {
-      // PS3.7 D.3.3.3: beyond the performed window a request waits, and so does the receive loop
-      // (backpressure: the socket pauses) until an operation in progress has been answered.
-      if (isRequest(e.command.commandField) && !this.#performWindow.tryAcquire()) {
-        return this.#performWindow.acquire().then(() => this.#onCommand(e));
-      }
-      return this.#onCommand(e);
-    }
-    const m = this.#incoming;
-    if (!m) return undefined;
-    const wrote = m.sink.write(e.chunk);
-    if (!e.isLast) return wrote ?? undefined;
-    this.#incoming = undefined;
-    return this.#finishIncoming(m, wrote ?? undefined);
-  }
-
-  /** A command set has arrived (a request has its window slot). */
-  #onCommand(e: Extract<ReassemblyEvent, { kind: "command" }>): undefined {
-    logDimse(this.logger, e.command, "inbound");
-    // A request is in flight from its command set until its answer is sent (graceful shutdown waits for it).
-    const op = isRequest(e.command.commandField) ? this.#ops.start(e.command.commandField) : undefined;
-    if (!e.command.hasDataset) {
-      this.#onMessage({ contextId: e.contextId, command: e.command, dataset: [] }, op);
-      return undefined;
-    }
-    const context = this.#accepted.find((cx) => cx.contextId === e.contextId);
-    this.#incoming = { contextId: e.contextId, command: e.command, sink: openSink(this, e.command, context), op };
-    return undefined;
-  }
-
-  async #finishIncoming(
-    m: { contextId: number; command: DimseCommand; sink: DatasetSink; op: Operation | undefined },
-    wrote: Promise<void> | undefined,
-  ): Promise<void> {
-    try {
-      if (wrote) await wrote;
-      await m.sink.end();
-    } catch (err) {
-      this.logger.error?.("a received data set could not be stored", err);
-    }
-    const dataset = m.sink instanceof MemorySink ? m.sink.chunks : [];
-    this.#onMessage({ contextId: m.contextId, command: m.command, dataset, sink: m.sink }, m.op);
-  }
-
-  #onMessage(message: IncomingMessage, op?: Operation): void {
-    this.fire("DIMSE_RECV", { message: message.command, contextId: message.contextId });
-    let task: Promise<void> | undefined;
-    try {
-      task = handleMessage(this, message, {
-        pending: (id) => this.#requests.get(id),
-        context: (id) => this.#accepted.find((cx) => cx.contextId === id),
-      });
-    } catch (err) {
-      if (op) this.#ops.end(op, false);
-      throw err;
-    }
-    if (op) {
-      if (task)
-        task.then(
-          () => this.#ops.end(op, true),
-          () => this.#ops.end(op, false),
-        );
-      else this.#ops.end(op, true);
-    }
-    if (task) this.#track(task);
-  }
-
   // ---- requests in flight (for a graceful shutdown) ----
 
   /** Requests this side is serving: data set arriving, handler running, or answer being sent. */
@@ -670,11 +560,6 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
    */
   get receiveEnded(): Promise<void> {
     return this.#receiveDone.catch(() => {});
-  }
-
-  #providerAbort(): void {
-    // PS3.8 9.3.8: service-provider, invalid PDU parameter value.
-    this.#ul?.abort(AbortSource.ServiceProvider, AbortReason.InvalidPduParameterValue).catch(() => {});
   }
 
   #track(task: Promise<void>): void {
