@@ -18,7 +18,6 @@ import {
   withRequestsInWindow,
 } from "./async-window.js";
 import type { Dataset } from "./dataset/dataset.js";
-import { uidName } from "./dataset/uids.js";
 import type { DimseCommand } from "./dimse/index.js";
 import { DimseReceiver } from "./dimse-receiver.js";
 import { DimseSender } from "./dimse-sender.js";
@@ -34,6 +33,7 @@ import {
   type NotificationEventName,
   notificationAlias,
 } from "./events.js";
+import { NegotiatedContexts } from "./negotiated-contexts.js";
 import { type OperationCounts, OperationsInFlight } from "./operations-in-flight.js";
 import { OutstandingRequests } from "./outstanding-requests.js";
 import { describePdu } from "./pdu/index.js";
@@ -46,7 +46,7 @@ import type {
   StorageSettings,
   SubAssociationTarget,
 } from "./services/channel.js";
-import { AssociationNotEstablishedError, NoPresentationContextError } from "./services/errors.js";
+import { AssociationNotEstablishedError } from "./services/errors.js";
 import {
   type NServiceOptions,
   type NServiceResult,
@@ -116,8 +116,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   #negotiationStarted = false;
   #rejection: Rejection | undefined;
   #abortError: Error | undefined;
-  #accepted: PresentationContext[] = [];
-  #rejectedContexts: PresentationContext[] = [];
+  readonly #contexts = new NegotiatedContexts();
   readonly #requests = new OutstandingRequests({
     notEstablished: () => (this.#established ? undefined : this.#stateName()),
     dimseTimeoutMs: () => this.settings.dimseTimeoutMs,
@@ -143,7 +142,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   readonly #ops = new OperationsInFlight(this.#performWindow);
   readonly #receiver = new DimseReceiver({
     assoc: this,
-    context: (id) => this.#accepted.find((cx) => cx.contextId === id),
+    context: (id) => this.#contexts.byId(id),
     pending: (id) => this.#requests.get(id),
     performWindow: this.#performWindow,
     operations: this.#ops,
@@ -213,11 +212,11 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   }
   /** The accepted presentation contexts, by increasing ID (this side's roles in `asScu`/`asScp`). */
   get acceptedContexts(): readonly PresentationContext[] {
-    return this.#accepted;
+    return this.#contexts.accepted;
   }
   /** The rejected presentation contexts. */
   get rejectedContexts(): readonly PresentationContext[] {
-    return this.#rejectedContexts;
+    return this.#contexts.rejected;
   }
   /** The local service user. */
   get local(): ServiceUser {
@@ -306,8 +305,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
 
   /** @internal Records the negotiated contexts and marks the association established. */
   markEstablished(contexts: readonly PresentationContext[]): void {
-    this.#accepted = contexts.filter((cx) => cx.result === 0);
-    this.#rejectedContexts = contexts.filter((cx) => cx.result !== 0);
+    this.#contexts.set(contexts);
     this.#established = true;
     this.#asyncWindow = negotiatedWindow(this.requestor, this.acceptor, this.mode);
     this.#invokeWindow.setLimit(this.#asyncWindow.invoked);
@@ -327,8 +325,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
 
   /** @internal Records the negotiated contexts without establishing (e.g. none was accepted). */
   setContexts(contexts: readonly PresentationContext[]): void {
-    this.#accepted = contexts.filter((cx) => cx.result === 0);
-    this.#rejectedContexts = contexts.filter((cx) => cx.result !== 0);
+    this.#contexts.set(contexts);
   }
 
   /** @internal Marks the association rejected. */
@@ -482,19 +479,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   /** The accepted context for `abstractSyntax` in which this side may act as `role`. */
   contextFor(abstractSyntax: string, role: "scu" | "scp", transferSyntax?: string): PresentationContext {
     if (!this.#established) throw new AssociationNotEstablishedError(this.#stateName());
-    const usable = this.#accepted.filter(
-      (cx) => cx.abstractSyntax === abstractSyntax && (role === "scu" ? cx.asScu : cx.asScp) !== false,
-    );
-    const pick =
-      (transferSyntax === undefined ? undefined : usable.find((cx) => cx.transferSyntax === transferSyntax)) ??
-      usable[0];
-    if (pick) return pick;
-    const offered = this.#accepted.some((cx) => cx.abstractSyntax === abstractSyntax);
-    throw new NoPresentationContextError(
-      abstractSyntax,
-      role,
-      `${uidName(abstractSyntax)}${offered ? " (accepted, but not in this role)" : ""}`,
-    );
+    return this.#contexts.select(abstractSyntax, role, transferSyntax);
   }
 
   /** The next Message ID: 1…65535, then 1 again (PS3.7 9.3.1.1), skipping IDs still outstanding. */
