@@ -8,15 +8,7 @@ import {
   type ServiceUserOwner,
 } from "./acse/index.js";
 import type { AE } from "./ae.js";
-import {
-  type AsyncOperationsWindow,
-  inWindow,
-  negotiatedWindow,
-  OperationWindow,
-  SYNCHRONOUS_WINDOW,
-  windowedStream,
-  withRequestsInWindow,
-} from "./async-window.js";
+import type { AsyncOperationsWindow } from "./async-window.js";
 import type { Dataset } from "./dataset/dataset.js";
 import type { DimseCommand } from "./dimse/index.js";
 import { DimseReceiver } from "./dimse-receiver.js";
@@ -34,8 +26,8 @@ import {
   notificationAlias,
 } from "./events.js";
 import { NegotiatedContexts } from "./negotiated-contexts.js";
+import { OperationWindows } from "./operation-windows.js";
 import { type OperationCounts, OperationsInFlight } from "./operations-in-flight.js";
-import { OutstandingRequests } from "./outstanding-requests.js";
 import { describePdu } from "./pdu/index.js";
 import type {
   DimseChannel,
@@ -117,7 +109,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   #rejection: Rejection | undefined;
   #abortError: Error | undefined;
   readonly #contexts = new NegotiatedContexts();
-  readonly #requests = new OutstandingRequests({
+  readonly #windows = new OperationWindows({
     notEstablished: () => (this.#established ? undefined : this.#stateName()),
     dimseTimeoutMs: () => this.settings.dimseTimeoutMs,
     send: (contextId, command, dataset) => this.send(contextId, command, dataset),
@@ -136,20 +128,15 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   });
   #receiveDone: Promise<void> = Promise.resolve();
   readonly #tasks = new Set<Promise<void>>();
-  // PS3.7 D.3.3.3: requests outstanding from this side, and requests being performed by it.
-  readonly #invokeWindow = new OperationWindow(1);
-  readonly #performWindow = new OperationWindow(1);
-  readonly #ops = new OperationsInFlight(this.#performWindow);
+  readonly #ops = new OperationsInFlight(this.#windows.performed);
   readonly #receiver = new DimseReceiver({
     assoc: this,
     context: (id) => this.#contexts.byId(id),
-    pending: (id) => this.#requests.get(id),
-    performWindow: this.#performWindow,
+    pending: (id) => this.#windows.requests.get(id),
+    performWindow: this.#windows.performed,
     operations: this.#ops,
     track: (task) => this.#track(task),
   });
-  #asyncWindow: AsyncOperationsWindow = SYNCHRONOUS_WINDOW;
-  #heldChannel: DimseChannel | undefined;
   #closedResolve!: () => void;
   /** Resolves once the connection is closed (after release, rejection or abort); never rejects. */
   readonly closed: Promise<void> = new Promise((resolve) => {
@@ -288,9 +275,9 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     ul.on("closed", (error) => {
       this.#established = false;
       const ended = error ?? new AssociationNotEstablishedError(this.#released ? "released" : "closed");
-      this.#requests.failAll(ended);
+      this.#windows.requests.failAll(ended);
       cancelAllOperations(this, ended);
-      this.#closeWindows(ended);
+      this.#windows.close(ended);
       const t = ul.transport;
       this.#ops.cut();
       this.fire("CONN_CLOSE", { address: t.remoteAddress ?? "", port: t.remotePort, error });
@@ -307,9 +294,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   markEstablished(contexts: readonly PresentationContext[]): void {
     this.#contexts.set(contexts);
     this.#established = true;
-    this.#asyncWindow = negotiatedWindow(this.requestor, this.acceptor, this.mode);
-    this.#invokeWindow.setLimit(this.#asyncWindow.invoked);
-    this.#performWindow.setLimit(this.#asyncWindow.performed);
+    this.#windows.negotiate(this.requestor, this.acceptor, this.mode);
     this.fire("ACCEPTED", {});
     this.fire("ESTABLISHED", {});
     const ul = this.#ul;
@@ -341,8 +326,8 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     this.#aborted = true;
     this.#established = false;
     this.#abortError = error;
-    this.#requests.failAll(error);
-    this.#closeWindows(error);
+    this.#windows.requests.failAll(error);
+    this.#windows.close(error);
     this.fire("ABORTED", { error });
   }
 
@@ -447,11 +432,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   sendCStore(datasetOrPath: Dataset | string, options: CStoreOptions = {}): Promise<CStoreResult> {
     // The window slot is taken before the file is opened or read, so calls queued behind a full
     // window hold no file and no buffer; the request itself then goes out without waiting again.
-    this.#heldChannel ??= withRequestsInWindow(this, (c, cmd, o) => this.#requestNow(c, cmd, o));
-    const held = this.#heldChannel;
-    // Not established: no slot to wait for, the call fails at once (AssociationNotEstablishedError).
-    if (!this.#established) return sendCStore(held, datasetOrPath, options);
-    return inWindow(this.#invokeWindow, options.signal, () => sendCStore(held, datasetOrPath, options));
+    return this.#windows.holdingSlot(this, options.signal, (held) => sendCStore(held, datasetOrPath, options));
   }
 
   /**
@@ -461,7 +442,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
    * more (the AE's `maxAsyncOperations`).
    */
   get asyncOperationsWindow(): AsyncOperationsWindow {
-    return this.#asyncWindow;
+    return this.#windows.window;
   }
 
   // ---- DimseChannel ----
@@ -484,7 +465,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
 
   /** The next Message ID: 1…65535, then 1 again (PS3.7 9.3.1.1), skipping IDs still outstanding. */
   nextMessageId(): number {
-    return this.#requests.nextMessageId();
+    return this.#windows.requests.nextMessageId();
   }
 
   /**
@@ -493,12 +474,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
    * (first come, first sent).
    */
   request(contextId: number, command: DimseCommand, options: RequestOptions = {}): Promise<DimseMessage> {
-    if (!this.#established) return this.#requestNow(contextId, command, options);
-    return inWindow(this.#invokeWindow, options.signal, () => this.#requestNow(contextId, command, options));
-  }
-
-  #requestNow(contextId: number, command: DimseCommand, options: RequestOptions = {}): Promise<DimseMessage> {
-    return this.#requests.request(contextId, command, options);
+    return this.#windows.request(contextId, command, options);
   }
 
   /**
@@ -507,10 +483,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
    * from its first `next()` until its final response.
    */
   requestMany(contextId: number, command: DimseCommand, options: RequestOptions = {}): ResponseStream {
-    if (!this.#established) return this.#requests.requestMany(contextId, command, options);
-    return windowedStream(this.#invokeWindow, options.signal, () =>
-      this.#requests.requestMany(contextId, command, options),
-    );
+    return this.#windows.requestMany(contextId, command, options);
   }
 
   /**
@@ -551,11 +524,6 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     const t = task.catch((err: unknown) => this.logger.error?.("an association task failed", err));
     this.#tasks.add(t);
     t.finally(() => this.#tasks.delete(t)).catch(() => {});
-  }
-
-  #closeWindows(error: Error): void {
-    this.#invokeWindow.close(error);
-    this.#performWindow.close(error);
   }
 
   #stateName(): string {
