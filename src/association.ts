@@ -1,5 +1,7 @@
 // An association between two AEs (pynetdicom's Association): its two service users, its
-// lifecycle flags and events, and the DIMSE plumbing between the upper layer and the services.
+// lifecycle flags and events, its service methods, and the wiring of the DIMSE plumbing between
+// the upper layer and the services: dimse-sender.ts, dimse-receiver.ts, operation-windows.ts
+// (with outstanding-requests.ts), operations-in-flight.ts and negotiated-contexts.ts.
 import {
   describeRejection,
   type PresentationContext,
@@ -418,11 +420,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
 
   /** Sends a C-ECHO (Verification) and resolves with the status; see `services/verification`. */
   sendCEcho(options: CEchoOptions = {}): Promise<CEchoResult> {
-    try {
-      return sendCEcho(this, options);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    return settle(() => sendCEcho(this, options));
   }
 
   /**
