@@ -221,6 +221,7 @@ export class AE {
   get aeTitle(): string {
     return this.#aeTitle;
   }
+  /** Sets the AE title: 1 to 16 printable characters without a backslash (PS3.5 6.2, AE), surrounding spaces removed; throws a `NetdicomError` otherwise. */
   set aeTitle(title: string) {
     this.#aeTitle = checkTitle(title);
   }

@@ -25,9 +25,13 @@ import type { AAssociateRq } from "./pdu/index.js";
 export interface AssociationRequestInfo {
   /** The association being negotiated (its `requestor` service user holds the request). */
   readonly assoc: Association;
+  /** The peer's IP address. */
   readonly address: string;
+  /** The peer's port (undefined when the transport has none). */
   readonly port: number | undefined;
+  /** The Called AE Title of the request: the AE title the peer asked for (ours, normally). */
   readonly calledAeTitle: string;
+  /** The Calling AE Title of the request: the peer's own AE title. */
   readonly callingAeTitle: string;
   /** The peer's TLS certificate, on a TLS connection where it sent one. */
   readonly peerCertificate: PeerCertificate | undefined;
@@ -38,7 +42,14 @@ export interface AssociationRequestInfo {
 }
 
 /** The answer of `onAssociationRequest`: accept (undefined, true, "accept") or reject with a result/source/reason. */
-export type AssociationRequestDecision = undefined | boolean | "accept" | { readonly reject: Rejection };
+export type AssociationRequestDecision =
+  | undefined
+  | boolean
+  | "accept"
+  | {
+      /** The A-ASSOCIATE-RJ to send: result, source and reason (PS3.8 9.3.4); `Rejections` has the usual ones. */
+      readonly reject: Rejection;
+    };
 
 /** The async acceptance hook of a server. */
 export type AssociationRequestHook = (

@@ -22,6 +22,7 @@ export interface CollectMetricsOptions<R extends MetricsRegistry> {
 
 /** What {@link collectMetrics} returns: the registry, and a way to stop observing new associations. */
 export interface MetricsCollection<R extends MetricsRegistry> {
+  /** The registry the metrics go to (`registry.metrics()` renders a `PrometheusRegistry`). */
   readonly registry: R;
   /** Stops observing associations created from now on (those under way keep reporting until they end). */
   stop(): void;

@@ -16,7 +16,10 @@ import { NetdicomError } from "./util/errors.js";
 /** No A-ASSOCIATE answer (or A-RELEASE answer) came within the ACSE timeout. */
 export class AcseTimeoutError extends NetdicomError {
   override readonly name = "TimeoutError";
-  constructor(readonly timeoutMs: number) {
+  constructor(
+    /** The ACSE timeout that expired (ms). */
+    readonly timeoutMs: number,
+  ) {
     super("ERR_TIMEOUT", `acse timer expired after ${timeoutMs} ms without an answer to the A-ASSOCIATE-RQ`);
   }
 }

@@ -11,7 +11,9 @@ export interface AssociationStatistics {
   readonly bytesSent: number;
   /** PDU bytes read from the connection (headers included). */
   readonly bytesReceived: number;
+  /** PDUs written to the connection. */
   readonly pdusSent: number;
+  /** PDUs read from the connection. */
   readonly pdusReceived: number;
   /** DIMSE messages (command sets) sent. */
   readonly dimseSent: number;

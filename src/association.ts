@@ -1,5 +1,7 @@
 // An association between two AEs (pynetdicom's Association): its two service users, its
-// lifecycle flags and events, and the DIMSE plumbing between the upper layer and the services.
+// lifecycle flags and events, its service methods, and the wiring of the DIMSE plumbing between
+// the upper layer and the services: dimse-sender.ts, dimse-receiver.ts, operation-windows.ts
+// (with outstanding-requests.ts), operations-in-flight.ts and negotiated-contexts.ts.
 import {
   describeRejection,
   type PresentationContext,
@@ -8,27 +10,11 @@ import {
   type ServiceUserOwner,
 } from "./acse/index.js";
 import type { AE } from "./ae.js";
-import {
-  type AsyncOperationsWindow,
-  inWindow,
-  negotiatedWindow,
-  OperationWindow,
-  SYNCHRONOUS_WINDOW,
-  windowedStream,
-  withRequestsInWindow,
-} from "./async-window.js";
+import type { AsyncOperationsWindow } from "./async-window.js";
 import type { Dataset } from "./dataset/dataset.js";
-import { uidName } from "./dataset/uids.js";
-import {
-  type DimseCommand,
-  describeCommand,
-  encodeCommand,
-  fragment,
-  MessageReassembler,
-  maxPdvDataLength,
-  type ReassemblyEvent,
-} from "./dimse/index.js";
-import { handleMessage, type IncomingMessage, openSink } from "./dimse-dispatch.js";
+import type { DimseCommand } from "./dimse/index.js";
+import { DimseReceiver } from "./dimse-receiver.js";
+import { DimseSender } from "./dimse-sender.js";
 import { TypedEmitter } from "./dul/emitter.js";
 import { AbortSource } from "./dul/errors.js";
 import type { UpperLayer } from "./dul/provider.js";
@@ -41,10 +27,11 @@ import {
   type NotificationEventName,
   notificationAlias,
 } from "./events.js";
-import { OutstandingRequests } from "./outstanding-requests.js";
-import { AbortReason, describePdu, type PresentationDataValue } from "./pdu/index.js";
+import { NegotiatedContexts } from "./negotiated-contexts.js";
+import { OperationWindows } from "./operation-windows.js";
+import { type OperationCounts, OperationsInFlight } from "./operations-in-flight.js";
+import { describePdu } from "./pdu/index.js";
 import type {
-  DatasetSink,
   DimseChannel,
   DimseMessage,
   OutgoingDataset,
@@ -53,8 +40,7 @@ import type {
   StorageSettings,
   SubAssociationTarget,
 } from "./services/channel.js";
-import { isRequest } from "./services/dispatch.js";
-import { AssociationNotEstablishedError, NoPresentationContextError } from "./services/errors.js";
+import { AssociationNotEstablishedError } from "./services/errors.js";
 import {
   type NServiceOptions,
   type NServiceResult,
@@ -69,13 +55,11 @@ import { cancelAllOperations } from "./services/query-retrieve/cancellation.js";
 import type { IdentifierInit } from "./services/query-retrieve/identifier.js";
 import { sendCFind, sendCGet, sendCMove } from "./services/query-retrieve/scu.js";
 import type { QueryOptions, QueryResponse, RetrieveResponse } from "./services/query-retrieve/types.js";
-import { MemorySink } from "./services/storage/memory-sink.js";
 import { type CStoreOptions, type CStoreResult, sendCStore } from "./services/storage/scu.js";
 import { type CEchoOptions, type CEchoResult, sendCEcho } from "./services/verification/scu.js";
-import { isTracing, type Logger, trace } from "./util/logger.js";
+import { isTracing, type Logger } from "./util/logger.js";
 
-/** In-memory data sets up to this size go out in one burst with their command (see `#sendBurst`). */
-const BURST_BYTES = 1024 * 1024;
+export type { OperationCounts } from "./operations-in-flight.js";
 
 type AliasOf<K extends NotificationEventName> = (typeof notificationAlias)[K];
 
@@ -90,22 +74,6 @@ export interface AssociationSettings {
   /** Where received instances are stored, and the in-memory data set limit (defaults when absent). */
   readonly storage?: StorageSettings;
 }
-
-/**
- * How the requests this side served have ended so far: answered (whatever the status), failed
- * (no answer could be sent), or cut off because the connection closed while they were in flight.
- */
-export interface OperationCounts {
-  /** Requests answered (a response was sent, whatever its status). */
-  readonly completed: number;
-  /** Requests whose service failed before an answer could be sent, the connection still open. */
-  readonly failed: number;
-  /** Requests still in flight (data set arriving, handler running, answer being sent) when the connection closed. */
-  readonly abortedInFlight: number;
-}
-
-/** One request being served; identity only. */
-type Operation = { readonly command: number };
 
 /**
  * One association, as requestor (from `AE.associate`) or acceptor (from a server). It resolves
@@ -124,9 +92,13 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   readonly acceptor: ServiceUser;
   /** Timeouts (ms) and the logger, copied from the AE at creation; may be changed per association. */
   readonly settings: {
+    /** How long to wait for the peer's answer to an A-ASSOCIATE-RQ or A-RELEASE-RQ (ms). */
     acseTimeoutMs: number;
+    /** How long to wait for a DIMSE response before aborting (ms; 0 waits forever). */
     dimseTimeoutMs: number;
+    /** Where this association logs. */
     logger: Logger;
+    /** Where received instances are stored, and the in-memory data set limit (defaults when absent). */
     storage?: StorageSettings | undefined;
   };
   #handlers: HandlerTable;
@@ -138,9 +110,8 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   #negotiationStarted = false;
   #rejection: Rejection | undefined;
   #abortError: Error | undefined;
-  #accepted: PresentationContext[] = [];
-  #rejectedContexts: PresentationContext[] = [];
-  readonly #requests = new OutstandingRequests({
+  readonly #contexts = new NegotiatedContexts();
+  readonly #windows = new OperationWindows({
     notEstablished: () => (this.#established ? undefined : this.#stateName()),
     dimseTimeoutMs: () => this.settings.dimseTimeoutMs,
     send: (contextId, command, dataset) => this.send(contextId, command, dataset),
@@ -149,19 +120,25 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
       this.#ul?.abort(AbortSource.ServiceUser, 0).catch(() => {});
     },
   });
-  #sendChain: Promise<void> = Promise.resolve();
-  readonly #reassembler = new MessageReassembler();
-  #incoming: { contextId: number; command: DimseCommand; sink: DatasetSink; op: Operation | undefined } | undefined;
-  readonly #ops = new Set<Operation>();
-  readonly #opCounts = { completed: 0, failed: 0, abortedInFlight: 0 };
-  #idleWaiters: (() => void)[] = [];
+  readonly #sender = new DimseSender({
+    upperLayer: () => this.#ul,
+    stateName: () => this.#stateName(),
+    peerMaxPduLength: () => this.remote.maximumLength ?? 0,
+    logger: () => this.logger,
+    firesDataSent: () => this.#handlers.has("DATA_SENT") || this.listenerCount("dataSent") > 0,
+    fire: (name, payload) => this.fire(name, payload),
+  });
   #receiveDone: Promise<void> = Promise.resolve();
   readonly #tasks = new Set<Promise<void>>();
-  // PS3.7 D.3.3.3: requests outstanding from this side, and requests being performed by it.
-  readonly #invokeWindow = new OperationWindow(1);
-  readonly #performWindow = new OperationWindow(1);
-  #asyncWindow: AsyncOperationsWindow = SYNCHRONOUS_WINDOW;
-  #heldChannel: DimseChannel | undefined;
+  readonly #ops = new OperationsInFlight(this.#windows.performed);
+  readonly #receiver = new DimseReceiver({
+    assoc: this,
+    context: (id) => this.#contexts.byId(id),
+    pending: (id) => this.#windows.requests.get(id),
+    performWindow: this.#windows.performed,
+    operations: this.#ops,
+    track: (task) => this.#track(task),
+  });
   #closedResolve!: () => void;
   /** Resolves once the connection is closed (after release, rejection or abort); never rejects. */
   readonly closed: Promise<void> = new Promise((resolve) => {
@@ -224,11 +201,11 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   }
   /** The accepted presentation contexts, by increasing ID (this side's roles in `asScu`/`asScp`). */
   get acceptedContexts(): readonly PresentationContext[] {
-    return this.#accepted;
+    return this.#contexts.accepted;
   }
   /** The rejected presentation contexts. */
   get rejectedContexts(): readonly PresentationContext[] {
-    return this.#rejectedContexts;
+    return this.#contexts.rejected;
   }
   /** The local service user. */
   get local(): ServiceUser {
@@ -300,11 +277,11 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     ul.on("closed", (error) => {
       this.#established = false;
       const ended = error ?? new AssociationNotEstablishedError(this.#released ? "released" : "closed");
-      this.#requests.failAll(ended);
+      this.#windows.requests.failAll(ended);
       cancelAllOperations(this, ended);
-      this.#closeWindows(ended);
+      this.#windows.close(ended);
       const t = ul.transport;
-      this.#cutOperations();
+      this.#ops.cut();
       this.fire("CONN_CLOSE", { address: t.remoteAddress ?? "", port: t.remotePort, error });
       this.#closedResolve();
     });
@@ -317,12 +294,9 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
 
   /** @internal Records the negotiated contexts and marks the association established. */
   markEstablished(contexts: readonly PresentationContext[]): void {
-    this.#accepted = contexts.filter((cx) => cx.result === 0);
-    this.#rejectedContexts = contexts.filter((cx) => cx.result !== 0);
+    this.#contexts.set(contexts);
     this.#established = true;
-    this.#asyncWindow = negotiatedWindow(this.requestor, this.acceptor, this.mode);
-    this.#invokeWindow.setLimit(this.#asyncWindow.invoked);
-    this.#performWindow.setLimit(this.#asyncWindow.performed);
+    this.#windows.negotiate(this.requestor, this.acceptor, this.mode);
     this.fire("ACCEPTED", {});
     this.fire("ESTABLISHED", {});
     const ul = this.#ul;
@@ -332,14 +306,13 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
       // itself and release() records the outcome.
       if (!collision) this.#answerRelease(ul);
     });
-    this.#receiveDone = this.#receive(ul);
+    this.#receiveDone = this.#receiver.run(ul);
     this.#track(this.#receiveDone);
   }
 
   /** @internal Records the negotiated contexts without establishing (e.g. none was accepted). */
   setContexts(contexts: readonly PresentationContext[]): void {
-    this.#accepted = contexts.filter((cx) => cx.result === 0);
-    this.#rejectedContexts = contexts.filter((cx) => cx.result !== 0);
+    this.#contexts.set(contexts);
   }
 
   /** @internal Marks the association rejected. */
@@ -355,8 +328,8 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     this.#aborted = true;
     this.#established = false;
     this.#abortError = error;
-    this.#requests.failAll(error);
-    this.#closeWindows(error);
+    this.#windows.requests.failAll(error);
+    this.#windows.close(error);
     this.fire("ABORTED", { error });
   }
 
@@ -447,11 +420,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
 
   /** Sends a C-ECHO (Verification) and resolves with the status; see `services/verification`. */
   sendCEcho(options: CEchoOptions = {}): Promise<CEchoResult> {
-    try {
-      return sendCEcho(this, options);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    return settle(() => sendCEcho(this, options));
   }
 
   /**
@@ -461,11 +430,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   sendCStore(datasetOrPath: Dataset | string, options: CStoreOptions = {}): Promise<CStoreResult> {
     // The window slot is taken before the file is opened or read, so calls queued behind a full
     // window hold no file and no buffer; the request itself then goes out without waiting again.
-    this.#heldChannel ??= withRequestsInWindow(this, (c, cmd, o) => this.#requestNow(c, cmd, o));
-    const held = this.#heldChannel;
-    // Not established: no slot to wait for, the call fails at once (AssociationNotEstablishedError).
-    if (!this.#established) return sendCStore(held, datasetOrPath, options);
-    return inWindow(this.#invokeWindow, options.signal, () => sendCStore(held, datasetOrPath, options));
+    return this.#windows.holdingSlot(this, options.signal, (held) => sendCStore(held, datasetOrPath, options));
   }
 
   /**
@@ -475,7 +440,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
    * more (the AE's `maxAsyncOperations`).
    */
   get asyncOperationsWindow(): AsyncOperationsWindow {
-    return this.#asyncWindow;
+    return this.#windows.window;
   }
 
   // ---- DimseChannel ----
@@ -493,24 +458,12 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   /** The accepted context for `abstractSyntax` in which this side may act as `role`. */
   contextFor(abstractSyntax: string, role: "scu" | "scp", transferSyntax?: string): PresentationContext {
     if (!this.#established) throw new AssociationNotEstablishedError(this.#stateName());
-    const usable = this.#accepted.filter(
-      (cx) => cx.abstractSyntax === abstractSyntax && (role === "scu" ? cx.asScu : cx.asScp) !== false,
-    );
-    const pick =
-      (transferSyntax === undefined ? undefined : usable.find((cx) => cx.transferSyntax === transferSyntax)) ??
-      usable[0];
-    if (pick) return pick;
-    const offered = this.#accepted.some((cx) => cx.abstractSyntax === abstractSyntax);
-    throw new NoPresentationContextError(
-      abstractSyntax,
-      role,
-      `${uidName(abstractSyntax)}${offered ? " (accepted, but not in this role)" : ""}`,
-    );
+    return this.#contexts.select(abstractSyntax, role, transferSyntax);
   }
 
   /** The next Message ID: 1…65535, then 1 again (PS3.7 9.3.1.1), skipping IDs still outstanding. */
   nextMessageId(): number {
-    return this.#requests.nextMessageId();
+    return this.#windows.requests.nextMessageId();
   }
 
   /**
@@ -519,12 +472,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
    * (first come, first sent).
    */
   request(contextId: number, command: DimseCommand, options: RequestOptions = {}): Promise<DimseMessage> {
-    if (!this.#established) return this.#requestNow(contextId, command, options);
-    return inWindow(this.#invokeWindow, options.signal, () => this.#requestNow(contextId, command, options));
-  }
-
-  #requestNow(contextId: number, command: DimseCommand, options: RequestOptions = {}): Promise<DimseMessage> {
-    return this.#requests.request(contextId, command, options);
+    return this.#windows.request(contextId, command, options);
   }
 
   /**
@@ -533,10 +481,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
    * from its first `next()` until its final response.
    */
   requestMany(contextId: number, command: DimseCommand, options: RequestOptions = {}): ResponseStream {
-    if (!this.#established) return this.#requests.requestMany(contextId, command, options);
-    return windowedStream(this.#invokeWindow, options.signal, () =>
-      this.#requests.requestMany(contextId, command, options),
-    );
+    return this.#windows.requestMany(contextId, command, options);
   }
 
   /**
@@ -545,207 +490,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
    * interleaved.
    */
   send(contextId: number, command: DimseCommand, dataset?: OutgoingDataset): Promise<void> {
-    const ul = this.#ul;
-    if (!ul) return Promise.reject(new AssociationNotEstablishedError(this.#stateName()));
-    const run = async () => {
-      const bytes = encodeCommand(command);
-      this.#logDimse(command, "outbound");
-      this.fire("DIMSE_SENT", { message: command, contextId });
-      const max = this.remote.maximumLength ?? 0;
-      const data = command.hasDataset ? dataset : undefined;
-      if (data === undefined || (data instanceof Uint8Array && data.byteLength <= BURST_BYTES)) {
-        return this.#sendBurst(ul, contextId, fragment(bytes, max), data && fragment(data, max));
-      }
-      await this.#sendPieces(ul, contextId, true, fragment(bytes, max));
-      if (dataset === undefined || !command.hasDataset) return;
-      if (dataset instanceof Uint8Array) await this.#sendPieces(ul, contextId, false, fragment(dataset, max));
-      else await this.#sendStream(ul, contextId, dataset.chunks(maxPdvDataLength(max)), maxPdvDataLength(max));
-    };
-    const p = this.#sendChain.then(run);
-    this.#sendChain = p.catch(() => {});
-    return p;
-  }
-
-  /**
-   * Sends a whole small message, command and data set PDUs, in one burst: written back to back
-   * into the corked socket, they leave in one system call and reach the peer together, instead
-   * of one wake-up of each side per PDU (measured: see the commit).
-   */
-  async #sendBurst(ul: UpperLayer, contextId: number, command: Uint8Array[], data: Uint8Array[] | undefined) {
-    const fire = this.#handlers.has("DATA_SENT") || this.listenerCount("dataSent") > 0;
-    const writes = ul.batch(() => {
-      const out: Promise<void>[] = [];
-      for (const [isCommand, pieces] of [
-        [true, command],
-        [false, data],
-      ] as const) {
-        if (pieces === undefined) continue;
-        // An empty data set is still one (empty, last) fragment.
-        const list = pieces.length === 0 ? [new Uint8Array(0)] : pieces;
-        for (let i = 0; i < list.length; i++) {
-          const piece = list[i]!;
-          if (fire) this.fire("DATA_SENT", { data: piece, contextId, isCommand });
-          out.push(ul.sendPDataValue(contextId, isCommand, i === list.length - 1, piece));
-        }
-      }
-      return out;
-    });
-    await Promise.all(writes);
-  }
-
-  async #sendPieces(ul: UpperLayer, contextId: number, isCommand: boolean, pieces: Uint8Array[]): Promise<void> {
-    // An empty data set is still one (empty, last) fragment.
-    if (pieces.length === 0) pieces = [new Uint8Array(0)];
-    for (let i = 0; i < pieces.length; i++) {
-      const data = pieces[i]!;
-      this.fire("DATA_SENT", { data, contextId, isCommand });
-      await ul.sendPDataValue(contextId, isCommand, i === pieces.length - 1, data);
-    }
-  }
-
-  /**
-   * Sends a streamed data set: each piece cut into PDVs of at most `size` bytes, one PDU each,
-   * awaiting the socket for each; one PDV is held back so that only the very last is marked last.
-   */
-  async #sendStream(ul: UpperLayer, contextId: number, chunks: AsyncIterable<Uint8Array>, size: number): Promise<void> {
-    let held: Uint8Array | undefined;
-    const fire = this.#handlers.has("DATA_SENT") || this.listenerCount("dataSent") > 0;
-    for await (const chunk of chunks) {
-      for (let at = 0; at < chunk.byteLength; at += size) {
-        const piece = chunk.subarray(at, Math.min(at + size, chunk.byteLength));
-        if (held) {
-          if (fire) this.fire("DATA_SENT", { data: held, contextId, isCommand: false });
-          await ul.sendPDataValue(contextId, false, false, held);
-        }
-        held = piece;
-      }
-    }
-    // An empty data set is still one (empty, last) fragment.
-    const last = held ?? new Uint8Array(0);
-    if (fire) this.fire("DATA_SENT", { data: last, contextId, isCommand: false });
-    await ul.sendPDataValue(contextId, false, true, last);
-  }
-
-  #logDimse(command: DimseCommand, direction: "inbound" | "outbound"): void {
-    const debug = this.logger.debug;
-    if (!debug && !isTracing("dimse")) return;
-    for (const line of describeCommand(command, direction)) {
-      if (isTracing("dimse")) trace("dimse", line);
-      else debug?.call(this.logger, line);
-    }
-  }
-
-  // ---- receiving ----
-
-  async #receive(ul: UpperLayer): Promise<void> {
-    let error: Error | undefined;
-    try {
-      for await (const pdu of ul.pData()) {
-        for (const pdv of pdu.values) {
-          const wait = this.#onPdv(pdv);
-          // A slow sink (disk) holds the loop, so the inbox fills and pauses the socket.
-          if (wait) await wait;
-        }
-      }
-    } catch (err) {
-      // The abort error reaches the pending calls through the upper layer's "aborted" event.
-      error = err instanceof Error ? err : new Error(String(err));
-    } finally {
-      const left = this.#incoming;
-      this.#incoming = undefined;
-      // PS3.8 7.3: an aborted association's partial data set is discarded, never handed on.
-      if (left)
-        await Promise.resolve(left.sink.abort(error ?? new Error("the association ended mid data set"))).catch(
-          () => {},
-        );
-    }
-  }
-
-  #onPdv(pdv: PresentationDataValue): Promise<void> | undefined {
-    this.fire("DATA_RECV", { data: pdv.data, contextId: pdv.contextId, isCommand: pdv.isCommand });
-    if (!this.#accepted.some((cx) => cx.contextId === pdv.contextId)) {
-      // PS3.8 9.3.5.1: a PDV must use an accepted presentation context.
-      this.logger.error?.(`received a PDV on presentation context ${pdv.contextId}, which was not accepted`);
-      this.#providerAbort();
-      return undefined;
-    }
-    let events: ReturnType<MessageReassembler["push"]>;
-    try {
-      events = this.#reassembler.push(pdv);
-    } catch (err) {
-      const abort = (err as { abort?: unknown }).abort;
-      this.logger.error?.("could not decode a DIMSE message", err);
-      if (abort !== false) this.#providerAbort();
-      return undefined;
-    }
-    // push() reports at most one event per PDV.
-    const e = events[0];
-    if (e === undefined) return undefined;
-    if (e.kind === "command") {
-      // PS3.7 D.3.3.3: beyond the performed window a request waits, and so does the receive loop
-      // (backpressure: the socket pauses) until an operation in progress has been answered.
-      if (isRequest(e.command.commandField) && !this.#performWindow.tryAcquire()) {
-        return this.#performWindow.acquire().then(() => this.#onCommand(e));
-      }
-      return this.#onCommand(e);
-    }
-    const m = this.#incoming;
-    if (!m) return undefined;
-    const wrote = m.sink.write(e.chunk);
-    if (!e.isLast) return wrote ?? undefined;
-    this.#incoming = undefined;
-    return this.#finishIncoming(m, wrote ?? undefined);
-  }
-
-  /** A command set has arrived (a request has its window slot). */
-  #onCommand(e: Extract<ReassemblyEvent, { kind: "command" }>): undefined {
-    this.#logDimse(e.command, "inbound");
-    // A request is in flight from its command set until its answer is sent (graceful shutdown waits for it).
-    const op = isRequest(e.command.commandField) ? this.#startOperation(e.command.commandField) : undefined;
-    if (!e.command.hasDataset) {
-      this.#onMessage({ contextId: e.contextId, command: e.command, dataset: [] }, op);
-      return undefined;
-    }
-    const context = this.#accepted.find((cx) => cx.contextId === e.contextId);
-    this.#incoming = { contextId: e.contextId, command: e.command, sink: openSink(this, e.command, context), op };
-    return undefined;
-  }
-
-  async #finishIncoming(
-    m: { contextId: number; command: DimseCommand; sink: DatasetSink; op: Operation | undefined },
-    wrote: Promise<void> | undefined,
-  ): Promise<void> {
-    try {
-      if (wrote) await wrote;
-      await m.sink.end();
-    } catch (err) {
-      this.logger.error?.("a received data set could not be stored", err);
-    }
-    const dataset = m.sink instanceof MemorySink ? m.sink.chunks : [];
-    this.#onMessage({ contextId: m.contextId, command: m.command, dataset, sink: m.sink }, m.op);
-  }
-
-  #onMessage(message: IncomingMessage, op?: Operation): void {
-    this.fire("DIMSE_RECV", { message: message.command, contextId: message.contextId });
-    let task: Promise<void> | undefined;
-    try {
-      task = handleMessage(this, message, {
-        pending: (id) => this.#requests.get(id),
-        context: (id) => this.#accepted.find((cx) => cx.contextId === id),
-      });
-    } catch (err) {
-      if (op) this.#endOperation(op, false);
-      throw err;
-    }
-    if (op) {
-      if (task)
-        task.then(
-          () => this.#endOperation(op, true),
-          () => this.#endOperation(op, false),
-        );
-      else this.#endOperation(op, true);
-    }
-    if (task) this.#track(task);
+    return this.#sender.send(contextId, command, dataset);
   }
 
   // ---- requests in flight (for a graceful shutdown) ----
@@ -757,13 +502,12 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
 
   /** How the requests this side served have ended so far (cumulative; see {@link OperationCounts}). */
   get operationCounts(): OperationCounts {
-    return { ...this.#opCounts };
+    return this.#ops.counts;
   }
 
   /** Resolves once no request is in flight (at once when none is; when the connection closes, in-flight requests are cut). */
   whenIdle(): Promise<void> {
-    if (this.#ops.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+    return this.#ops.whenIdle();
   }
 
   /**
@@ -774,48 +518,10 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     return this.#receiveDone.catch(() => {});
   }
 
-  #startOperation(command: number): Operation {
-    const op: Operation = { command };
-    this.#ops.add(op);
-    return op;
-  }
-
-  #endOperation(op: Operation, answered: boolean): void {
-    // Already counted as cut when the connection closed.
-    if (!this.#ops.delete(op)) return;
-    this.#performWindow.release();
-    if (answered) this.#opCounts.completed++;
-    else this.#opCounts.failed++;
-    this.#wakeIdle();
-  }
-
-  #cutOperations(): void {
-    this.#opCounts.abortedInFlight += this.#ops.size;
-    this.#ops.clear();
-    this.#wakeIdle();
-  }
-
-  #wakeIdle(): void {
-    if (this.#ops.size !== 0) return;
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const w of waiters) w();
-  }
-
-  #providerAbort(): void {
-    // PS3.8 9.3.8: service-provider, invalid PDU parameter value.
-    this.#ul?.abort(AbortSource.ServiceProvider, AbortReason.InvalidPduParameterValue).catch(() => {});
-  }
-
   #track(task: Promise<void>): void {
     const t = task.catch((err: unknown) => this.logger.error?.("an association task failed", err));
     this.#tasks.add(t);
     t.finally(() => this.#tasks.delete(t)).catch(() => {});
-  }
-
-  #closeWindows(error: Error): void {
-    this.#invokeWindow.close(error);
-    this.#performWindow.close(error);
   }
 
   #stateName(): string {

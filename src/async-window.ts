@@ -239,19 +239,55 @@ export function withRequestsInWindow(channel: DimseChannel, requestNow: DimseCha
 
 /**
  * A response stream that takes a slot of `window` on its first `next()` (waiting in turn when all
- * are taken), opens the stream with `open`, and gives the slot back when the stream ends, fails or
- * is closed early: a C-FIND, C-GET or C-MOVE counts as one outstanding operation until its final
- * response (PS3.7 D.3.3.3).
+ * are taken), opens the stream with `open`, and gives the slot back as soon as the final response
+ * (any status but pending 0xFF00/0xFF01) arrives, or when the stream fails or is closed early: a
+ * C-FIND, C-GET or C-MOVE counts as one outstanding operation until its final response (PS3.7
+ * D.3.3.3), whether or not its reader asks for anything after it.
  */
-export async function* windowedStream(
+export function windowedStream(
   window: OperationWindow,
   signal: AbortSignal | undefined,
   open: () => ResponseStream,
 ): ResponseStream {
-  if (!window.tryAcquire()) await window.acquire(signal);
-  try {
-    yield* open();
-  } finally {
+  let inner: ResponseStream | undefined;
+  let starting: Promise<ResponseStream> | undefined;
+  let held = false;
+  const free = () => {
+    if (!held) return;
+    held = false;
     window.release();
-  }
+  };
+  const start = async (): Promise<ResponseStream> => {
+    if (!window.tryAcquire()) await window.acquire(signal);
+    held = true;
+    inner = open();
+    return inner;
+  };
+  const stream: ResponseStream = {
+    async next() {
+      try {
+        starting ??= start();
+        const r = await (await starting).next();
+        if (r.done || !isPendingStatus(r.value.command.status)) free();
+        return r;
+      } catch (err) {
+        free();
+        throw err;
+      }
+    },
+    async return(value?: unknown) {
+      free();
+      if (inner?.return) return inner.return(value);
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return stream;
+    },
+  };
+  return stream;
+}
+
+/** PS3.7 C.1.2: 0xFF00 and 0xFF01 are the pending statuses. */
+function isPendingStatus(status: number | undefined): boolean {
+  return status === 0xff00 || status === 0xff01;
 }

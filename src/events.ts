@@ -26,39 +26,69 @@ import type { Logger } from "./util/logger.js";
 
 /** The notification events (handlers are told; what they return is ignored). */
 export const NotificationEvent = {
+  /** A TCP (or TLS) connection opened: the peer's address and port. */
   CONN_OPEN: "CONN_OPEN",
+  /** The connection closed, with the error that closed it, if any. */
   CONN_CLOSE: "CONN_CLOSE",
+  /** An A-ASSOCIATE-RQ was sent (requestor) or received (acceptor). */
   REQUESTED: "REQUESTED",
+  /** An A-ASSOCIATE-AC was sent or received. */
   ACCEPTED: "ACCEPTED",
+  /** An A-ASSOCIATE-RJ was sent or received (PS3.8 9.3.4: result, source, reason). */
   REJECTED: "REJECTED",
+  /** The association is established: DIMSE messages may flow. */
   ESTABLISHED: "ESTABLISHED",
+  /** The association was released (A-RELEASE, PS3.8 7.2). */
   RELEASED: "RELEASED",
+  /** The association was aborted (A-ABORT or A-P-ABORT, PS3.8 7.3-7.4), with why. */
   ABORTED: "ABORTED",
+  /** A PDU was written to the connection. */
   PDU_SENT: "PDU_SENT",
+  /** A PDU was read from the connection. */
   PDU_RECV: "PDU_RECV",
+  /** A DIMSE command set was sent. */
   DIMSE_SENT: "DIMSE_SENT",
+  /** A DIMSE command set was received. */
   DIMSE_RECV: "DIMSE_RECV",
+  /** The upper-layer state machine took a transition (PS3.8 Table 9-10). */
   FSM_TRANSITION: "FSM_TRANSITION",
+  /** A PDV was sent in a P-DATA-TF. */
   DATA_SENT: "DATA_SENT",
+  /** A PDV was received in a P-DATA-TF. */
   DATA_RECV: "DATA_RECV",
 } as const;
 
 /** The intervention events (one handler each; its return value is the answer). */
 export const InterventionEvent = {
+  /** A C-ECHO request (Verification, PS3.7 9.1.5). */
   C_ECHO: "C_ECHO",
+  /** A C-STORE request (Storage, PS3.7 9.1.1): the instance is in a temporary file. */
   C_STORE: "C_STORE",
+  /** A C-FIND request (PS3.7 9.1.2): the handler yields the matches. */
   C_FIND: "C_FIND",
+  /** A C-GET request (PS3.7 9.1.3): the handler yields the instances to send back. */
   C_GET: "C_GET",
+  /** A C-MOVE request (PS3.7 9.1.4): the handler yields the destination, then the instances. */
   C_MOVE: "C_MOVE",
+  /** An N-EVENT-REPORT request (PS3.7 10.1.1). */
   N_EVENT_REPORT: "N_EVENT_REPORT",
+  /** An N-GET request (PS3.7 10.1.2). */
   N_GET: "N_GET",
+  /** An N-SET request (PS3.7 10.1.3). */
   N_SET: "N_SET",
+  /** An N-ACTION request (PS3.7 10.1.4). */
   N_ACTION: "N_ACTION",
+  /** An N-CREATE request (PS3.7 10.1.5). */
   N_CREATE: "N_CREATE",
+  /** An N-DELETE request (PS3.7 10.1.6). */
   N_DELETE: "N_DELETE",
+  /** A User Identity item to verify (PS3.7 D.3.3.7). */
   USER_ID: "USER_ID",
+  /** An Asynchronous Operations Window item was proposed (PS3.7 D.3.3.3). */
   ASYNC_OPS: "ASYNC_OPS",
+  /** SOP Class Extended Negotiation items were proposed (PS3.7 D.3.3.5). */
   SOP_EXTENDED: "SOP_EXTENDED",
+  /** SOP Class Common Extended Negotiation items were proposed (PS3.7 D.3.3.6). */
   SOP_COMMON: "SOP_COMMON",
 } as const;
 
@@ -94,27 +124,98 @@ export interface DimseRequestEvent {
 
 /** The extra values each event carries, by event name. */
 export interface EventPayloads {
-  CONN_OPEN: { readonly address: string; readonly port: number | undefined };
-  CONN_CLOSE: { readonly address: string; readonly port: number | undefined; readonly error: Error | undefined };
+  /** See {@link NotificationEvent.CONN_OPEN}. */
+  CONN_OPEN: {
+    /** The peer's address. */
+    readonly address: string;
+    /** The peer's port (undefined when the transport has none). */
+    readonly port: number | undefined;
+  };
+  /** See {@link NotificationEvent.CONN_CLOSE}. */
+  CONN_CLOSE: {
+    /** The peer's address. */
+    readonly address: string;
+    /** The peer's port (undefined when the transport has none). */
+    readonly port: number | undefined;
+    /** Why the connection closed, when it was not a normal close. */
+    readonly error: Error | undefined;
+  };
+  /** See {@link NotificationEvent.REQUESTED}: nothing beyond the association (its `requestor` holds the request). */
   REQUESTED: object;
+  /** See {@link NotificationEvent.ACCEPTED}: the association's `acceptedContexts` hold the result. */
   ACCEPTED: object;
-  REJECTED: { readonly result: number; readonly source: number; readonly reason: number };
+  /** See {@link NotificationEvent.REJECTED}. */
+  REJECTED: {
+    /** Result: 1 rejected-permanent, 2 rejected-transient (PS3.8 9.3.4). */
+    readonly result: number;
+    /** Source: 1 service-user, 2 service-provider (ACSE), 3 service-provider (presentation). */
+    readonly source: number;
+    /** Reason/Diag., whose meaning depends on the source. */
+    readonly reason: number;
+  };
+  /** See {@link NotificationEvent.ESTABLISHED}. */
   ESTABLISHED: object;
+  /** See {@link NotificationEvent.RELEASED}. */
   RELEASED: object;
-  ABORTED: { readonly error: Error };
-  PDU_SENT: { readonly pdu: Pdu };
-  PDU_RECV: { readonly pdu: Pdu };
-  DIMSE_SENT: { readonly message: DimseCommand; readonly contextId: number };
-  DIMSE_RECV: { readonly message: DimseCommand; readonly contextId: number };
+  /** See {@link NotificationEvent.ABORTED}. */
+  ABORTED: {
+    /** Why: an `AssociationAbortedError` (with the A-ABORT's source and reason) or the transport's error. */
+    readonly error: Error;
+  };
+  /** See {@link NotificationEvent.PDU_SENT}. */
+  PDU_SENT: {
+    /** The PDU, decoded. */
+    readonly pdu: Pdu;
+  };
+  /** See {@link NotificationEvent.PDU_RECV}. */
+  PDU_RECV: {
+    /** The PDU, decoded. */
+    readonly pdu: Pdu;
+  };
+  /** See {@link NotificationEvent.DIMSE_SENT}. */
+  DIMSE_SENT: {
+    /** The command set. */
+    readonly message: DimseCommand;
+    /** The presentation context it went on. */
+    readonly contextId: number;
+  };
+  /** See {@link NotificationEvent.DIMSE_RECV}. */
+  DIMSE_RECV: {
+    /** The command set. */
+    readonly message: DimseCommand;
+    /** The presentation context it came on. */
+    readonly contextId: number;
+  };
+  /** See {@link NotificationEvent.FSM_TRANSITION}. */
   FSM_TRANSITION: {
+    /** The state before (`Sta1`…`Sta13`). */
     readonly currentState: string;
+    /** The event (`Evt1`…`Evt19`). */
     readonly fsmEvent: string;
+    /** The action taken (`AE-1`, `DT-2`…), undefined when none. */
     readonly action: string | undefined;
+    /** The state after. */
     readonly nextState: string;
   };
-  /** One PDV's data (command or data set fragment), as sent or received in P-DATA-TF. */
-  DATA_SENT: { readonly data: Uint8Array; readonly contextId: number; readonly isCommand: boolean };
-  DATA_RECV: { readonly data: Uint8Array; readonly contextId: number; readonly isCommand: boolean };
+  /** One PDV's data (command or data set fragment), as sent in P-DATA-TF. */
+  DATA_SENT: {
+    /** The PDV's bytes (a view; copy them to keep them). */
+    readonly data: Uint8Array;
+    /** The presentation context. */
+    readonly contextId: number;
+    /** True for a command set fragment, false for a data set fragment (PS3.8 E.2). */
+    readonly isCommand: boolean;
+  };
+  /** One PDV's data (command or data set fragment), as received in P-DATA-TF. */
+  DATA_RECV: {
+    /** The PDV's bytes (a view; copy them to keep them). */
+    readonly data: Uint8Array;
+    /** The presentation context. */
+    readonly contextId: number;
+    /** True for a command set fragment, false for a data set fragment (PS3.8 E.2). */
+    readonly isCommand: boolean;
+  };
+  /** A C-ECHO: only the request. */
   C_ECHO: DimseRequestEvent;
   /** A received instance, complete in a temporary Part 10 file (see `CStoreEventPayload`). */
   C_STORE: DimseRequestEvent & CStoreEventPayload;
@@ -124,26 +225,48 @@ export interface EventPayloads {
   C_GET: DimseRequestEvent & QueryEventPayload;
   /** A retrieve to the AE named by `moveDestination`. */
   C_MOVE: DimseRequestEvent & MoveEventPayload;
+  /** An event report: its type and Event Information (see `NEventReportEventPayload`). */
   N_EVENT_REPORT: DimseRequestEvent & NEventReportEventPayload;
+  /** A read of attributes (see `NGetEventPayload`). */
   N_GET: DimseRequestEvent & NGetEventPayload;
+  /** A change of attributes: the Modification List (see `NSetEventPayload`). */
   N_SET: DimseRequestEvent & NSetEventPayload;
+  /** An action: its type and Action Information (see `NActionEventPayload`). */
   N_ACTION: DimseRequestEvent & NActionEventPayload;
+  /** A creation: the Attribute List (see `NCreateEventPayload`). */
   N_CREATE: DimseRequestEvent & NCreateEventPayload;
+  /** A deletion of the SOP instance named. */
   N_DELETE: DimseRequestEvent & NDeleteEventPayload;
   /** PS3.7 D.3.3.7: the requestor's identity, to verify. */
   USER_ID: {
+    /** 1 username, 2 username and passcode, 3 Kerberos, 4 SAML, 5 JWT. */
     readonly userIdType: number | undefined;
+    /** The username or the token, as sent. */
     readonly primaryField: Uint8Array;
+    /** The passcode (type 2), else empty. */
     readonly secondaryField: Uint8Array;
+    /** Whether the requestor asked for a server response (PS3.7 D.3.3.7.1). */
     readonly positiveResponseRequested: boolean;
+    /** The whole item. */
     readonly item: UserIdentityNegotiation;
   };
   /** PS3.7 D.3.3.3: the requestor's proposed window. */
-  ASYNC_OPS: { readonly invoked: number; readonly performed: number };
+  ASYNC_OPS: {
+    /** Maximum Number Operations Invoked (0: unlimited). */
+    readonly invoked: number;
+    /** Maximum Number Operations Performed (0: unlimited). */
+    readonly performed: number;
+  };
   /** PS3.7 D.3.3.5: application information by SOP class UID. */
-  SOP_EXTENDED: { readonly requested: ReadonlyMap<string, Uint8Array> };
+  SOP_EXTENDED: {
+    /** The Service-class-application-information of each item, by SOP class UID. */
+    readonly requested: ReadonlyMap<string, Uint8Array>;
+  };
   /** PS3.7 D.3.3.6: the common extended items by SOP class UID. */
-  SOP_COMMON: { readonly requested: ReadonlyMap<string, SOPClassCommonExtendedNegotiation> };
+  SOP_COMMON: {
+    /** The items, by SOP class UID. */
+    readonly requested: ReadonlyMap<string, SOPClassCommonExtendedNegotiation>;
+  };
 }
 
 /** The object a handler of event `K` receives. */
@@ -152,10 +275,22 @@ export type EventOf<K extends EventName> = EventBase<K> & EventPayloads[K];
 /** The answer of a USER_ID handler: verified or not, and the server response to send back (types 3-5). */
 export type UserIdentityVerdict =
   | boolean
-  | { readonly verified: boolean; readonly response?: Uint8Array | string | undefined };
+  | {
+      /** True to accept the association. */
+      readonly verified: boolean;
+      /** The Server Response sent back when the requestor asked for one (SAML, Kerberos, JWT). */
+      readonly response?: Uint8Array | string | undefined;
+    };
 
 /** What a C_STORE handler answers: a status, or a status with an Error Comment (0000,0902). */
-export type CStoreAnswer = number | { readonly status: number; readonly errorComment?: string | undefined };
+export type CStoreAnswer =
+  | number
+  | {
+      /** The Status (0000,0900). */
+      readonly status: number;
+      /** The Error Comment (0000,0902): free text, up to 64 characters. */
+      readonly errorComment?: string | undefined;
+    };
 
 /** The event a C_STORE handler receives. */
 export type CStoreEvent = EventOf<"C_STORE">;
@@ -187,11 +322,17 @@ export interface InterventionResults {
   C_MOVE: MoveHandlerResult;
   /** A status, or a status with the reply data set (see `NServiceAnswer`); no handler or a throw answers 0x0110. */
   N_EVENT_REPORT: NServiceAnswer;
+  /** A status, or with the Attribute List asked for. */
   N_GET: NServiceAnswer;
+  /** A status, or with the Attribute List as changed. */
   N_SET: NServiceAnswer;
+  /** A status, or with the Action Reply. */
   N_ACTION: NServiceAnswer;
+  /** A status, or with the Attribute List and the SOP Instance UID assigned. */
   N_CREATE: NServiceAnswer;
+  /** A status. */
   N_DELETE: NServiceAnswer;
+  /** Verified or not, and the server response (see `UserIdentityVerdict`). */
   USER_ID: UserIdentityVerdict;
   /**
    * `[invoked, performed]`: this acceptor's own limits for this association, used instead of the

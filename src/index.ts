@@ -5,22 +5,41 @@
 
 export {
   AsynchronousOperationsWindowNegotiation,
+  basicWorklistManagementPresentationContexts,
   buildContext,
   buildRole,
+  type ExtendedNegotiationItem,
+  ImplementationClassUIDNotification,
+  ImplementationVersionNameNotification,
+  MaximumLengthNotification,
   PresentationContext,
+  type PresentationContextInit,
+  type PrioritisedContexts,
   prioritiseContexts,
+  queryRetrievePresentationContexts,
   type Rejection,
   Rejections,
   SCPSCURoleSelectionNegotiation,
   ServiceUser,
   SOPClassCommonExtendedNegotiation,
   SOPClassExtendedNegotiation,
+  type SplitOptions,
   splitContexts,
   storagePresentationContexts,
   TooManyContextsError,
+  type UserIdentityInit,
   UserIdentityNegotiation,
+  type UserInformationItem,
   verificationPresentationContexts,
 } from "./acse/index.js";
+export type {
+  AcceptedCommonExtended,
+  ContextType,
+  ServiceUserInfo,
+  ServiceUserMode,
+  ServiceUserOptions,
+  ServiceUserOwner,
+} from "./acse/service-user.js";
 export { AE, type AEOptions, type AssociateOptions } from "./ae.js";
 export { Association, type AssociationEvents, type OperationCounts } from "./association.js";
 export type {
@@ -39,6 +58,14 @@ export {
 export { type AsyncOperationsWindow, OperationWindow, WindowClosedError } from "./async-window.js";
 export * from "./codecs/index.js";
 export * from "./dataset/index.js";
+export type { VrKind } from "./dataset/vr.js";
+export {
+  CommandField,
+  type CommandFieldValue,
+  type DimseCommand,
+  type StatusCategory,
+  type StatusInfo,
+} from "./dimse/index.js";
 export { AssociationAbortedError, TimeoutError, TransportClosedError } from "./dul/errors.js";
 export {
   isTlsProfile,
@@ -55,7 +82,9 @@ export {
   type CMoveEvent,
   type CStoreAnswer,
   type CStoreEvent,
+  type DimseRequestEvent,
   Event,
+  type EventBase,
   type EventName,
   type EventOf,
   type EventPayloads,
@@ -63,6 +92,7 @@ export {
   type Handlers,
   InterventionEvent,
   type InterventionEventName,
+  type InterventionResults,
   NotificationEvent,
   type NotificationEventName,
   type UserIdentityVerdict,
@@ -70,12 +100,22 @@ export {
 export * from "./metrics/index.js";
 export { AssociationPool, type AssociationPoolOptions, PoolAssociationError, PoolClosedError } from "./pool.js";
 export { AssociationServer, type ServerOptions, type ShutdownOptions, type ShutdownReport } from "./server.js";
+export type { ResponseStream, SubAssociation, SubAssociationTarget } from "./services/channel.js";
 export {
   AssociationNotEstablishedError,
   type CEchoOptions,
   type CEchoResult,
+  type DatasetSink,
+  type DatasetSource,
+  type DimseChannel,
+  type DimseMessage,
   DimseTimeoutError,
+  type IncomingRequest,
+  type InvokeHandler,
   NoPresentationContextError,
+  type OutgoingDataset,
+  type RequestOptions,
+  type StorageSettings,
 } from "./services/index.js";
 export * from "./services/normalized/index.js";
 export * from "./services/query-retrieve/index.js";

@@ -109,7 +109,9 @@ export function splitContexts(
 
 /** What {@link prioritiseContexts} kept and what it left out; nothing is dropped silently. */
 export interface PrioritisedContexts {
+  /** The contexts that fit the limit, most important first. */
   readonly kept: PresentationContext[];
+  /** The contexts left out. */
   readonly dropped: PresentationContext[];
 }
 

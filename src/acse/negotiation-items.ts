@@ -25,6 +25,7 @@ function checkBool(value: unknown, what: string): boolean {
 
 /** PS3.8 D.1: Maximum Length Notification (0x51), the largest P-DATA-TF body the sender accepts; 0 = no limit. */
 export class MaximumLengthNotification {
+  /** The largest P-DATA-TF PDU this side accepts, in bytes (0: no limit; PS3.8 D.1). */
   readonly maximumLengthReceived: number;
   /** Throws unless `maximumLengthReceived` fits an unsigned 32-bit field. */
   constructor(maximumLengthReceived: number) {
@@ -37,6 +38,7 @@ export class MaximumLengthNotification {
 
 /** PS3.7 D.3.3.2: Implementation Class UID Notification (0x52). */
 export class ImplementationClassUIDNotification {
+  /** The Implementation Class UID (PS3.7 D.3.3.2). */
   readonly implementationClassUid: string;
   /** Throws unless `uid` is a valid UID. */
   constructor(uid: string) {
@@ -46,6 +48,7 @@ export class ImplementationClassUIDNotification {
 
 /** PS3.7 D.3.3.2: Implementation Version Name Notification (0x55), 1–16 characters. */
 export class ImplementationVersionNameNotification {
+  /** The Implementation Version Name: 1-16 characters (PS3.7 D.3.3.2). */
   readonly implementationVersionName: string;
   /** Throws unless `name` is 1–16 printable ASCII characters without a backslash (PS3.5 6.2, SH). */
   constructor(name: string) {
@@ -139,9 +142,11 @@ export class SOPClassCommonExtendedNegotiation {
 export interface UserIdentityInit {
   /** 1 username, 2 username and passcode, 3 Kerberos, 4 SAML, 5 JWT (PS3.7 Table D.3-14). Request only. */
   readonly userIdentityType?: 1 | 2 | 3 | 4 | 5;
+  /** The username, Kerberos ticket, SAML assertion or JWT (a string is encoded as UTF-8). Request only. */
   readonly primaryField?: Uint8Array | string;
   /** The passcode; type 2 only. */
   readonly secondaryField?: Uint8Array | string;
+  /** Whether the requestor wants the acceptor's answer (PS3.7 D.3.3.7.1). Request only. */
   readonly positiveResponseRequested?: boolean;
   /** The acceptor's answer (PS3.7 Table D.3-15). Answer only. */
   readonly serverResponse?: Uint8Array | string;

@@ -17,12 +17,17 @@ export const defaultTransferSyntaxes: readonly string[] = Object.freeze([
 
 /** The values a {@link PresentationContext} can be created with; every one is optional. */
 export interface PresentationContextInit {
+  /** The Presentation Context ID: odd, 1-255 (PS3.8 9.3.2.2); assigned when proposed if absent. */
   readonly contextId?: number | undefined;
+  /** The abstract syntax: a SOP class (or meta SOP class) UID. */
   readonly abstractSyntax?: string | undefined;
+  /** The transfer syntaxes proposed (in order of preference), or the one accepted. */
   readonly transferSyntaxes?: readonly string[] | undefined;
   /** 0 acceptance … 4 transfer syntaxes not supported (PS3.8 Table 9-18); absent while proposed. */
   readonly result?: number | undefined;
+  /** SCP/SCU Role Selection: the SCU role proposed or granted (PS3.7 D.3.3.4). */
   readonly scuRole?: boolean | undefined;
+  /** SCP/SCU Role Selection: the SCP role proposed or granted (PS3.7 D.3.3.4). */
   readonly scpRole?: boolean | undefined;
   /** Negotiated: whether this side may act as SCU for the context. */
   readonly asScu?: boolean | undefined;

@@ -42,20 +42,27 @@ export interface ServiceUserOwner {
   readonly negotiationStarted: boolean;
   /** The negotiated contexts, used to name the abstract syntax of each `pcdrl` answer. */
   readonly acceptedContexts: readonly PresentationContext[];
+  /** The proposed contexts the acceptor refused. */
   readonly rejectedContexts: readonly PresentationContext[];
 }
 
 /** The accepted answer to a SOP Class Common Extended Negotiation item. */
 export interface AcceptedCommonExtended {
+  /** The Service Class UID the SOP class belongs to. */
   readonly serviceClassUid: string;
+  /** The Related General SOP Class UIDs (PS3.7 D.3.3.6). */
   readonly relatedGeneralSopClassIdentification: readonly string[];
 }
 
 /** A summary of a service user for logs and event handlers. */
 export interface ServiceUserInfo {
+  /** The AE title. */
   readonly aeTitle: string;
+  /** The IP address. */
   readonly address: string;
+  /** The port. */
   readonly port: number | undefined;
+  /** Requestor or acceptor. */
   readonly mode: ServiceUserMode;
   /** The maximum length, once negotiation has started. */
   readonly pdvSize?: number | undefined;
@@ -63,7 +70,7 @@ export interface ServiceUserInfo {
 
 /** Options of a {@link ServiceUser}; both have defaults, as in pynetdicom. */
 export interface ServiceUserOptions {
-  /** Default {@link defaultMaximumLength}. */
+  /** Default 16382 bytes (pynetdicom's default). */
   readonly maximumLength?: number;
   /** Default netdicom's implementation class UID. */
   readonly implementationClassUid?: string;

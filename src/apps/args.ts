@@ -17,6 +17,7 @@ export interface AppOption {
   readonly help: string;
 }
 
+/** An app's options by long name (`calling-aet`), as `parseAppArgs` and `formatOptions` take them. */
 export type AppOptions = Readonly<Record<string, AppOption>>;
 
 /** A usage error: the app prints it with its usage and exits with 2. */

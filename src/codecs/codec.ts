@@ -9,17 +9,25 @@ import { NetdicomError } from "../util/errors.js";
  * (R1 G1 B1 R2…) when `planarConfiguration` is 0, colour-by-plane when it is 1.
  */
 export interface ImagePixelInfo {
+  /** Rows (0028,0010). */
   readonly rows: number;
+  /** Columns (0028,0011). */
   readonly columns: number;
+  /** Samples per Pixel (0028,0002): 1 for grayscale, 3 for colour. */
   readonly samplesPerPixel: number;
+  /** Bits Allocated (0028,0100): 1, 8, 16 or 32. */
   readonly bitsAllocated: number;
+  /** Bits Stored (0028,0101). */
   readonly bitsStored: number;
+  /** High Bit (0028,0102). */
   readonly highBit: number;
   /** 0 unsigned, 1 two's complement. */
   readonly pixelRepresentation: number;
   /** 0 interleaved, 1 colour-by-plane (only meaningful with more than one sample). */
   readonly planarConfiguration: number;
+  /** Photometric Interpretation (0028,0004): MONOCHROME2, RGB, YBR_FULL… */
   readonly photometricInterpretation: string;
+  /** Number of Frames (0028,0008); 1 when absent. */
   readonly numberOfFrames: number;
 }
 

@@ -2,28 +2,51 @@
 
 /** Command Field (0000,0100) values (PS3.7 E.1). Responses have bit 15 set. */
 export const CommandField = {
+  /** C-STORE-RQ. */
   C_STORE_RQ: 0x0001,
+  /** C-STORE-RSP. */
   C_STORE_RSP: 0x8001,
+  /** C-GET-RQ. */
   C_GET_RQ: 0x0010,
+  /** C-GET-RSP. */
   C_GET_RSP: 0x8010,
+  /** C-FIND-RQ. */
   C_FIND_RQ: 0x0020,
+  /** C-FIND-RSP. */
   C_FIND_RSP: 0x8020,
+  /** C-MOVE-RQ. */
   C_MOVE_RQ: 0x0021,
+  /** C-MOVE-RSP. */
   C_MOVE_RSP: 0x8021,
+  /** C-ECHO-RQ. */
   C_ECHO_RQ: 0x0030,
+  /** C-ECHO-RSP. */
   C_ECHO_RSP: 0x8030,
+  /** N-EVENT-REPORT-RQ. */
   N_EVENT_REPORT_RQ: 0x0100,
+  /** N-EVENT-REPORT-RSP. */
   N_EVENT_REPORT_RSP: 0x8100,
+  /** N-GET-RQ. */
   N_GET_RQ: 0x0110,
+  /** N-GET-RSP. */
   N_GET_RSP: 0x8110,
+  /** N-SET-RQ. */
   N_SET_RQ: 0x0120,
+  /** N-SET-RSP. */
   N_SET_RSP: 0x8120,
+  /** N-ACTION-RQ. */
   N_ACTION_RQ: 0x0130,
+  /** N-ACTION-RSP. */
   N_ACTION_RSP: 0x8130,
+  /** N-CREATE-RQ. */
   N_CREATE_RQ: 0x0140,
+  /** N-CREATE-RSP. */
   N_CREATE_RSP: 0x8140,
+  /** N-DELETE-RQ. */
   N_DELETE_RQ: 0x0150,
+  /** N-DELETE-RSP. */
   N_DELETE_RSP: 0x8150,
+  /** C-CANCEL-RQ. */
   C_CANCEL_RQ: 0x0fff,
 } as const;
 

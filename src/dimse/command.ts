@@ -5,29 +5,49 @@ import type { CommandFieldValue } from "./command-field.js";
  * their PS3.7 names). Absent fields are left out of the encoding.
  */
 export interface DimseCommand {
+  /** Command Field (0000,0100): which message (C-STORE-RQ 0x0001, C-STORE-RSP 0x8001…, PS3.7 E.1). */
   readonly commandField: CommandFieldValue;
   /** CommandDataSetType (0000,0800) != 0101H (PS3.7 E.1: 0101H means no data set). */
   readonly hasDataset: boolean;
+  /** Message ID (0000,0110) of a request. */
   readonly messageId?: number;
+  /** Message ID Being Responded To (0000,0120) of a response. */
   readonly messageIdBeingRespondedTo?: number;
+  /** Affected SOP Class UID (0000,0002). */
   readonly affectedSopClassUid?: string;
+  /** Requested SOP Class UID (0000,0003). */
   readonly requestedSopClassUid?: string;
+  /** Affected SOP Instance UID (0000,1000). */
   readonly affectedSopInstanceUid?: string;
+  /** Requested SOP Instance UID (0000,1001). */
   readonly requestedSopInstanceUid?: string;
+  /** Priority (0000,0700): 0 medium, 1 high, 2 low. */
   readonly priority?: number;
+  /** Status (0000,0900) of a response. */
   readonly status?: number;
+  /** Move Destination (0000,0600) of a C-MOVE-RQ. */
   readonly moveDestination?: string;
+  /** Move Originator Application Entity Title (0000,1030) of a C-STORE caused by a C-MOVE. */
   readonly moveOriginatorApplicationEntityTitle?: string;
+  /** Move Originator Message ID (0000,1031). */
   readonly moveOriginatorMessageId?: number;
+  /** Number of Remaining Sub-operations (0000,1020). */
   readonly numberOfRemainingSuboperations?: number;
+  /** Number of Completed Sub-operations (0000,1021). */
   readonly numberOfCompletedSuboperations?: number;
+  /** Number of Failed Sub-operations (0000,1022). */
   readonly numberOfFailedSuboperations?: number;
+  /** Number of Warning Sub-operations (0000,1023). */
   readonly numberOfWarningSuboperations?: number;
+  /** Error Comment (0000,0902). */
   readonly errorComment?: string;
+  /** Error ID (0000,0903). */
   readonly errorId?: number;
   /** Tags as group << 16 | element. */
   readonly offendingElement?: readonly number[];
+  /** Event Type ID (0000,1002) of an N-EVENT-REPORT. */
   readonly eventTypeId?: number;
+  /** Action Type ID (0000,1008) of an N-ACTION. */
   readonly actionTypeId?: number;
   /** Tags as group << 16 | element. */
   readonly attributeIdentifierList?: readonly number[];

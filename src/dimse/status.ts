@@ -14,10 +14,13 @@ export type StatusCategory = "success" | "warning" | "pending" | "cancel" | "fai
 
 /** A status code explained. */
 export interface StatusInfo {
+  /** The status code (0x0000…0xFFFF). */
   readonly code: number;
+  /** success, warning, pending, cancel or failure (PS3.7 C). */
   readonly category: StatusCategory;
+  /** What the code means for the service, as PS3.4 or PS3.7 puts it. */
   readonly meaning: string;
-  /** The name of the matching constant of {@link status} (e.g. "OutOfResources"), when there is one. */
+  /** The name of the matching status constant (e.g. "OutOfResources"), when there is one. */
   readonly keyword?: string;
 }
 

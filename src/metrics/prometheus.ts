@@ -103,6 +103,7 @@ export class PrometheusRegistry implements MetricsRegistry {
     return f;
   }
 
+  /** A counter (the same one when asked again for its name); throws a `RangeError` for an invalid name or label. */
   counter(options: MetricOptions): Counter {
     const f = this.#family("counter", options);
     return {
@@ -113,6 +114,7 @@ export class PrometheusRegistry implements MetricsRegistry {
     };
   }
 
+  /** A gauge (the same one when asked again for its name); throws a `RangeError` for an invalid name or label. */
   gauge(options: MetricOptions): Gauge {
     const f = this.#family("gauge", options);
     return {
@@ -128,6 +130,7 @@ export class PrometheusRegistry implements MetricsRegistry {
     };
   }
 
+  /** A histogram (default buckets: `DEFAULT_DURATION_BUCKETS`); throws a `RangeError` for an invalid name or label. */
   histogram(options: HistogramOptions): Histogram {
     const buckets = [...(options.buckets ?? DEFAULT_DURATION_BUCKETS)].sort((a, b) => a - b);
     const f = this.#family("histogram", options, buckets);
@@ -151,9 +154,19 @@ export class PrometheusRegistry implements MetricsRegistry {
   }
 
   /** The count and sum of a histogram series (undefined when never observed). */
-  histogramValue(name: string, labels: Labels = {}): { count: number; sum: number } | undefined {
+  histogramValue(
+    name: string,
+    labels: Labels = {},
+  ):
+    | {
+        /** How many observations. */
+        count: number;
+        /** Their sum. */
+        sum: number;
+      }
+    | undefined {
     const f = this.#families.get(name);
-    if (!f || f.kind !== "histogram") return undefined;
+    if (f?.kind !== "histogram") return undefined;
     const h = f.series.get((f.options.labelNames ?? []).map((n) => labels[n] ?? "").join("\u0000"))?.histogram;
     return h ? { count: h.count, sum: h.sum } : undefined;
   }

@@ -7,7 +7,9 @@ export type Labels = Readonly<Record<string, string>>;
 
 /** What defines a metric. Names follow Prometheus conventions: counters end in `_total`, units are base units (`_seconds`, `_bytes`). */
 export interface MetricOptions {
+  /** The metric's name (`netdicom_operations_total`). */
   readonly name: string;
+  /** One line saying what it measures (Prometheus's `# HELP`). */
   readonly help: string;
   /** The label names every observation gives values for. */
   readonly labelNames?: readonly string[];
@@ -15,23 +17,29 @@ export interface MetricOptions {
 
 /** Options of a histogram: upper bounds of its buckets, ascending (`+Inf` is implicit). */
 export interface HistogramOptions extends MetricOptions {
+  /** Upper bounds of the buckets, ascending (default: the registry's). */
   readonly buckets?: readonly number[];
 }
 
 /** A value that only goes up. */
 export interface Counter {
+  /** Adds `value` (default 1, never negative) to the series of `labels`. */
   inc(labels?: Labels, value?: number): void;
 }
 
 /** A value that goes up and down. */
 export interface Gauge {
+  /** Adds `value` (default 1) to the series of `labels`. */
   inc(labels?: Labels, value?: number): void;
+  /** Subtracts `value` (default 1) from the series of `labels`. */
   dec(labels?: Labels, value?: number): void;
+  /** Sets the series of `labels` to `value`. */
   set(labels: Labels, value: number): void;
 }
 
 /** Observations counted into buckets, with their sum and count. */
 export interface Histogram {
+  /** Counts one observation of `value` (seconds, for durations) in the series of `labels`. */
   observe(labels: Labels, value: number): void;
 }
 
@@ -69,8 +77,11 @@ export interface Histogram {
  * ```
  */
 export interface MetricsRegistry {
+  /** Creates (or returns) the counter `options.name`. */
   counter(options: MetricOptions): Counter;
+  /** Creates (or returns) the gauge `options.name`. */
   gauge(options: MetricOptions): Gauge;
+  /** Creates (or returns) the histogram `options.name`. */
   histogram(options: HistogramOptions): Histogram;
 }
 

@@ -21,6 +21,7 @@ export interface DatasetSink {
 export interface DimseMessage {
   /** The presentation context ID it came on. */
   readonly contextId: number;
+  /** The command set. */
   readonly command: DimseCommand;
   /**
    * The data set as it arrived, fragment by fragment (views aliasing the PDVs, not copies);
@@ -37,6 +38,7 @@ export interface DimseMessage {
  * (all but the last) give full PDVs with no small ones in between.
  */
 export interface DatasetSource {
+  /** Yields the data set's bytes in pieces (see above). */
   readonly chunks: (maxPdvLength: number) => AsyncIterable<Uint8Array>;
 }
 
@@ -60,7 +62,9 @@ export type ResponseStream = AsyncIterableIterator<DimseMessage>;
 
 /** Where a C-MOVE's sub-operations go (PS3.4 C.4.2.2.1: a separate association to the Move Destination). */
 export interface SubAssociationTarget {
+  /** The destination's host name or IP address. */
   readonly address: string;
+  /** The destination's port. */
   readonly port: number;
   /** The called AE title. */
   readonly aeTitle: string;
@@ -68,10 +72,13 @@ export interface SubAssociationTarget {
 
 /** An association a service opened itself (C-MOVE sub-operations), released by the service. */
 export interface SubAssociation extends DimseChannel {
+  /** Whether the association was established. */
   readonly isEstablished: boolean;
   /** Why it is not established (rejection or abort), when it is not. */
   readonly reason?: string | undefined;
+  /** Releases it (A-RELEASE). */
   release(): Promise<void>;
+  /** Aborts it (A-ABORT). */
   abort(): Promise<void>;
 }
 

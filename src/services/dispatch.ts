@@ -13,6 +13,7 @@ import { serveCEcho } from "./verification/scp.js";
 
 /** A received request, with the accepted context it came on. */
 export interface IncomingRequest extends DimseMessage {
+  /** The accepted presentation context the request came on. */
   readonly context: PresentationContext;
 }
 

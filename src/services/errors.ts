@@ -6,7 +6,9 @@ import { NetdicomError } from "../util/errors.js";
 export class NoPresentationContextError extends NetdicomError {
   override readonly name = "NoPresentationContextError";
   constructor(
+    /** The SOP class (or meta SOP class) UID that no accepted context carries. */
     readonly abstractSyntax: string,
+    /** The role this side needed: "scu" to send the request, "scp" to answer it. */
     readonly role: "scu" | "scp",
     detail: string,
   ) {
@@ -17,7 +19,10 @@ export class NoPresentationContextError extends NetdicomError {
 /** No response arrived within the DIMSE timeout; the association has been aborted. */
 export class DimseTimeoutError extends NetdicomError {
   override readonly name = "TimeoutError";
-  constructor(readonly timeoutMs: number) {
+  constructor(
+    /** The DIMSE timeout that expired (ms). */
+    readonly timeoutMs: number,
+  ) {
     super("ERR_TIMEOUT", `dimse timer expired after ${timeoutMs} ms without a response; the association was aborted`);
   }
 }

@@ -44,8 +44,11 @@ export type ServiceClassName =
 
 /** One SOP class of the registry: its service class and the operations PS3.4 gives it. */
 export interface SopClassInfo {
+  /** The SOP class UID. */
   readonly uid: string;
+  /** The service class it belongs to. */
   readonly serviceClass: ServiceClassName;
+  /** The DIMSE operations PS3.4 gives it; a request for another one is answered 0x0211. */
   readonly operations: readonly DimseOperation[];
   /** For a meta SOP class (PS3.4 H.3.1): the SOP classes it stands for on one context. */
   readonly members?: readonly string[];

@@ -1,4 +1,4 @@
-// Every ```ts block of docs/ is a program: this test extracts them to build/docs-examples-*/,
+// Every ```ts block of docs/ and of README.md is a program: this test extracts them to build/docs-examples-*/,
 // type-checks and compiles them with tsc against the package itself (`import … from "netdicom"`
 // resolves through package.json "exports" to build/src/index.js), runs each (except the few
 // marked `no-run`, which are only type-checked) with node in an empty temporary folder, and
@@ -31,7 +31,10 @@ function extract(): Extracted[] {
   const all: Extracted[] = [];
   for (const page of docPages()) {
     for (const ex of examples(page)) {
-      const name = `${page.replace(/\.md$/, "").replaceAll("/", "-")}-L${ex.fence.line}`;
+      const name = `${page
+        .replace(/\.md$/, "")
+        .replaceAll("/", "-")
+        .replace(/^[.-]+/, "")}-L${ex.fence.line}`;
       writeFileSync(join(outDir, `${name}.ts`), ex.fence.body);
       all.push({ ...ex, name });
     }

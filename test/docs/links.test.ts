@@ -4,8 +4,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
 import test from "node:test";
-import { repoRoot } from "../helpers/cli.js";
-import { docPages, docsRoot, readPage } from "./markdown.js";
+import { docPages, docsRoot, README_PAGE, readPage } from "./markdown.js";
 
 /** GitHub's anchor for a heading: lowercase, punctuation dropped, spaces to hyphens. */
 function anchor(heading: string): string {
@@ -50,8 +49,7 @@ for (const page of pages) {
     const broken: string[] = [];
     for (const target of links(page)) {
       const [path = "", hash] = target.split("#");
-      // The README proposal is written for the repository root, where it will live.
-      const base = page === "README-proposal.md" ? repoRoot : join(docsRoot, dirname(page));
+      const base = join(docsRoot, dirname(page));
       const file = path === "" ? join(docsRoot, page) : normalize(join(base, path));
       if (!existsSync(file)) broken.push(`${target} (no file)`);
       else if (hash !== undefined && file.endsWith(".md")) {
@@ -65,6 +63,6 @@ for (const page of pages) {
 
 test("docs/index.md links every page", () => {
   const linked = new Set(links("index.md").map((t) => normalize(t.split("#")[0] ?? "")));
-  const unlinked = pages.filter((p) => p !== "index.md" && p !== "README-proposal.md" && !linked.has(p));
+  const unlinked = pages.filter((p) => p !== "index.md" && p !== README_PAGE && !linked.has(p));
   assert.deepEqual(unlinked, []);
 });

@@ -21,13 +21,23 @@ export interface Fence {
   readonly body: string;
 }
 
-/** Every Markdown page under docs/ (generated API reference excluded), relative to docs/, sorted. */
-export function docPages(dir = docsRoot): string[] {
+/** The repository's README, as a page path relative to docs/: its examples and links are checked like the docs'. */
+export const README_PAGE = "../README.md";
+
+/**
+ * Every Markdown page under docs/ (generated API reference excluded), relative to docs/, sorted,
+ * then the README ({@link README_PAGE}).
+ */
+export function docPages(): string[] {
+  return [...pagesUnder(docsRoot), README_PAGE];
+}
+
+function pagesUnder(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) {
-      if (relative(docsRoot, p) !== "api") out.push(...docPages(p));
+      if (relative(docsRoot, p) !== "api") out.push(...pagesUnder(p));
     } else if (name.endsWith(".md")) out.push(relative(docsRoot, p));
   }
   return out.sort();

@@ -8,7 +8,7 @@ import test from "node:test";
 import { repoRoot } from "../helpers/cli.js";
 
 /** Declarations known to lack a comment, to be documented by their owners; remove them from here then. */
-const KNOWN_UNDOCUMENTED = new Set(["src/apps/args.ts: AppOptions"]);
+const KNOWN_UNDOCUMENTED = new Set<string>([]);
 
 function sources(dir: string): string[] {
   const out: string[] = [];

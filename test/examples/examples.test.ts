@@ -89,6 +89,18 @@ const pairs: { name: string; expect: RegExp[] }[] = [
   { name: "rt-machine-verification", expect: [/status: VERIFIED/, /N-DELETE again: 0xc112/] },
   { name: "relevant-patient-query", expect: [/C-FIND: 0x0000, match: Doe\^Jane/] },
   { name: "substance-administration-query", expect: [/product: Contrast 350/] },
+  {
+    name: "inventory",
+    expect: [/C-FIND: 0x0000, inventories: migration check/, /C-GET: 0x0000, received 1 inventory/],
+  },
+  {
+    name: "storage-management",
+    expect: [
+      /status reports: PROCESSING/,
+      /terminated: event type 11, COMPLETE, 2 study records/,
+      /status now COMPLETE/,
+    ],
+  },
 ];
 
 for (const p of pairs) {

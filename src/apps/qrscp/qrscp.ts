@@ -285,6 +285,9 @@ export async function runQrscp(args: readonly string[], io: CliIo, hooks: QrscpH
     // Printed at the default verbosity: whoever started us with port 0 needs the port.
     if (log.level !== "none") {
       io.stderr(`qrscp: listening on ${address.includes(":") ? `[${address}]` : address}:${port}\n`);
+      // Where things go, so that a first run says what it did (the index is not a secret).
+      const where = index.kind === "postgres" ? "PostgreSQL" : `SQLite ${config.databaseLocation}`;
+      io.stderr(`qrscp: AE title ${config.aeTitle}, instances in ${config.instanceLocation}, index ${where}\n`);
     }
     hooks.onListening?.(port);
     const signal = hooks.signal;

@@ -11,6 +11,7 @@ export interface NEventBase {
 
 /** N_EVENT_REPORT: the event type and its Event Information (PS3.7 10.1.1.1). */
 export interface NEventReportEventPayload extends NEventBase {
+  /** Event Type ID (0000,1002): which event, as the SOP class defines them (e.g. Storage Commitment 1 or 2). */
   readonly eventTypeId: number;
   /** The Event Information, decoded on first call; undefined when the request had none. Throws `DicomParseError` when malformed. */
   eventInformation(): Dataset | undefined;
@@ -30,6 +31,7 @@ export interface NSetEventPayload extends NEventBase {
 
 /** N_ACTION: the action type and its Action Information (PS3.7 10.1.4.1). */
 export interface NActionEventPayload extends NEventBase {
+  /** Action Type ID (0000,1008): which action, as the SOP class defines them (e.g. Storage Commitment 1). */
   readonly actionTypeId: number;
   /** The Action Information, decoded on first call; undefined when the request had none. Throws when malformed. */
   actionInformation(): Dataset | undefined;
@@ -54,8 +56,11 @@ export type NDeleteEventPayload = NEventBase;
 export type NServiceAnswer =
   | number
   | {
+      /** The Status (0000,0900). */
       readonly status: number;
+      /** The response's data set (Attribute List, Action Reply, Event Reply); sent with success or warning only. */
       readonly attributeList?: Dataset | undefined;
+      /** Error Comment (0000,0902): free text, up to 64 characters. */
       readonly errorComment?: string | undefined;
       /** Error ID (0000,0903), e.g. 0xA710 with MPPS's 0x0110 "may no longer be updated" (PS3.4 F.7.2.2.2). */
       readonly errorId?: number | undefined;
@@ -63,5 +68,6 @@ export type NServiceAnswer =
       readonly offendingElement?: readonly (string | number)[] | undefined;
       /** Attribute Identifier List (0000,1005): e.g. the unsupported attributes of a 0x0107 warning. */
       readonly attributeIdentifierList?: readonly (string | number)[] | undefined;
+      /** The Affected SOP Instance UID of the response (N-CREATE: the UID assigned). */
       readonly sopInstanceUid?: string | undefined;
     };

@@ -26,12 +26,19 @@ const ProcessingFailure = 0x0110;
 
 /** An N_* handler's answer, checked and normalised (tags resolved). */
 export interface ParsedNServiceAnswer {
+  /** The Status (0000,0900). */
   status: number;
+  /** The response's data set, if any. */
   attributeList?: Dataset | undefined;
+  /** Error Comment (0000,0902). */
   errorComment?: string | undefined;
+  /** Error ID (0000,0903). */
   errorId?: number | undefined;
+  /** Offending Element (0000,0901), as tags. */
   offendingElement?: number[] | undefined;
+  /** Attribute Identifier List (0000,1005), as tags. */
   attributeIdentifierList?: number[] | undefined;
+  /** The Affected SOP Instance UID of the response. */
   sopInstanceUid?: string | undefined;
 }
 

@@ -4,19 +4,25 @@ import { Dataset } from "../../dataset/dataset.js";
 
 /** One instance of a commitment request or result. */
 export interface CommitmentReference {
+  /** Referenced SOP Class UID (0008,1150). */
   readonly sopClassUid: string;
+  /** Referenced SOP Instance UID (0008,1155). */
   readonly sopInstanceUid: string;
 }
 
 /** An instance the SCP could not commit, with its Failure Reason (PS3.4 J.3.3.1.1, e.g. 0x0112). */
 export interface CommitmentFailure extends CommitmentReference {
+  /** Failure Reason (0008,1197): 0x0110 processing failure, 0x0112 no such object instance, 0x0122… */
   readonly failureReason: number | undefined;
 }
 
 /** A Storage Commitment result, read from the N-EVENT-REPORT's Event Information. */
 export interface CommitmentResult {
+  /** Transaction UID (0008,1195): the request's, to match the result to it. */
   readonly transactionUid: string | undefined;
+  /** The Referenced SOP Sequence: the instances committed (of a request: the instances asked for). */
   readonly committed: CommitmentReference[];
+  /** The Failed SOP Sequence: the instances not committed, with why. */
   readonly failed: CommitmentFailure[];
 }
 
@@ -52,7 +58,12 @@ export function storageCommitmentResult(
   transactionUid: string,
   committed: readonly CommitmentReference[],
   failed: readonly CommitmentFailure[] = [],
-): { eventTypeId: number; eventInformation: Dataset } {
+): {
+  /** 1 (`STORAGE_COMMITMENT_SUCCESS`) when nothing failed, else 2 (`STORAGE_COMMITMENT_FAILURES`). */
+  eventTypeId: number;
+  /** The Event Information: Transaction UID, Referenced and Failed SOP Sequences. */
+  eventInformation: Dataset;
+} {
   const info = new Dataset({ TransactionUID: transactionUid });
   if (committed.length > 0) info.set("ReferencedSOPSequence", committed.map(refItem));
   if (failed.length > 0) {

@@ -153,6 +153,7 @@ export function buildIdentifier(input: Dataset | IdentifierInit): Dataset {
 
 /** One step of a keyword path: an attribute, and for a sequence the item index. */
 export interface KeyPathSegment {
+  /** The attribute's tag (group << 16 | element). */
   readonly tag: number;
   /** The item of the sequence (0-based); present on every segment but possibly the last. */
   readonly item?: number;
@@ -160,6 +161,7 @@ export interface KeyPathSegment {
 
 /** A parsed keyword path: where, and the value (`undefined` when no `=` was given). */
 export interface KeyPath {
+  /** The attributes from the top-level data set down, one per `.`-separated part. */
   readonly segments: readonly KeyPathSegment[];
   /** The text after the first `=`; `""` or `undefined` asks for a return key. */
   readonly value: string | undefined;

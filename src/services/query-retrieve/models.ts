@@ -14,6 +14,7 @@ export type QueryRetrieveLevel = "PATIENT" | "STUDY" | "SERIES" | "IMAGE" | "FRA
 
 /** The keys of one level of a hierarchical information model (PS3.4 C.2.1, C.6). */
 export interface LevelKeys {
+  /** The Query/Retrieve Level (0008,0052) these keys belong to. */
   readonly level: QueryRetrieveLevel;
   /** The Unique Key: one value identifies one entity at this level. */
   readonly unique: string;
@@ -293,9 +294,14 @@ let bySopClass: Map<string, { model: InformationModel; operation: QueryRetrieveO
  * The information model a C-FIND, C-GET or C-MOVE SOP class belongs to, and the operation it
  * stands for; `undefined` for any other UID.
  */
-export function modelForSopClass(
-  uid: string,
-): { readonly model: InformationModel; readonly operation: QueryRetrieveOperation } | undefined {
+export function modelForSopClass(uid: string):
+  | {
+      /** The information model the SOP class belongs to. */
+      readonly model: InformationModel;
+      /** Which of the model's operations the SOP class is for. */
+      readonly operation: QueryRetrieveOperation;
+    }
+  | undefined {
   if (bySopClass === undefined) {
     bySopClass = new Map();
     for (const model of informationModels) {

@@ -15,9 +15,39 @@ import type { QueryEventPayload, QueryStatusResult } from "./types.js";
  * C-FIND 0xC3xx, C-MOVE 0xC5xx, C-GET 0xC4xx.
  */
 export const QueryRetrieveFailure = {
-  FIND: { undecodable: 0xc310, handlerFailed: 0xc311, badYield: 0xc312, badCount: 0xc313 },
-  MOVE: { undecodable: 0xc510, handlerFailed: 0xc511, badYield: 0xc512, badCount: 0xc513 },
-  GET: { undecodable: 0xc410, handlerFailed: 0xc411, badYield: 0xc412, badCount: 0xc413 },
+  /** C-FIND. */
+  FIND: {
+    /** The identifier cannot be decoded. */
+    undecodable: 0xc310,
+    /** The handler threw or rejected. */
+    handlerFailed: 0xc311,
+    /** The handler yielded something that is not a valid answer. */
+    badYield: 0xc312,
+    /** Reserved: C-FIND has no sub-operation count (the C-GET and C-MOVE codes use it). */
+    badCount: 0xc313,
+  },
+  /** C-MOVE. */
+  MOVE: {
+    /** The identifier cannot be decoded. */
+    undecodable: 0xc510,
+    /** The handler threw or rejected. */
+    handlerFailed: 0xc511,
+    /** The handler yielded something that is not a valid answer. */
+    badYield: 0xc512,
+    /** The handler's first yield was not a valid number of sub-operations. */
+    badCount: 0xc513,
+  },
+  /** C-GET. */
+  GET: {
+    /** The identifier cannot be decoded. */
+    undecodable: 0xc410,
+    /** The handler threw or rejected. */
+    handlerFailed: 0xc411,
+    /** The handler yielded something that is not a valid answer. */
+    badYield: 0xc412,
+    /** The handler's first yield was not a valid number of sub-operations. */
+    badCount: 0xc413,
+  },
 } as const satisfies Record<QueryRetrieveOperation, Record<string, number>>;
 
 /** PS3.4 C.4.1.1.4: 0xFE00 Matching/Sub-operations terminated due to a Cancel request. */

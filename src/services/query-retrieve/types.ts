@@ -48,8 +48,11 @@ export type QueryResult = Dataset | QueryStatusResult;
 
 /** A status a handler yields, with an identifier (pending) and an Error Comment (failures). */
 export interface QueryStatusResult {
+  /** The Status (0000,0900): 0xFF00/0xFF01 pending, or a final status that ends the operation. */
   readonly status: number;
+  /** The identifier of a pending C-FIND response. */
   readonly identifier?: Dataset | undefined;
+  /** Error Comment (0000,0902) of a failure. */
   readonly errorComment?: string | undefined;
 }
 
@@ -62,7 +65,9 @@ export type RetrieveResult = number | Dataset | string | QueryStatusResult;
 
 /** Where a C-MOVE's instances go: the storage SCP known as the Move Destination AE title. */
 export interface MoveDestination {
+  /** The destination's host name or IP address. */
   readonly address: string;
+  /** The destination's port. */
   readonly port: number;
   /** The called AE title of the sub-association (default: the request's Move Destination). */
   readonly aeTitle?: string;

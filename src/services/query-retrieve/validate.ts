@@ -14,6 +14,7 @@ export const UNABLE_TO_PROCESS = 0xc000;
 export interface IdentifierProblem {
   /** Stable: `missing-level`, `unknown-level`, `no-such-operation`, `key-below-level`, `missing-unique-key`, `unique-key-not-single`. */
   readonly code: string;
+  /** What is wrong, for a person (it goes in the Error Comment). */
   readonly message: string;
   /** 0xA900 (the identifier does not fit the model) or 0xC000 (its values cannot be processed). */
   readonly status: number;

@@ -26,7 +26,9 @@ export interface SaveToOptions {
 
 /** The C-STORE-specific part of the C_STORE event (the request, context and association come with every request event). */
 export interface CStoreEventPayload {
+  /** Affected SOP Class UID (0000,0002) of the request. */
   readonly sopClassUid: string;
+  /** Affected SOP Instance UID (0000,1000) of the request. */
   readonly sopInstanceUid: string;
   /** The transfer syntax of the received data set (the context's). */
   readonly transferSyntax: string;

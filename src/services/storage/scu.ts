@@ -23,7 +23,7 @@ import {
   readExactly,
 } from "./source.js";
 
-/** Options of {@link sendCStore}. */
+/** Options of `Association.sendCStore`. */
 export interface CStoreOptions {
   /** Priority (0000,0700) (default Medium). */
   readonly priority?: number;
@@ -43,8 +43,11 @@ export interface CStoreResult {
   readonly status: number;
   /** What the status means for the Storage service (category, meaning). */
   readonly statusInfo: StatusInfo;
+  /** The Message ID of the request. */
   readonly messageId: number;
+  /** The SOP Class UID of the instance sent. */
   readonly sopClassUid: string;
+  /** The SOP Instance UID of the instance sent. */
   readonly sopInstanceUid: string;
   /** The transfer syntax the data set was sent in. */
   readonly transferSyntax: string;

@@ -3,7 +3,7 @@ import { sop } from "../../dataset/uids.js";
 import { cEchoRq, type DimseCommand, type StatusInfo, status as statusTable } from "../../dimse/index.js";
 import type { DimseChannel } from "../channel.js";
 
-/** Options of {@link sendCEcho}. */
+/** Options of `Association.sendCEcho`. */
 export interface CEchoOptions {
   /** Stops waiting for the response. */
   readonly signal?: AbortSignal | undefined;

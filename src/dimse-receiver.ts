@@ -1,0 +1,160 @@
+import type { Association } from "./association.js";
+import type { OperationWindow } from "./async-window.js";
+import { type DimseCommand, MessageReassembler, type ReassemblyEvent } from "./dimse/index.js";
+import { type DispatchAccess, handleMessage, type IncomingMessage, openSink } from "./dimse-dispatch.js";
+import { logDimse } from "./dimse-sender.js";
+import { AbortSource } from "./dul/errors.js";
+import type { UpperLayer } from "./dul/provider.js";
+import type { Operation, OperationsInFlight } from "./operations-in-flight.js";
+import { AbortReason, type PresentationDataValue } from "./pdu/index.js";
+import type { DatasetSink } from "./services/channel.js";
+import { isRequest } from "./services/dispatch.js";
+import { MemorySink } from "./services/storage/memory-sink.js";
+
+/** What the receiver needs from its association, besides the dispatch look-ups. */
+export interface ReceiverHost extends DispatchAccess {
+  /** The association: events are fired on it, sinks and services work on it. */
+  readonly assoc: Association;
+  /** The requests of the peer performed at once (PS3.7 D.3.3.3): a request beyond it waits. */
+  readonly performWindow: OperationWindow;
+  /** The requests this side is serving (one starts with its command set). */
+  readonly operations: OperationsInFlight;
+  /** Keeps the work a message started (a service answering a request) and logs its failure. */
+  track(task: Promise<void>): void;
+}
+
+/** A message whose data set is arriving. */
+interface Incoming {
+  readonly contextId: number;
+  readonly command: DimseCommand;
+  readonly sink: DatasetSink;
+  readonly op: Operation | undefined;
+}
+
+/** The DIMSE receive path of one association. */
+export class DimseReceiver {
+  readonly #reassembler = new MessageReassembler();
+  #incoming: Incoming | undefined;
+
+  constructor(readonly host: ReceiverHost) {}
+
+  /**
+   * Receives until the upper layer's P-DATA stream ends; resolves then, once a data set cut short
+   * has been discarded. Each PDV is handled synchronously unless its sink write returns a promise.
+   */
+  async run(ul: UpperLayer): Promise<void> {
+    let error: Error | undefined;
+    try {
+      for await (const pdu of ul.pData()) {
+        for (const pdv of pdu.values) {
+          const wait = this.#onPdv(pdv);
+          // A slow sink (disk) holds the loop, so the inbox fills and pauses the socket.
+          if (wait) await wait;
+        }
+      }
+    } catch (err) {
+      // The abort error reaches the pending calls through the upper layer's "aborted" event.
+      error = err instanceof Error ? err : new Error(String(err));
+    } finally {
+      const left = this.#incoming;
+      this.#incoming = undefined;
+      // PS3.8 7.3: an aborted association's partial data set is discarded, never handed on.
+      if (left)
+        await Promise.resolve(left.sink.abort(error ?? new Error("the association ended mid data set"))).catch(
+          () => {},
+        );
+    }
+  }
+
+  #onPdv(pdv: PresentationDataValue): Promise<void> | undefined {
+    const assoc = this.host.assoc;
+    assoc.fire("DATA_RECV", { data: pdv.data, contextId: pdv.contextId, isCommand: pdv.isCommand });
+    if (this.host.context(pdv.contextId) === undefined) {
+      // PS3.8 9.3.5.1: a PDV must use an accepted presentation context.
+      assoc.logger.error?.(`received a PDV on presentation context ${pdv.contextId}, which was not accepted`);
+      this.#providerAbort();
+      return undefined;
+    }
+    let events: ReturnType<MessageReassembler["push"]>;
+    try {
+      events = this.#reassembler.push(pdv);
+    } catch (err) {
+      const abort = (err as { abort?: unknown }).abort;
+      assoc.logger.error?.("could not decode a DIMSE message", err);
+      if (abort !== false) this.#providerAbort();
+      return undefined;
+    }
+    // push() reports at most one event per PDV.
+    const e = events[0];
+    if (e === undefined) return undefined;
+    if (e.kind === "command") {
+      // PS3.7 D.3.3.3: beyond the performed window a request waits, and so does the receive loop
+      // (backpressure: the socket pauses) until an operation in progress has been answered.
+      const window = this.host.performWindow;
+      if (isRequest(e.command.commandField) && !window.tryAcquire()) {
+        return window.acquire().then(() => this.#onCommand(e));
+      }
+      return this.#onCommand(e);
+    }
+    const m = this.#incoming;
+    if (!m) return undefined;
+    const wrote = m.sink.write(e.chunk);
+    if (!e.isLast) return wrote ?? undefined;
+    this.#incoming = undefined;
+    return this.#finishIncoming(m, wrote ?? undefined);
+  }
+
+  /** A command set has arrived (a request has its window slot). */
+  #onCommand(e: Extract<ReassemblyEvent, { kind: "command" }>): undefined {
+    const assoc = this.host.assoc;
+    logDimse(assoc.logger, e.command, "inbound");
+    // A request is in flight from its command set until its answer is sent (graceful shutdown waits for it).
+    const op = isRequest(e.command.commandField) ? this.host.operations.start(e.command.commandField) : undefined;
+    if (!e.command.hasDataset) {
+      this.#onMessage({ contextId: e.contextId, command: e.command, dataset: [] }, op);
+      return undefined;
+    }
+    const context = this.host.context(e.contextId);
+    this.#incoming = { contextId: e.contextId, command: e.command, sink: openSink(assoc, e.command, context), op };
+    return undefined;
+  }
+
+  async #finishIncoming(m: Incoming, wrote: Promise<void> | undefined): Promise<void> {
+    try {
+      if (wrote) await wrote;
+      await m.sink.end();
+    } catch (err) {
+      this.host.assoc.logger.error?.("a received data set could not be stored", err);
+    }
+    const dataset = m.sink instanceof MemorySink ? m.sink.chunks : [];
+    this.#onMessage({ contextId: m.contextId, command: m.command, dataset, sink: m.sink }, m.op);
+  }
+
+  #onMessage(message: IncomingMessage, op?: Operation): void {
+    const { assoc, operations } = this.host;
+    assoc.fire("DIMSE_RECV", { message: message.command, contextId: message.contextId });
+    let task: Promise<void> | undefined;
+    try {
+      task = handleMessage(assoc, message, this.host);
+    } catch (err) {
+      if (op) operations.end(op, false);
+      throw err;
+    }
+    if (op) {
+      if (task)
+        task.then(
+          () => operations.end(op, true),
+          () => operations.end(op, false),
+        );
+      else operations.end(op, true);
+    }
+    if (task) this.host.track(task);
+  }
+
+  #providerAbort(): void {
+    // PS3.8 9.3.8: service-provider, invalid PDU parameter value.
+    this.host.assoc.upperLayer
+      ?.abort(AbortSource.ServiceProvider, AbortReason.InvalidPduParameterValue)
+      .catch(() => {});
+  }
+}

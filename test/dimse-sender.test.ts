@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { CommandField, type DimseCommand } from "../src/dimse/index.js";
+import { DimseSender, type SenderHost } from "../src/dimse-sender.js";
+import type { UpperLayer } from "../src/dul/provider.js";
+import type { DatasetSource } from "../src/services/channel.js";
+import { AssociationNotEstablishedError } from "../src/services/errors.js";
+
+interface Pdv {
+  contextId: number;
+  isCommand: boolean;
+  isLast: boolean;
+  length: number;
+}
+
+/** An upper layer that records the PDVs it is given. */
+function fakeUpperLayer(): { ul: UpperLayer; pdvs: Pdv[] } {
+  const pdvs: Pdv[] = [];
+  const ul = {
+    batch: <T>(fn: () => T): T => fn(),
+    sendPDataValue: async (contextId: number, isCommand: boolean, isLast: boolean, data: Uint8Array) => {
+      pdvs.push({ contextId, isCommand, isLast, length: data.byteLength });
+    },
+  } as unknown as UpperLayer;
+  return { ul, pdvs };
+}
+
+function host(ul: UpperLayer | undefined, fired: string[], maxPdu = 0): SenderHost {
+  return {
+    upperLayer: () => ul,
+    stateName: () => "not yet requested",
+    peerMaxPduLength: () => maxPdu,
+    logger: () => ({}),
+    firesDataSent: () => true,
+    fire: (name) => void fired.push(name),
+  };
+}
+
+const store = (hasDataset: boolean): DimseCommand =>
+  ({
+    commandField: CommandField.C_STORE_RQ,
+    messageId: 1,
+    affectedSopClassUid: "1.2.840.10008.5.1.4.1.1.2",
+    affectedSopInstanceUid: "1.2.3",
+    priority: 0,
+    hasDataset,
+  }) as DimseCommand;
+
+const echo: DimseCommand = {
+  commandField: CommandField.C_ECHO_RQ,
+  messageId: 2,
+  affectedSopClassUid: "1.2.840.10008.1.1",
+  hasDataset: false,
+} as DimseCommand;
+
+test("no upper layer: the send rejects with AssociationNotEstablishedError naming the state", async () => {
+  const sender = new DimseSender(host(undefined, []));
+  await assert.rejects(sender.send(1, echo), (err: unknown) => {
+    return err instanceof AssociationNotEstablishedError && err.message.includes("not yet requested");
+  });
+});
+
+test("a small message goes out as command PDVs then data set PDVs, each cut to the peer's limit, last flags set once", async () => {
+  const { ul, pdvs } = fakeUpperLayer();
+  const fired: string[] = [];
+  const sender = new DimseSender(host(ul, fired, 4096));
+  await sender.send(3, store(true), new Uint8Array(10_000));
+  const data = pdvs.filter((p) => !p.isCommand);
+  const command = pdvs.filter((p) => p.isCommand);
+  assert.ok(command.length >= 1);
+  assert.equal(
+    pdvs.findIndex((p) => !p.isCommand),
+    command.length,
+    "the command set comes first",
+  );
+  assert.equal(
+    data.reduce((n, p) => n + p.length, 0),
+    10_000,
+  );
+  assert.ok(data.length > 1 && data.every((p) => p.length <= 4096 - 6));
+  assert.deepEqual(
+    data.map((p) => p.isLast),
+    data.map((_, i) => i === data.length - 1),
+  );
+  assert.equal(command.at(-1)?.isLast, true);
+  assert.ok(pdvs.every((p) => p.contextId === 3));
+  assert.equal(fired[0], "DIMSE_SENT");
+  assert.equal(fired.filter((n) => n === "DATA_SENT").length, pdvs.length);
+});
+
+test("a streamed data set is cut into PDVs and only the very last is marked last; an empty one is one empty PDV", async () => {
+  for (const sizes of [[5000, 3000, 1], []]) {
+    const { ul, pdvs } = fakeUpperLayer();
+    const sender = new DimseSender(host(ul, [], 4096));
+    const dataset = {
+      async *chunks() {
+        for (const n of sizes) yield new Uint8Array(n);
+      },
+    };
+    await sender.send(1, store(true), dataset satisfies DatasetSource);
+    const data = pdvs.filter((p) => !p.isCommand);
+    assert.equal(
+      data.reduce((n, p) => n + p.length, 0),
+      sizes.reduce((a, b) => a + b, 0),
+    );
+    assert.deepEqual(
+      data.map((p) => p.isLast),
+      data.map((_, i) => i === data.length - 1),
+    );
+    if (sizes.length === 0) assert.deepEqual(data, [{ contextId: 1, isCommand: false, isLast: true, length: 0 }]);
+  }
+});
+
+test("messages are sent one after the other, never interleaved", async () => {
+  const { ul, pdvs } = fakeUpperLayer();
+  const sender = new DimseSender(host(ul, [], 4096));
+  const big = {
+    async *chunks() {
+      yield new Uint8Array(20_000);
+    },
+  };
+  await Promise.all([sender.send(1, store(true), big), sender.send(3, echo)]);
+  const firstOf3 = pdvs.findIndex((p) => p.contextId === 3);
+  assert.ok(firstOf3 > 0);
+  assert.ok(pdvs.slice(firstOf3).every((p) => p.contextId === 3));
+  assert.ok(pdvs.slice(0, firstOf3).every((p) => p.contextId === 1));
+});
