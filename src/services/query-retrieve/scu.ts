@@ -104,10 +104,8 @@ async function* exchange(
       } catch {
         // The association ended while waiting: nothing more can come.
       }
+      await responses.return?.();
     }
-    // Closed even after the final response: the stream gives its slot of the invoke window back
-    // only when it ends, and with the default window of one the next request would wait for ever.
-    await responses.return?.();
   }
 }
 
