@@ -107,6 +107,12 @@ function wantedKeys(identifier: Dataset): ReadonlySet<string> {
   return new Set(["00080005", ...[...identifier].map((el) => jsonKey(el.tag))]);
 }
 
+/** The `wanted` attributes of a stored instance's attributes JSON, as a Dataset (the others are never decoded). */
+function pickedDataset(attributes: string | null | undefined, wanted: ReadonlySet<string>): Dataset {
+  const all = JSON.parse(attributes ?? "{}") as Record<string, unknown>;
+  return datasetFromJson(Object.fromEntries(Object.entries(all).filter(([k]) => wanted.has(k))));
+}
+
 /** The computed attributes (PS3.4 C.6.1.1.x) as DICOM JSON keys: each is worked out only when asked for. */
 const COMPUTED = {
   NumberOfPatientRelatedStudies: "00201200",
@@ -141,8 +147,7 @@ function entityOf(
   attributes: string | null | undefined,
   wanted: ReadonlySet<string>,
 ): Dataset {
-  const all = JSON.parse(attributes ?? "{}") as Record<string, unknown>;
-  const ds = datasetFromJson(Object.fromEntries(Object.entries(all).filter(([k]) => wanted.has(k))));
+  const ds = pickedDataset(attributes, wanted);
   const is = (keyword: keyof typeof COMPUTED, n: number) => {
     if (wanted.has(COMPUTED[keyword])) ds.set(keyword, String(n), "IS");
   };
@@ -298,14 +303,14 @@ export class SqlIndex implements InstanceIndex {
 
   async retrieve(model: InformationModel, level: QueryRetrieveLevel, identifier: Dataset): Promise<StoredInstance[]> {
     const test = compileQuery(identifier).test;
+    const wanted = wantedKeys(identifier);
     const out: StoredInstance[] = [];
     for await (const row of this.rows(
       "sop_instance_uid",
       identifierCondition(model, level, identifier),
       "sop_instance_uid, sop_class_uid, path, attributes",
     )) {
-      const ds = datasetFromJson(JSON.parse(row.attributes ?? "{}"));
-      if (!test(ds)) continue;
+      if (!test(pickedDataset(row.attributes, wanted))) continue;
       out.push({
         sopInstanceUid: row.sop_instance_uid ?? "",
         sopClassUid: row.sop_class_uid ?? "",
