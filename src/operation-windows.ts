@@ -58,7 +58,9 @@ export class OperationWindows {
   /** Sends a request and yields its responses, holding a slot from the first `next()` until the final one. */
   requestMany(contextId: number, command: DimseCommand, options: RequestOptions = {}): ResponseStream {
     if (this.host.notEstablished() !== undefined) return this.requests.requestMany(contextId, command, options);
-    return windowedStream(this.invoked, options.signal, () => this.requests.requestMany(contextId, command, options));
+    return windowedStream(this.invoked, options.signal ?? options.windowSignal, () =>
+      this.requests.requestMany(contextId, command, options),
+    );
   }
 
   /**

@@ -51,6 +51,12 @@ export interface RequestOptions {
   readonly signal?: AbortSignal | undefined;
   /** The data set to send after the command set (already encoded in the context's transfer syntax). */
   readonly dataset?: OutgoingDataset | undefined;
+  /**
+   * Gives up waiting for a slot of the asynchronous operations window (the call then rejects with
+   * the signal's reason, nothing sent); once the request is sent it has no effect. For requests
+   * whose own cancellation is a message (C-CANCEL), which therefore cannot pass `signal`.
+   */
+  readonly windowSignal?: AbortSignal | undefined;
 }
 
 /**

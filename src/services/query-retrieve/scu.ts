@@ -68,7 +68,8 @@ async function* exchange(
   const responses: ResponseStream = channel.requestMany(
     contextId,
     build(messageId, sopClass, options.priority ?? Priority.Medium),
-    { dataset: bytes },
+    // The signal may stop the wait for a window slot; once sent, it cancels by C-CANCEL-RQ (below).
+    { dataset: bytes, windowSignal: signal },
   );
   let cancelled = false;
   const cancel = () => {

@@ -33,3 +33,31 @@ test("three C-FINDs, then a C-ECHO, on one association (window of one): each is 
   assert.equal((await assoc.sendCEcho({ signal: AbortSignal.timeout(5000) })).status, 0x0000);
   await assoc.release();
 });
+
+test("a C-FIND waiting for the window's only slot gives up when its signal aborts, and sends nothing", async (t) => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let finds = 0;
+  const { server } = await qrServer(t, {
+    [Event.C_FIND]: async function* (event: EventOf<"C_FIND">) {
+      finds++;
+      // The first C-FIND answers only when the test lets it, holding the requestor's only slot.
+      if (finds === 1) await held;
+      const query = event.identifier();
+      for (const study of studies) if (matches(query, study)) yield buildResponse(query, study);
+    },
+  });
+  const assoc = await qrClient(t, server.port);
+  const query = { QueryRetrieveLevel: "STUDY", StudyInstanceUID: "" };
+  const first = collect(assoc.sendCFind(query, FIND, { signal: AbortSignal.timeout(10_000) }));
+  const controller = new AbortController();
+  const second = collect(assoc.sendCFind(query, FIND, { signal: controller.signal }));
+  controller.abort(new Error("gave up waiting"));
+  await assert.rejects(second, /gave up waiting/);
+  release();
+  assert.equal((await first).at(-1)?.status, 0x0000);
+  assert.equal(finds, 1, "the abandoned C-FIND never reached the SCP");
+  await assoc.release();
+});
