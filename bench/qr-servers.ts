@@ -64,7 +64,8 @@ export async function startQrscp(dir: string, destPort: number): Promise<QrServe
       "",
     ].join("\n"),
   );
-  const process_ = await Receiver.start(process.execPath, [CLI, "qrscp", "-c", ini], port);
+  // --no-fsync: dcmqrscp does not fsync what it stores either (qrscp does by default).
+  const process_ = await Receiver.start(process.execPath, [CLI, "qrscp", "-c", ini, "--no-fsync"], port);
   return { name: "netdicom qrscp", family: "netdicom", aeTitle: "QRSCP", port, process: process_ };
 }
 

@@ -65,6 +65,10 @@ const options: AppOptions = {
     arg: "DIRECTORY",
     help: "the folder instances are stored in, one sub-folder per study (default: qrscp-data/instances)",
   },
+  "no-fsync": {
+    type: "boolean",
+    help: "don't flush received instances to disk before acknowledging them: faster, but an acknowledged instance may be lost on power failure",
+  },
   clean: {
     type: "boolean",
     help: "remove every entry from the index and delete the stored instances, then exit",
@@ -135,7 +139,7 @@ function queryRetrieveSopClasses(): string[] {
   });
 }
 
-function makeAe(config: QrscpConfig, log: AppLogger): AE {
+function makeAe(config: QrscpConfig, log: AppLogger, fsync: boolean): AE {
   let ae: AE;
   try {
     ae = new AE({
@@ -145,6 +149,7 @@ function makeAe(config: QrscpConfig, log: AppLogger): AE {
       networkTimeoutMs: Math.round(config.networkTimeout * 1000),
       maximumPduSize: config.maximumPduSize,
       maximumAssociations: config.maximumAssociations,
+      storageFsync: fsync,
       logger: log,
     });
   } catch (e) {
@@ -210,7 +215,7 @@ export async function runQrscp(args: readonly string[], io: CliIo, hooks: QrscpH
     // pynetdicom's older qrscp took the port as an argument: accepted too.
     if (positionals[0] !== undefined && values.port === undefined) values.port = positionals[0];
     config = await loadConfig(values);
-    ae = makeAe(config, log);
+    ae = makeAe(config, log, values["no-fsync"] !== true);
     deadlineMs = Math.round((numberOption(values, "shutdown-deadline", { min: 0 }) ?? 5) * 1000);
     tls = await serverTls(values);
     metricsAt = metricsPort(values);
@@ -287,7 +292,8 @@ export async function runQrscp(args: readonly string[], io: CliIo, hooks: QrscpH
       io.stderr(`qrscp: listening on ${address.includes(":") ? `[${address}]` : address}:${port}\n`);
       // Where things go, so that a first run says what it did (the index is not a secret).
       const where = index.kind === "postgres" ? "PostgreSQL" : `SQLite ${config.databaseLocation}`;
-      io.stderr(`qrscp: AE title ${config.aeTitle}, instances in ${config.instanceLocation}, index ${where}\n`);
+      const fsync = values["no-fsync"] === true ? " (no fsync)" : "";
+      io.stderr(`qrscp: AE title ${config.aeTitle}, instances in ${config.instanceLocation}${fsync}, index ${where}\n`);
     }
     hooks.onListening?.(port);
     const signal = hooks.signal;

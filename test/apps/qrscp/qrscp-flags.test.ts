@@ -37,6 +37,7 @@ test("qrscp flags override the configuration file", async (t) => {
       join(dir, "flag.sqlite"),
       "--metrics-port",
       "0",
+      "--no-fsync",
     ],
     { stdout: () => {}, stderr: (s) => err.push(s) },
     { signal: stop.signal, onListening: listening },
@@ -69,6 +70,7 @@ test("qrscp flags override the configuration file", async (t) => {
   );
   assert.equal(dicomFilesUnder(join(dir, "flag-instances")).length, 1);
   assert.ok(existsSync(join(dir, "flag.sqlite")));
+  assert.match(err.join(""), /qrscp: AE title FROMFLAG, instances in .*flag-instances \(no fsync\), index SQLite /);
   assert.ok(!existsSync(join(dir, "file-instances")));
   stop.abort();
   assert.equal(await exit, 0, err.join(""));
