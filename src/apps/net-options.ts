@@ -237,14 +237,20 @@ export function describeError(err: unknown): string {
 
 /** The netdicom version, from package.json (three levels above build/src/apps/). */
 export function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-      version?: string;
-    };
-    return pkg.version ?? "unknown";
-  } catch {
-    return "unknown";
+  // build/src/apps/ when run from tsc's output, build/ from the bundled bin: the nearest
+  // package.json named netdicom, a few folders up.
+  for (const up of ["../", "../../", "../../../"]) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(`${up}package.json`, import.meta.url), "utf8")) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === "netdicom") return pkg.version ?? "unknown";
+    } catch {
+      // not here: look one folder up
+    }
   }
+  return "unknown";
 }
 
 /** `--async N`: the asynchronous operations window of an app (PS3.7 D.3.3.3), with its help text. */
