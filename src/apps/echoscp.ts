@@ -12,6 +12,7 @@ import {
   networkOptions,
   packageVersion,
   parsePort,
+  printedHelpOrVersion,
   serverTls,
   tlsServerOptions,
 } from "./net-options.js";
@@ -174,14 +175,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   let log: AppLogger;
   try {
     const { values, positionals } = parseAppArgs(expandPreferUncompr(args), options);
-    if (values.help) {
-      io.stdout(`${USAGE}\n`);
-      return 0;
-    }
-    if (values.version) {
-      io.stdout(`echoscp (netdicom) v${packageVersion()}\n`);
-      return 0;
-    }
+    if (printedHelpOrVersion(values, "echoscp", USAGE, io)) return 0;
     log = appLogger(values, io);
     p = await plan(values, positionals, log);
   } catch (e) {

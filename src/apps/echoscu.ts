@@ -14,6 +14,7 @@ import {
   networkOptions,
   packageVersion,
   parsePort,
+  printedHelpOrVersion,
   tlsClientOptions,
 } from "./net-options.js";
 
@@ -129,14 +130,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   try {
     const parsed = parseAppArgs(args, options);
     values = parsed.values;
-    if (values.help) {
-      io.stdout(`${USAGE}\n`);
-      return 0;
-    }
-    if (values.version) {
-      io.stdout(`echoscu (netdicom) v${packageVersion()}\n`);
-      return 0;
-    }
+    if (printedHelpOrVersion(values, "echoscu", USAGE, io)) return 0;
     log = appLogger(values, io);
     p = await plan(values, parsed.positionals, log);
   } catch (e) {

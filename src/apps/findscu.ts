@@ -12,7 +12,7 @@ import {
   describeError,
   generalOptions,
   networkOptions,
-  packageVersion,
+  printedHelpOrVersion,
   tlsClientOptions,
 } from "./net-options.js";
 import {
@@ -119,14 +119,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   try {
     const parsed = parseAppArgs(args, options);
     values = parsed.values;
-    if (values.help) {
-      io.stdout(`${USAGE}\n`);
-      return 0;
-    }
-    if (values.version) {
-      io.stdout(`findscu (netdicom) v${packageVersion()}\n`);
-      return 0;
-    }
+    if (printedHelpOrVersion(values, "findscu", USAGE, io)) return 0;
     log = appLogger(values, io);
     peer = peerAddress(parsed.positionals);
     const model = chosenModel(values);

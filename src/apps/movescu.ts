@@ -10,8 +10,8 @@ import {
   describeError,
   generalOptions,
   networkOptions,
-  packageVersion,
   parsePort,
+  printedHelpOrVersion,
   tlsClientOptions,
 } from "./net-options.js";
 import {
@@ -115,14 +115,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   try {
     const parsed = parseAppArgs(args, options);
     const values = parsed.values;
-    if (values.help) {
-      io.stdout(`${USAGE}\n`);
-      return 0;
-    }
-    if (values.version) {
-      io.stdout(`movescu (netdicom) v${packageVersion()}\n`);
-      return 0;
-    }
+    if (printedHelpOrVersion(values, "movescu", USAGE, io)) return 0;
     const log = appLogger(values, io);
     const peer = peerAddress(parsed.positionals);
     const model = chosenModel(values);

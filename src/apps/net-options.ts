@@ -253,6 +253,17 @@ export function packageVersion(): string {
   return "unknown";
 }
 
+/**
+ * Answers `--help` (the usage screen) and `--version` ("APP (netdicom) vX.Y.Z") on stdout; true
+ * when it did, so that the app exits 0 without doing anything else.
+ */
+export function printedHelpOrVersion(values: Record<string, unknown>, app: string, usage: string, io: CliIo): boolean {
+  if (values.help) io.stdout(`${usage}\n`);
+  else if (values.version) io.stdout(`${app} (netdicom) v${packageVersion()}\n`);
+  else return false;
+  return true;
+}
+
 /** `--async N`: the asynchronous operations window of an app (PS3.7 D.3.3.3), with its help text. */
 export function asyncOption(help: string): AppOptions {
   return { async: { type: "string", arg: "N", default: "1", help } };

@@ -27,8 +27,8 @@ import {
   describeError,
   generalOptions,
   networkOptions,
-  packageVersion,
   parsePort,
+  printedHelpOrVersion,
   serverTls,
   tlsServerOptions,
 } from "./net-options.js";
@@ -244,14 +244,7 @@ export async function runStorescp(args: readonly string[], io: CliIo, hooks: Sto
   try {
     let positionals: string[];
     ({ values, positionals } = parseAppArgs(args, options));
-    if (values.help) {
-      io.stdout(`${USAGE}\n`);
-      return 0;
-    }
-    if (values.version) {
-      io.stdout(`storescp (netdicom) v${packageVersion()}\n`);
-      return 0;
-    }
+    if (printedHelpOrVersion(values, "storescp", USAGE, io)) return 0;
     log = appLogger(values, io);
     if (positionals.length !== 1) throw new UsageError(`expected PORT, got ${positionals.length} argument(s)`);
     port = parsePort(positionals[0], true);

@@ -13,8 +13,8 @@ import {
   describeError,
   generalOptions,
   networkOptions,
-  packageVersion,
   parsePort,
+  printedHelpOrVersion,
   serverTls,
   tlsServerOptions,
 } from "../net-options.js";
@@ -202,14 +202,7 @@ export async function runQrscp(args: readonly string[], io: CliIo, hooks: QrscpH
   try {
     let positionals: string[];
     ({ values, positionals } = parseAppArgs(args, options));
-    if (values.help) {
-      io.stdout(`${USAGE}\n`);
-      return 0;
-    }
-    if (values.version) {
-      io.stdout(`qrscp (netdicom) v${packageVersion()}\n`);
-      return 0;
-    }
+    if (printedHelpOrVersion(values, "qrscp", USAGE, io)) return 0;
     log = appLogger(values, io);
     if (positionals.length > 1) throw new UsageError(`expected at most one PORT, got ${positionals.length} arguments`);
     // pynetdicom's older qrscp took the port as an argument: accepted too.
