@@ -37,9 +37,15 @@ export const requestEvents: ReadonlyMap<number, InterventionEventName> = new Map
 /** What the dispatcher needs from the association's private state. */
 export interface DispatchAccess {
   /** The outstanding request with this Message ID. */
-  pending(
-    messageId: number,
-  ): { resolve(m: DimseMessage): void; cleanup(): void; pending?: ((m: DimseMessage) => void) | undefined } | undefined;
+  pending(messageId: number):
+    | {
+        resolve(m: DimseMessage): void;
+        cleanup(): void;
+        pending?: ((m: DimseMessage) => undefined | Promise<void>) | undefined;
+      }
+    | undefined;
+  /** Asks the receiver to read nothing more from the peer until `until` settles (backpressure). */
+  holdReceiving?(until: Promise<void>): void;
   /** The accepted context with this ID. */
   context(contextId: number): PresentationContext | undefined;
 }
@@ -89,7 +95,8 @@ export function handleMessage(
     }
     if (cmd.status !== undefined && status.category(cmd.status) === "pending") {
       // PS3.7 9.1.2-9.1.4: pending responses go to a request that takes several; others drop them.
-      waiting.pending?.(message);
+      const held = waiting.pending?.(message);
+      if (held !== undefined) access.holdReceiving?.(held);
       return undefined;
     }
     waiting.cleanup();

@@ -36,7 +36,20 @@ export class DimseReceiver {
   readonly #reassembler = new MessageReassembler();
   #incoming: Incoming | undefined;
 
-  constructor(readonly host: ReceiverHost) {}
+  /** What the dispatcher may ask of this receiver: the host's lookups, and backpressure. */
+  readonly #access: DispatchAccess;
+  /** Set by the dispatcher when a reader has fallen behind: read nothing more until it settles. */
+  #held: Promise<void> | undefined;
+
+  constructor(readonly host: ReceiverHost) {
+    this.#access = {
+      pending: (id) => host.pending(id),
+      context: (id) => host.context(id),
+      holdReceiving: (until) => {
+        this.#held = until;
+      },
+    };
+  }
 
   /**
    * Receives until the upper layer's P-DATA stream ends; resolves then, once a data set cut short
@@ -105,15 +118,12 @@ export class DimseReceiver {
   }
 
   /** A command set has arrived (a request has its window slot). */
-  #onCommand(e: Extract<ReassemblyEvent, { kind: "command" }>): undefined {
+  #onCommand(e: Extract<ReassemblyEvent, { kind: "command" }>): Promise<void> | undefined {
     const assoc = this.host.assoc;
     logDimse(assoc.logger, e.command, "inbound");
     // A request is in flight from its command set until its answer is sent (graceful shutdown waits for it).
     const op = isRequest(e.command.commandField) ? this.host.operations.start(e.command.commandField) : undefined;
-    if (!e.command.hasDataset) {
-      this.#onMessage({ contextId: e.contextId, command: e.command, dataset: [] }, op);
-      return undefined;
-    }
+    if (!e.command.hasDataset) return this.#onMessage({ contextId: e.contextId, command: e.command, dataset: [] }, op);
     const context = this.host.context(e.contextId);
     this.#incoming = { contextId: e.contextId, command: e.command, sink: openSink(assoc, e.command, context), op };
     return undefined;
@@ -127,15 +137,17 @@ export class DimseReceiver {
       this.host.assoc.logger.error?.("a received data set could not be stored", err);
     }
     const dataset = m.sink instanceof MemorySink ? m.sink.chunks : [];
-    this.#onMessage({ contextId: m.contextId, command: m.command, dataset, sink: m.sink }, m.op);
+    const held = this.#onMessage({ contextId: m.contextId, command: m.command, dataset, sink: m.sink }, m.op);
+    if (held) await held;
   }
 
-  #onMessage(message: IncomingMessage, op?: Operation): void {
+  /** Dispatches one message; returns a promise when the receive loop must wait before reading on. */
+  #onMessage(message: IncomingMessage, op?: Operation): Promise<void> | undefined {
     const { assoc, operations } = this.host;
     assoc.fire("DIMSE_RECV", { message: message.command, contextId: message.contextId });
     let task: Promise<void> | undefined;
     try {
-      task = handleMessage(assoc, message, this.host);
+      task = handleMessage(assoc, message, this.#access);
     } catch (err) {
       if (op) operations.end(op, false);
       throw err;
@@ -149,6 +161,9 @@ export class DimseReceiver {
       else operations.end(op, true);
     }
     if (task) this.host.track(task);
+    const held = this.#held;
+    this.#held = undefined;
+    return held;
   }
 
   #providerAbort(): void {

@@ -5,13 +5,20 @@ import type { DimseMessage, OutgoingDataset, RequestOptions, ResponseStream } fr
 import { AssociationNotEstablishedError, DimseTimeoutError } from "./services/errors.js";
 import { AsyncQueue } from "./util/async-queue.js";
 
+/** Unread pending responses of one request past which the receiver stops reading from the peer. */
+export const UNREAD_RESPONSES_HIGH_WATER = 256;
+
 /** One outstanding request: where its responses go. */
 export interface OutstandingRequest {
   readonly resolve: (m: DimseMessage) => void;
   readonly reject: (e: Error) => void;
   readonly cleanup: () => void;
-  /** Takes the pending responses (C-FIND, C-GET, C-MOVE); without it they are dropped. */
-  readonly pending?: (m: DimseMessage) => void;
+  /**
+   * Takes the pending responses (C-FIND, C-GET, C-MOVE); without it they are dropped. A returned
+   * promise asks the receiver to read nothing more from the peer until it settles (the reader has
+   * fallen behind).
+   */
+  readonly pending?: (m: DimseMessage) => undefined | Promise<void>;
 }
 
 /** What the requests need from their association. */
@@ -64,7 +71,12 @@ export class OutstandingRequests {
         queue.end();
       },
       reject: (e) => queue.fail(e),
-      pending: (m) => queue.push(m),
+      pending: (m) => {
+        queue.push(m);
+        // A peer may send pending responses faster than the reader takes them: past the high-water
+        // mark the receiver stops reading (the socket pauses) until the reader is halfway back.
+        return queue.size >= UNREAD_RESPONSES_HIGH_WATER ? queue.whenRoom(UNREAD_RESPONSES_HIGH_WATER / 2) : undefined;
+      },
     });
     return queue;
   }
@@ -133,7 +145,12 @@ export class OutstandingRequests {
         : {
             pending: (m: DimseMessage) => {
               startTimer();
-              pending(m);
+              const held = pending(m);
+              if (held === undefined) return undefined;
+              // Nothing is read while the reader catches up: the DIMSE timer waits with it.
+              if (timer !== undefined) clearTimeout(timer);
+              timer = undefined;
+              return held.then(startTimer);
             },
           }),
     };

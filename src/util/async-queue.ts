@@ -4,8 +4,8 @@
 /**
  * Values pushed by a producer and read with `next()` / `for await`, in order. `end()` finishes the
  * iteration after the values already queued; `fail(error)` rejects the next read once those are
- * taken. The queue itself is unbounded: whoever pushes decides how much may wait (for DIMSE
- * responses, the peer's sending).
+ * taken. The queue itself is unbounded: whoever pushes decides how much may wait, and can pause
+ * with {@link whenRoom} until the consumer has caught up.
  */
 export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   readonly #values: T[] = [];
@@ -13,6 +13,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   #done = false;
   #error: { readonly error: unknown } | undefined;
   #waiter: { resolve(r: IteratorResult<T>): void; reject(e: unknown): void } | undefined;
+  #room: { readonly below: number; readonly resolve: () => void } | undefined;
   /** Called once when the consumer stops early (`return()`), e.g. to stop the producer. */
   onReturn: (() => void) | undefined;
 
@@ -33,6 +34,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     if (this.#done || this.#error) return;
     this.#done = true;
     this.#settleWaiter();
+    this.#checkRoom();
   }
 
   /** The producer failed: the next read after the queued values rejects with `error`. */
@@ -40,6 +42,32 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     if (this.#done || this.#error) return;
     this.#error = { error };
     this.#settleWaiter();
+    this.#checkRoom();
+  }
+
+  /** The values queued and not yet read. */
+  get size(): number {
+    return this.#values.length - this.#head;
+  }
+
+  /**
+   * Resolves once fewer than `below` values wait (at once when that is already so, or when the
+   * queue is closed): how a producer that can pause waits for its consumer.
+   */
+  whenRoom(below: number): Promise<void> {
+    if (this.size < below || this.closed) return Promise.resolve();
+    this.#room?.resolve();
+    return new Promise((resolve) => {
+      this.#room = { below, resolve };
+    });
+  }
+
+  #checkRoom(): void {
+    const room = this.#room;
+    if (room && (this.size < room.below || this.closed)) {
+      this.#room = undefined;
+      room.resolve();
+    }
   }
 
   /** True once {@link end} or {@link fail} was called. */
@@ -63,6 +91,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
         this.#values.length = 0;
         this.#head = 0;
       }
+      this.#checkRoom();
       return Promise.resolve({ value, done: false });
     }
     if (this.#error) return Promise.reject(this.#error.error);
@@ -80,6 +109,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     this.#done = true;
     this.#error = undefined;
     this.#settleWaiter();
+    this.#checkRoom();
     if (wasOpen) this.onReturn?.();
     return Promise.resolve({ value: undefined, done: true });
   }

@@ -52,3 +52,25 @@ test("return() ends the iteration, drops queued values and calls onReturn once",
   assert.equal(stopped, 1);
   assert.deepEqual(await q.next(), { value: undefined, done: true });
 });
+
+test("whenRoom resolves once the reader has brought the queue below the mark, or it closes", async () => {
+  const q = new AsyncQueue<number>();
+  for (let i = 0; i < 4; i++) q.push(i);
+  assert.equal(q.size, 4);
+  let roomy = false;
+  const room = q.whenRoom(2).then(() => {
+    roomy = true;
+  });
+  await q.next();
+  await q.next();
+  await Promise.resolve();
+  assert.equal(roomy, false, "2 unread is not below 2");
+  await q.next();
+  await room;
+  assert.equal(q.size, 1);
+  const closed = new AsyncQueue<number>();
+  closed.push(1);
+  const waiting = closed.whenRoom(1);
+  closed.fail(new Error("gone"));
+  await waiting; // a closed queue never holds its producer
+});
