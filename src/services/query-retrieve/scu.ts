@@ -147,7 +147,8 @@ function toRetrieveResponse(message: DimseMessage, identifier: Dataset | undefin
  * "STUDY", PatientName: "DOE*", StudyInstanceUID: "" }`) and yields each response as it arrives:
  * pending ones (0xFF00/0xFF01) with their match, then the final one. `model` is a C-FIND SOP
  * class UID or a model name (`"studyRoot"`, `"modalityWorklist"`…). Responses not yet read wait
- * in a queue, which only the peer's sending bounds. Aborting `options.signal` sends a
+ * in a queue; past a few hundred the association stops reading from the peer until the loop
+ * catches up (the DIMSE timeout waits too), so a slow reader holds no more. Aborting `options.signal` sends a
  * C-CANCEL-RQ; the responses then run on to the peer's final one (usually 0xFE00 Cancel).
  * Breaking out of the loop does the same and waits for that final response before returning.
  * Throws, on the first `next()`, `NoPresentationContextError` when no accepted context fits; fails
