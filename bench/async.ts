@@ -1,7 +1,7 @@
 // The asynchronous operations section of `npm run bench`: many tiny C-STOREs over a link with
 // latency (a delaying proxy), netdicom storescu with a window of 1 and of 8 (PS3.7 D.3.3.3), and
 // DCMTK storescu → storescp through the same proxy for reference, side by side in one run.
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { writeCorpus } from "./corpus.js";
 import { DelayProxy } from "./delay-proxy.js";
@@ -88,10 +88,15 @@ export async function asyncBench(dir: string, options: AsyncBenchOptions): Promi
     if (dcmtkAvailable()) impls.push(throughProxy(dcmtkImpl(false), "DCMTK storescu -> storescp +B", proxy));
     else console.log("DCMTK: not installed: its row is left out");
     const runs = new Map<StorageImpl, StorageRun[]>(impls.map((i) => [i, []]));
-    const outDir = join(dir, "async-received");
+    // A folder per run, all deleted at the end (see storage.ts: deleting just before a run slows it).
+    const received = join(dir, "async-received");
+    let runNumber = 0;
     for (let r = 0; r < options.repeat; r++) {
-      for (const impl of impls) runs.get(impl)?.push(await runStorage(impl, scenario, outDir));
+      for (const impl of impls) {
+        runs.get(impl)?.push(await runStorage(impl, scenario, join(received, `run-${++runNumber}`)));
+      }
     }
+    await rm(received, { recursive: true, force: true });
     const base = median(runs.get(impls[0] as StorageImpl) ?? []);
     const rows = impls.map((impl) => {
       const run = median(runs.get(impl) ?? []);

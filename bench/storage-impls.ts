@@ -17,6 +17,8 @@ export interface StorageImpl {
   readonly name: string;
   /** "dcmtk" or "netdicom": rows of the same family share a ratio column. */
   readonly family: "dcmtk" | "netdicom";
+  /** Set on the row issue 5's goals are checked against (netdicom in its default settings). */
+  readonly judged?: boolean;
   /** The receiver listening on `port`, writing every instance into `outDir`. */
   receiver(port: number, outDir: string): CommandLine;
   /** A sender of `paths` to 127.0.0.1:`port`, on one association. */
@@ -89,22 +91,27 @@ export function netdicomUnavailable(): string | undefined {
 /**
  * netdicom: `netdicom storescp PORT -od DIR -q --max-pdu 131072 --no-fsync` and `netdicom
  * storescu 127.0.0.1 PORT FILES... -q`, run by the same node as the bench. Quiet on both sides,
- * as DCMTK is at its default log level (no line per instance).
+ * as DCMTK is at its default log level (no line per instance). With `oneAtATime`, both run with
+ * `--async 1`: by default storescu proposes an asynchronous operations window of 16 and
+ * storescp accepts it (DCMTK's storescu proposes none), so the sender streams the next instance
+ * while the receiver files the previous one; the row shows what that window is worth.
  */
-export function netdicomImpl(): StorageImpl {
+export function netdicomImpl(oneAtATime = false): StorageImpl {
+  const window = oneAtATime ? ["--async", "1"] : [];
   return {
-    name: "netdicom",
+    name: oneAtATime ? "netdicom (--async 1)" : "netdicom",
     family: "netdicom",
+    judged: !oneAtATime,
     receiver: (port, outDir) => ({
       command: process.execPath,
       // --no-fsync: DCMTK's storescp does not fsync what it receives either, so the comparison
       // stays like for like (netdicom's default flushes each instance before acknowledging it).
-      args: [CLI, "storescp", "-q", "--max-pdu", String(MAX_PDU), "--no-fsync", "-od", outDir, String(port)],
+      args: [CLI, "storescp", "-q", "--max-pdu", String(MAX_PDU), "--no-fsync", ...window, "-od", outDir, String(port)],
       env: {},
     }),
     sender: (port, paths) => ({
       command: process.execPath,
-      args: [CLI, "storescu", "-q", "--max-pdu", String(MAX_PDU), "127.0.0.1", String(port), ...paths],
+      args: [CLI, "storescu", "-q", "--max-pdu", String(MAX_PDU), ...window, "127.0.0.1", String(port), ...paths],
       env: {},
     }),
   };

@@ -264,10 +264,22 @@ export function printedHelpOrVersion(values: Record<string, unknown>, app: strin
   return true;
 }
 
-/** `--async N`: the asynchronous operations window of an app (PS3.7 D.3.3.3), with its help text. */
-export function asyncOption(help: string): AppOptions {
-  return { async: { type: "string", arg: "N", default: "1", help } };
+/**
+ * `--async N`: the asynchronous operations window of an app (PS3.7 D.3.3.3), with its help text
+ * and default (storescu and storescp default to {@link APP_ASYNC_WINDOW}).
+ */
+export function asyncOption(help: string, defaultWindow = 1): AppOptions {
+  return { async: { type: "string", arg: "N", default: String(defaultWindow), help } };
 }
+
+/**
+ * The window storescu proposes and storescp accepts unless told otherwise. A peer that does not
+ * support asynchronous operations leaves the item out of its answer, which means one at a time
+ * (PS3.7 D.3.3.3), so proposing costs nothing there; between netdicom's own apps the sender
+ * keeps streaming the next instance while the receiver files the previous one, instead of the
+ * two taking turns (measured: 2000 tiny files, 1,850 -> 2,700 instances/s on loopback).
+ */
+export const APP_ASYNC_WINDOW = 16;
 
 /**
  * The window `--async N` asks for: N in the direction the app uses (`invoked` for an SCU that

@@ -22,6 +22,7 @@ import {
   type AppLogger,
   aeNetworkSettings,
   appLogger,
+  APP_ASYNC_WINDOW,
   asyncOption,
   asyncWindow,
   describeError,
@@ -58,7 +59,8 @@ const options: AppOptions = {
   },
   "require-called-aet": { type: "boolean", help: "reject associations whose called AE title is not mine" },
   ...asyncOption(
-    "accept an asynchronous operations window: receive up to N C-STOREs at once per association (0: unlimited; default: 1)",
+    "accept an asynchronous operations window: receive up to N C-STOREs at once per association (0: unlimited; default: 16; 1: one at a time)",
+    APP_ASYNC_WINDOW,
   ),
   ...tlsServerOptions,
   ...metricsOptions,
@@ -79,7 +81,7 @@ const options: AppOptions = {
   "storage-directory": {
     type: "string",
     arg: "DIRECTORY",
-    help: "write instances being received to DIRECTORY, then rename them into the output directory (default: a netdicom-* folder in the system's temporary directory; put it on the output directory's file system)",
+    help: "write instances being received to DIRECTORY, then rename them into the output directory (default: the output directory, as hidden .part files; keep it on the output directory's file system)",
   },
   "no-fsync": {
     type: "boolean",
@@ -157,6 +159,21 @@ export interface StorescpHooks {
   readonly onListening?: (port: number) => void;
 }
 
+/**
+ * Where instances are written while they arrive: `--storage-directory`, else the output
+ * directory itself (as hidden `.part` files), so that creating the file costs what it costs
+ * there and moving it into place is a rename within one directory. A folder in the system's
+ * temporary directory may sit on another file system (a copy instead of a rename) or in a crowded
+ * part of the same one: on one ext4 disk here, creating a file under /tmp took ~1 ms, against
+ * ~12 µs elsewhere.
+ */
+function storageDirectory(values: Record<string, unknown>): { storageDirectory?: string } {
+  const given = values["storage-directory"];
+  if (typeof given === "string" && given !== "") return { storageDirectory: given };
+  if (values.ignore === true) return {};
+  return { storageDirectory: String(values["output-directory"]) };
+}
+
 /** The AE the options ask for: every storage SOP class and Verification, as acceptor. */
 function makeAe(values: Record<string, unknown>, log: AppLogger): AE {
   const maximumAssociations = numberOption(values, "max-associations", { min: 1, integer: true }) ?? 10;
@@ -169,9 +186,7 @@ function makeAe(values: Record<string, unknown>, log: AppLogger): AE {
       maxAsyncOperations: asyncWindow(values, "performed"),
       requireCalledAet: values["require-called-aet"] === true,
       storageFsync: values["no-fsync"] !== true,
-      ...(typeof values["storage-directory"] === "string" && values["storage-directory"] !== ""
-        ? { storageDirectory: values["storage-directory"] }
-        : {}),
+      ...storageDirectory(values),
       logger: log,
     });
   } catch (e) {

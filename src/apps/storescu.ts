@@ -24,6 +24,7 @@ import {
   type AppLogger,
   aeNetworkSettings,
   appLogger,
+  APP_ASYNC_WINDOW,
   asyncOption,
   asyncWindow,
   clientTls,
@@ -71,7 +72,8 @@ const options: AppOptions = {
   },
   strict: { type: "boolean", help: "exit with 1 when an instance was stored with a warning status" },
   ...asyncOption(
-    "propose an asynchronous operations window: keep up to N C-STOREs outstanding (0: unlimited; default: 1)",
+    "propose an asynchronous operations window: keep up to N C-STOREs outstanding (0: unlimited; default: 16; 1: one at a time)",
+    APP_ASYNC_WINDOW,
   ),
 };
 

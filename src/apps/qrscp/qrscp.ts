@@ -150,6 +150,9 @@ function makeAe(config: QrscpConfig, log: AppLogger, fsync: boolean): AE {
       maximumPduSize: config.maximumPduSize,
       maximumAssociations: config.maximumAssociations,
       storageFsync: fsync,
+      // Received instances are written beside where they end up (hidden .part files), so moving
+      // one into place is a rename on one file system (see storescp's storageDirectory).
+      storageDirectory: config.instanceLocation,
       logger: log,
     });
   } catch (e) {

@@ -2,6 +2,7 @@
 // OS temporary directory, or the directory the AE was given (so that the final rename stays on
 // one file system).
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,9 @@ export function tempArea(dir: string | undefined): Promise<string> {
   if (dir === undefined) {
     defaultArea ??= mkdtemp(join(tmpdir(), "netdicom-")).then((d) => {
       defaultReady = d;
+      // The folder is this process's alone: it goes with the process (with any temporary file a
+      // handler left unsaved) instead of piling up in the system's temporary directory.
+      process.once("exit", () => rmSync(d, { recursive: true, force: true }));
       return d;
     });
     return defaultArea;
