@@ -19,10 +19,10 @@ import { type AppOptions, formatOptions, loggingOptions, numberOption, parseAppA
 import type { CliIo, Command } from "./command.js";
 import { type MetricsServer, metricsOptions, metricsPort, startMetricsServer } from "./metrics-server.js";
 import {
+  APP_ASYNC_WINDOW,
   type AppLogger,
   aeNetworkSettings,
   appLogger,
-  APP_ASYNC_WINDOW,
   asyncOption,
   asyncWindow,
   describeError,

@@ -21,10 +21,10 @@ import {
 import { type AppOptions, formatOptions, loggingOptions, parseAppArgs, UsageError } from "./args.js";
 import type { CliIo, Command } from "./command.js";
 import {
+  APP_ASYNC_WINDOW,
   type AppLogger,
   aeNetworkSettings,
   appLogger,
-  APP_ASYNC_WINDOW,
   asyncOption,
   asyncWindow,
   clientTls,
