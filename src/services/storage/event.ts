@@ -145,7 +145,8 @@ export function makeStoreEvent(info: {
   readonly sopClassUid: string;
   readonly sopInstanceUid: string;
   readonly transferSyntax: string;
-  readonly fileMeta: Dataset;
+  /** The file meta, or a function that builds it (called at most once, when first asked for). */
+  readonly fileMeta: Dataset | (() => Dataset);
   readonly path: string;
   readonly fileSize: number;
   readonly datasetBytes: number;
@@ -154,11 +155,18 @@ export function makeStoreEvent(info: {
   let currentTs = info.transferSyntax;
   let moved = false;
   let syncedMove = false;
+  let meta = typeof info.fileMeta === "function" ? undefined : info.fileMeta;
+  const fileMeta = (): Dataset => {
+    meta ??= (info.fileMeta as () => Dataset)();
+    return meta;
+  };
   const payload: CStoreEventPayload = {
     sopClassUid: info.sopClassUid,
     sopInstanceUid: info.sopInstanceUid,
     transferSyntax: info.transferSyntax,
-    fileMeta: info.fileMeta,
+    get fileMeta() {
+      return fileMeta();
+    },
     path: info.path,
     fileSize: info.fileSize,
     datasetBytes: info.datasetBytes,
@@ -171,7 +179,7 @@ export function makeStoreEvent(info: {
       const durable = isSyncedFile(info.path) || (moved && syncedMove);
       const wanted = options.transferSyntax;
       if (wanted !== undefined && wanted !== currentTs) {
-        await transcodeInto(current, currentTs, target, wanted, info.fileMeta, durable);
+        await transcodeInto(current, currentTs, target, wanted, fileMeta(), durable);
         if (!moved) {
           // The received file is no longer needed: the transcoded one replaces it.
           await unlink(info.path).catch(() => {});

@@ -3,9 +3,8 @@
 // out in batches with synchronous calls, as they arrive.
 import { closeSync, fsync, openSync, writevSync } from "node:fs";
 import { open, unlink } from "node:fs/promises";
-import { join } from "node:path";
 import type { DatasetSink, StorageSettings } from "../channel.js";
-import { tempArea, tempAreaReady, tempFileName } from "./temp-area.js";
+import { tempArea, tempAreaReady, tempFilePath } from "./temp-area.js";
 
 /**
  * Bytes of fragments gathered before they are written out: a whole small instance is one
@@ -159,7 +158,7 @@ export class FileSink implements DatasetSink {
     if (this.#error || bufs.length === 0) return;
     try {
       if (this.#fd === undefined) {
-        const path = join(dir, tempFileName());
+        const path = tempFilePath(dir);
         this.#fd = openSync(path, "wx");
         this.#path = path;
       }
