@@ -108,7 +108,7 @@ function filled(n: number, seed: number): Uint8Array {
   return Uint8Array.from({ length: n }, (_, i) => (i * 13 + seed) & 0xff);
 }
 
-test("P-DATA-TFs split across chunks: one indication and one Evt10 per PDU, the bytes as views", async () => {
+test("P-DATA-TFs split across chunks: one indication and one Evt10 per PDU, the bytes as views to the consumer", async () => {
   const { t, u, evt10 } = await established();
   const data = [filled(1000, 1), filled(700, 2)];
   const pdus = data.map((d, i) =>
@@ -126,21 +126,25 @@ test("P-DATA-TFs split across chunks: one indication and one Evt10 per PDU, the 
   }
   const chunks: Uint8Array[] = [];
   for (let i = 0; i < stream.byteLength; i += 300) chunks.push(stream.slice(i, i + 300));
+  // The consumer sees each PDU synchronously, as views of the delivered chunks.
+  const got: PDataTf[] = [];
+  const buffers = new Set(chunks.map((c) => c.buffer));
+  let viewsOfChunks = 0;
+  u.consumePData(
+    (pdu) => {
+      for (const v of pdu.values) if (buffers.has(v.data.buffer)) viewsOfChunks++;
+      got.push({ ...pdu, values: pdu.values.map((v) => ({ ...v, data: new Uint8Array(v.data) })) });
+      return undefined;
+    },
+    () => {},
+  );
   for (const c of chunks) t.deliver(c);
   assert.equal(evt10(), 2);
-
-  const it = u.pData();
-  const got: PDataTf[] = [];
-  for (let i = 0; i < 2; i++) {
-    const r = await it.next();
-    assert.equal(r.done, false);
-    got.push(r.value as PDataTf);
-  }
-  const buffers = new Set(chunks.map((c) => c.buffer));
+  assert.equal(got.length, 2, "handed over as the last byte of each PDU arrived");
+  assert.equal(viewsOfChunks, got.flatMap((p) => p.values).length, "every value a view of a delivered chunk");
   for (const [i, pdu] of got.entries()) {
     const values = pdu.values;
     assert.ok(values.length > 1, "each PDU's PDV spans chunks, so comes as several fragments");
-    for (const v of values) assert.ok(buffers.has(v.data.buffer), "a view of a delivered chunk");
     // Only the very last fragment of the data set says so.
     assert.deepEqual(
       values.map((v) => v.isLast),
