@@ -139,16 +139,44 @@ export class DimseReceiver {
     return undefined;
   }
 
-  async #finishIncoming(m: Incoming, wrote: Promise<void> | undefined): Promise<void> {
-    try {
-      if (wrote) await wrote;
-      await m.sink.end();
-    } catch (err) {
-      this.host.assoc.logger.error?.("a received data set could not be stored", err);
+  /**
+   * The last fragment is written: ends the sink, then dispatches the message. Synchronous when the
+   * sink is (no fsync): a promise here would hold the receive loop for a turn per instance.
+   */
+  #finishIncoming(m: Incoming, wrote: Promise<void> | undefined): Promise<void> | undefined {
+    const failed = (err: unknown) => this.host.assoc.logger.error?.("a received data set could not be stored", err);
+    if (wrote) {
+      return wrote
+        .then(() => m.sink.end())
+        .then(
+          () => this.#dispatchIncoming(m),
+          (err: unknown) => {
+            failed(err);
+            return this.#dispatchIncoming(m);
+          },
+        );
     }
+    let ended: void | Promise<void>;
+    try {
+      ended = m.sink.end();
+    } catch (err) {
+      failed(err);
+    }
+    if (ended) {
+      return ended.then(
+        () => this.#dispatchIncoming(m),
+        (err: unknown) => {
+          failed(err);
+          return this.#dispatchIncoming(m);
+        },
+      );
+    }
+    return this.#dispatchIncoming(m);
+  }
+
+  #dispatchIncoming(m: Incoming): Promise<void> | undefined {
     const dataset = m.sink instanceof MemorySink ? m.sink.chunks : [];
-    const held = this.#onMessage({ contextId: m.contextId, command: m.command, dataset, sink: m.sink }, m.op);
-    if (held) await held;
+    return this.#onMessage({ contextId: m.contextId, command: m.command, dataset, sink: m.sink }, m.op);
   }
 
   /** Dispatches one message; returns a promise when the receive loop must wait before reading on. */

@@ -225,22 +225,37 @@ export class FileSink implements DatasetSink {
     }
   }
 
-  async end(): Promise<void> {
+  /** Writes what is left; synchronous unless the file is flushed (fsync) or its directory made. */
+  end(): void | Promise<void> {
     if (this.#done) return;
-    await this.#flush();
+    const flushed = this.#flush();
+    if (flushed) return flushed.then(() => this.#finish());
+    return this.#finish();
+  }
+
+  #finish(): void | Promise<void> {
     const fd = this.#fd;
+    const path = this.#path;
     // The data must be on disk before the handler may rename it into place and we acknowledge it.
-    if (fd !== undefined && this.#path !== undefined && !this.#error && this.#settings?.storageFsync === true) {
-      try {
-        await durability.fsyncFile(fd, this.#path);
-        syncedFiles.add(this.#path);
-      } catch (err) {
-        this.#error ??= asError(err);
-      }
+    if (fd !== undefined && path !== undefined && !this.#error && this.#settings?.storageFsync === true) {
+      return durability.fsyncFile(fd, path).then(
+        () => {
+          syncedFiles.add(path);
+          return this.#closeDone();
+        },
+        (err: unknown) => {
+          this.#error ??= asError(err);
+          return this.#closeDone();
+        },
+      );
     }
+    return this.#closeDone();
+  }
+
+  #closeDone(): void | Promise<void> {
     this.#close();
     this.#done = true;
-    if (this.#error) await this.discard();
+    if (this.#error) return this.discard();
   }
 
   /** The complete file, once {@link end} succeeded. */
