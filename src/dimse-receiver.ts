@@ -161,6 +161,7 @@ export class DimseReceiver {
       ended = m.sink.end();
     } catch (err) {
       failed(err);
+      ended = Promise.resolve();
     }
     if (ended) {
       return ended.then(

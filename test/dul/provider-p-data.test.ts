@@ -232,3 +232,83 @@ test("requestor: the Maximum Length of its A-ASSOCIATE-RQ bounds the acceptor's 
     await done;
   }
 });
+
+/** A transport that reads into the memory its reader supplies, in reads of at most `readSize` bytes. */
+class ReadIntoTransport extends FakeTransport {
+  #next: (() => Uint8Array) | undefined;
+  #handler: ((chunk: Uint8Array) => void) | undefined;
+  readonly targets = new Set<ArrayBufferLike>();
+  constructor(readonly readSize: number) {
+    super();
+  }
+  override onData(handler: (chunk: Uint8Array) => void): void {
+    this.#handler = handler;
+    super.onData(handler);
+  }
+  readInto(next: () => Uint8Array): boolean {
+    this.#next = next;
+    return true;
+  }
+  override deliver(bytes: Uint8Array): void {
+    // Bounded: every turn reads at least one byte.
+    for (let at = 0; at < bytes.byteLength; ) {
+      const target = (this.#next as () => Uint8Array)();
+      this.targets.add(target.buffer);
+      const n = Math.min(target.byteLength, this.readSize, bytes.byteLength - at);
+      target.set(bytes.subarray(at, at + n));
+      at += n;
+      this.#handler?.(target.subarray(0, n));
+    }
+  }
+}
+
+test("a transport that reads into the provider's memory: P-DATA handed over as views of it, intact, the iterator form as copies", async () => {
+  for (const readSize of [7, 1000, 70_000]) {
+    const t = new ReadIntoTransport(readSize);
+    const u = new UpperLayer(t, { role: "acceptor" });
+    t.deliver(encodePdu(rq));
+    await u.associateRequest();
+    await u.accept(ac);
+    const sent = Array.from({ length: 40 }, (_, i) => filled(1 + ((i * 977) % 16_000), i));
+    const stream = sent.map((d) =>
+      encodePdu({ type: PduType.PDataTf, values: [{ contextId: 1, isCommand: false, isLast: true, data: d }] }),
+    );
+    const got: Uint8Array[] = [];
+    let views = 0;
+    u.consumePData(
+      (pdu) => {
+        for (const v of pdu.values) {
+          if (t.targets.has(v.data.buffer)) views++;
+          got.push(new Uint8Array(v.data));
+        }
+        return undefined;
+      },
+      () => {},
+    );
+    for (const p of stream) t.deliver(p);
+    assert.equal(views, got.length, `read size ${readSize}: every value a view of the read memory`);
+    assert.deepEqual(got, sent, `read size ${readSize}: every byte intact`);
+    const aborting = u.abort();
+    t.end();
+    await aborting;
+  }
+  // The iterator reads later, after further reads reused the memory: it must get copies.
+  const t = new ReadIntoTransport(100_000);
+  const u = new UpperLayer(t, { role: "acceptor" });
+  t.deliver(encodePdu(rq));
+  await u.associateRequest();
+  await u.accept(ac);
+  const a = pDataOfBody(3000);
+  const b = pDataOfBody(3000).map((x) => x ^ 0xff);
+  b.set(a.subarray(0, 12)); // same headers, other data
+  t.deliver(a);
+  t.deliver(b);
+  const it = u.pData();
+  const first = (await it.next()).value as PDataTf;
+  const second = (await it.next()).value as PDataTf;
+  assert.deepEqual(first.values[0]?.data, a.subarray(12));
+  assert.deepEqual(second.values[0]?.data, b.subarray(12));
+  const aborting = u.abort();
+  t.end();
+  await aborting;
+});
