@@ -58,11 +58,13 @@ export interface CStoreEventPayload {
 /** Directories known to exist (saveTo creates its target once, not per instance). */
 const madeDirs = new Set<string>();
 
-async function ensureDir(dir: string): Promise<void> {
-  if (madeDirs.has(dir)) return;
-  await mkdir(dir, { recursive: true });
-  if (madeDirs.size > 1000) madeDirs.clear();
-  madeDirs.add(dir);
+/** Makes `dir` unless it was made already; undefined then (no promise to wait for, per instance). */
+function ensureDir(dir: string): Promise<void> | undefined {
+  if (madeDirs.has(dir)) return undefined;
+  return mkdir(dir, { recursive: true }).then(() => {
+    if (madeDirs.size > 1000) madeDirs.clear();
+    madeDirs.add(dir);
+  });
 }
 
 /** Copies `from` to a temporary name beside `to`, flushed when `durable`, then renames it to `to`. */
@@ -174,7 +176,8 @@ export function makeStoreEvent(info: {
     async saveTo(dir: string, options: SaveToOptions = {}): Promise<string> {
       const name = options.filename === undefined ? `${sanitiseFileName(info.sopInstanceUid)}.dcm` : options.filename;
       const target = safeJoin(dir, name);
-      await ensureDir(dir);
+      const making = ensureDir(dir);
+      if (making) await making;
       // The sink fsynced the data; the rename is durable once its directory is flushed too.
       const durable = isSyncedFile(info.path) || (moved && syncedMove);
       const wanted = options.transferSyntax;

@@ -6,12 +6,16 @@ import { NetdicomError } from "../../util/errors.js";
 /** Longest file name produced (well under the 255 bytes most file systems allow). */
 export const MAX_FILE_NAME_LENGTH = 200;
 
+const safeName = /^[0-9A-Za-z_-][0-9A-Za-z._-]*$/;
+
 /**
  * A file name made only of `[0-9A-Za-z._-]` from `name`: every other character becomes "_", leading
  * dots are dropped (no hidden files, no "." or ".."), and the result is cut to 200 characters.
  * Returns `fallback` when nothing is left.
  */
 export function sanitiseFileName(name: string, fallback = "instance"): string {
+  // The usual case, a UID or a name made from one, is already safe.
+  if (name.length <= MAX_FILE_NAME_LENGTH && safeName.test(name)) return name;
   let out = name.replace(/[^0-9A-Za-z._-]/g, "_").replace(/^\.+/, "");
   if (out.length > MAX_FILE_NAME_LENGTH) out = out.slice(0, MAX_FILE_NAME_LENGTH);
   return out === "" ? fallback : out;

@@ -32,7 +32,19 @@ export function receivedFileMeta(command: DimseCommand, context: PresentationCon
 const templates = new Map<string, FileMetaTemplate>();
 const MAX_TEMPLATES = 256;
 
+let lastTemplate: FileMetaTemplate | undefined;
+
 function templateFor(sopClassUid: string, transferSyntaxUid: string, sourceAeTitle: string): FileMetaTemplate {
+  // Instances mostly come in runs of one SOP class from one peer.
+  const last = lastTemplate;
+  if (
+    last !== undefined &&
+    last.sopClassUid === sopClassUid &&
+    last.transferSyntaxUid === transferSyntaxUid &&
+    last.sourceAeTitle === sourceAeTitle
+  ) {
+    return last;
+  }
   const key = `${sopClassUid}\0${transferSyntaxUid}\0${sourceAeTitle}`;
   let t = templates.get(key);
   if (t === undefined) {
@@ -41,6 +53,7 @@ function templateFor(sopClassUid: string, transferSyntaxUid: string, sourceAeTit
     t = new FileMetaTemplate(sopClassUid, transferSyntaxUid, sourceAeTitle);
     templates.set(key, t);
   }
+  lastTemplate = t;
   return t;
 }
 
