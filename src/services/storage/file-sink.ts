@@ -98,8 +98,10 @@ function writeAllSync(fd: number, bufs: Uint8Array[], total: number): void {
 }
 
 /**
- * Writes a received instance to a temporary file while it arrives. Writes are synchronous
- * (open, writev, close): from the page cache a 1 MiB batch takes a fraction of a millisecond,
+ * Writes a received instance to a temporary file while it arrives, keeping no view of a fragment
+ * past `write` (fragments of 32 KiB or more are written at once, smaller ones copied into a
+ * staging buffer of up to 256 KiB). Writes are synchronous
+ * (open, writev, close): from the page cache a 1 MiB write takes a fraction of a millisecond,
  * far less than the thread-pool round trips of asynchronous calls, during which the peers sat
  * idle (measured on loopback: see the commit that made them so). Only fsync, which waits for the
  * disk, stays asynchronous. A failure (disk full…) is remembered and the remaining fragments are
