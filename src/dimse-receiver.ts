@@ -91,7 +91,10 @@ export class DimseReceiver {
 
   #onPdv(pdv: PresentationDataValue): Promise<void> | undefined {
     const assoc = this.host.assoc;
-    assoc.fire("DATA_RECV", { data: pdv.data, contextId: pdv.contextId, isCommand: pdv.isCommand });
+    // The PDV aliases the read buffer, which the next read overwrites: a handler gets its own copy,
+    // so that keeping the bytes (as pynetdicom's EVT_DATA_RECV users do) is safe.
+    if (assoc.isObserved("DATA_RECV"))
+      assoc.fire("DATA_RECV", { data: pdv.data.slice(), contextId: pdv.contextId, isCommand: pdv.isCommand });
     if (this.host.context(pdv.contextId) === undefined) {
       // PS3.8 9.3.5.1: a PDV must use an accepted presentation context.
       assoc.logger.error?.(`received a PDV on presentation context ${pdv.contextId}, which was not accepted`);

@@ -208,7 +208,7 @@ export interface EventPayloads {
   };
   /** One PDV's data (command or data set fragment), as received in P-DATA-TF. */
   DATA_RECV: {
-    /** The PDV's bytes: a view of the read buffer, valid only while the handler runs (copy them to keep them). */
+    /** The PDV's bytes (a copy the handler may keep). */
     readonly data: Uint8Array;
     /** The presentation context. */
     readonly contextId: number;

@@ -60,3 +60,38 @@ for (const maxPdu of [4096, 1024 * 1024]) {
     }
   });
 }
+
+test("DATA_RECV handlers get copies: fragments kept until the end still add up to each data set sent", async (t) => {
+  const src = await tempDir(t);
+  const paths: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const p = join(src, `k${i}.dcm`);
+    await writeFile(p, corpusFile({ rows: 128, cols: 128, frames: 2, seed: 3 }, i));
+    paths.push(p);
+  }
+  // Data set fragments in arrival order; the read buffer is overwritten many times meanwhile.
+  const kept: Uint8Array[][] = [];
+  let current: Uint8Array[] = [];
+  const { server } = await storeServer(
+    t,
+    [[CT, [ELE]]],
+    {
+      [Event.DATA_RECV]: (e) => {
+        if (e.isCommand) {
+          current = [];
+          kept.push(current);
+        } else current.push(e.data);
+      },
+      [Event.C_STORE]: () => 0,
+    },
+    { ae: { maximumPduSize: 16384 } },
+  );
+  const assoc = await storeClient(t, server.port, [[CT, [ELE]]]);
+  for (const p of paths) assert.equal((await assoc.sendCStore(p)).status, 0);
+  await assoc.release();
+  // Each C-STORE: one command fragment opens a list; the response's command is not received here.
+  assert.equal(kept.length, paths.length);
+  for (const [i, p] of paths.entries()) {
+    assert.deepEqual(Buffer.concat(kept[i] ?? []), Buffer.from((await datasetBytes(p)).bytes), p);
+  }
+});
