@@ -281,7 +281,9 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     ul.on("aborted", (error) => this.markAborted(error));
     ul.on("closed", (error) => {
       this.#established = false;
-      const ended = error ?? new AssociationNotEstablishedError(this.#released ? "released" : "closed");
+      // Made only if something still waits (normally nothing does: an Error costs a stack trace).
+      let endedError = error;
+      const ended = () => (endedError ??= new AssociationNotEstablishedError(this.#released ? "released" : "closed"));
       this.#windows.requests.failAll(ended);
       cancelAllOperations(this, ended);
       this.#windows.close(ended);

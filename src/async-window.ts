@@ -112,7 +112,7 @@ interface Waiter {
 export class OperationWindow {
   #limit: number;
   #held = 0;
-  #closed: Error | undefined;
+  #closed: Error | (() => Error) | undefined;
   readonly #queue: Waiter[] = [];
 
   /** `limit` slots (0 = unlimited). */
@@ -151,7 +151,7 @@ export class OperationWindow {
    * closed, or with the signal's reason when it aborts first (the place in the queue is given up).
    */
   acquire(signal?: AbortSignal): Promise<void> {
-    if (this.#closed) return Promise.reject(this.#closed);
+    if (this.#closed) return Promise.reject(this.#closedError());
     if (this.tryAcquire()) return Promise.resolve();
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
@@ -181,11 +181,24 @@ export class OperationWindow {
     this.#wake();
   }
 
-  /** Rejects every waiter and all later acquires with `error` (the association has ended). */
-  close(error: Error): void {
+  /**
+   * Rejects every waiter and all later acquires with `error` (the association has ended). Given
+   * as a function, the error is made only when someone waits or acquires (normally nobody does).
+   */
+  close(error: Error | (() => Error)): void {
     if (this.#closed) return;
     this.#closed = error;
-    for (const w of this.#queue.splice(0)) w.reject(error);
+    if (this.#queue.length > 0) {
+      const e = this.#closedError();
+      for (const w of this.#queue.splice(0)) w.reject(e);
+    }
+  }
+
+  /** The error of {@link close}, made now if it was given as a function. */
+  #closedError(): Error {
+    const e = this.#closed;
+    if (typeof e === "function") this.#closed = e();
+    return this.#closed as Error;
   }
 
   #free(): boolean {

@@ -43,8 +43,8 @@ export class OperationWindows {
     this.performed.setLimit(this.#window.performed);
   }
 
-  /** The association ended: whoever waits for a slot fails with `error`. */
-  close(error: Error): void {
+  /** The association ended: whoever waits for a slot fails with `error` (made when first needed). */
+  close(error: Error | (() => Error)): void {
     this.invoked.close(error);
     this.performed.close(error);
   }

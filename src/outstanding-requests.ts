@@ -81,8 +81,10 @@ export class OutstandingRequests {
     return queue;
   }
 
-  /** Fails every outstanding request (the association ended). */
-  failAll(error: Error): void {
+  /** Fails every outstanding request (the association ended); `error` is made only if one is outstanding. */
+  failAll(error: Error | (() => Error)): void {
+    if (this.#byId.size === 0) return;
+    if (typeof error === "function") error = error();
     for (const p of [...this.#byId.values()]) {
       p.cleanup();
       p.reject(error);

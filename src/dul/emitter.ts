@@ -5,13 +5,16 @@ import { getLogger } from "../util/logger.js";
  * can never break the state machine that is notifying it.
  */
 export class TypedEmitter<E extends { [K in keyof E]: unknown[] }> {
-  private readonly listeners = new Map<keyof E, Set<unknown>>();
+  // Each event's listeners as an array replaced (never changed) on `on`/`off`: `emit` walks the
+  // array it found, so a listener added or removed during an emit takes effect from the next
+  // one, without a copy per emit (an association emits a few dozen events).
+  private readonly listeners = new Map<keyof E, readonly unknown[]>();
 
-  /** Adds a listener. */
+  /** Adds a listener (once: adding the same one again changes nothing). */
   on<K extends keyof E>(event: K, listener: (...args: E[K]) => void): this {
-    let set = this.listeners.get(event);
-    if (!set) this.listeners.set(event, (set = new Set()));
-    set.add(listener);
+    const list = this.listeners.get(event);
+    if (!list) this.listeners.set(event, [listener]);
+    else if (!list.includes(listener)) this.listeners.set(event, [...list, listener]);
     return this;
   }
 
@@ -26,20 +29,26 @@ export class TypedEmitter<E extends { [K in keyof E]: unknown[] }> {
 
   /** Removes a listener. */
   off<K extends keyof E>(event: K, listener: (...args: E[K]) => void): this {
-    this.listeners.get(event)?.delete(listener);
+    const list = this.listeners.get(event);
+    if (list?.includes(listener)) {
+      this.listeners.set(
+        event,
+        list.filter((l) => l !== listener),
+      );
+    }
     return this;
   }
 
   /** How many listeners `event` has. */
   listenerCount(event: keyof E): number {
-    return this.listeners.get(event)?.size ?? 0;
+    return this.listeners.get(event)?.length ?? 0;
   }
 
   /** Calls every listener of `event`; returns false when there was none. */
   protected emit<K extends keyof E>(event: K, ...args: E[K]): boolean {
-    const set = this.listeners.get(event);
-    if (!set || set.size === 0) return false;
-    for (const l of [...set]) {
+    const list = this.listeners.get(event);
+    if (!list || list.length === 0) return false;
+    for (const l of list) {
       try {
         (l as (...a: E[K]) => void)(...args);
       } catch (err) {

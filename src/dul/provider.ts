@@ -30,6 +30,8 @@ import {
 } from "./errors.js";
 import { step } from "./machine.js";
 import { type PDataConsumer, PDataInbox } from "./p-data-inbox.js";
+import { Pending } from "./pending.js";
+import { giveReadBuffer, takeReadBuffer } from "./read-buffer-pool.js";
 import type { Action, Evt, Sta } from "./transitions.js";
 import { connectTcp, type TcpConnectOptions } from "./transport/tcp.js";
 import { connectTls, type TlsOptions } from "./transport/tls.js";
@@ -128,18 +130,6 @@ const defaultCheck = (rq: AAssociateRq): AAssociateRj | undefined =>
     : // PS3.8 9.3.4: rejected-permanent, service-provider (ACSE), protocol-version not supported
       { type: PduType.AAssociateRj, result: 1, source: 2, reason: 2 };
 
-/** A settled-later promise whose rejection is never reported as unhandled. */
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: Error) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => {});
-  return { promise, resolve, reject };
-}
-
 /**
  * The DICOM upper-layer service-provider for one transport connection (PS3.8 9): feeds received
  * bytes through the PDU framer and decoder into the state machine of PS3.8 Table 9-10, performs
@@ -168,11 +158,11 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   private framingBroken = false;
   private failure: Error | undefined;
   private finished = false;
-  private readonly assocConfirm = deferred<AAssociateAc | AAssociateRj>();
-  private readonly assocIndication = deferred<AAssociateRq>();
-  private readonly releaseConfirm = deferred<void>();
+  private readonly assocConfirm = new Pending<AAssociateAc | AAssociateRj>();
+  private readonly assocIndication = new Pending<AAssociateRq>();
+  private readonly releaseConfirm = new Pending<void>();
   private releaseRequested = false;
-  private readonly closedSignal = deferred<Error | undefined>();
+  private readonly closedSignal = new Pending<Error | undefined>();
 
   constructor(
     readonly transport: Transport,
@@ -184,11 +174,21 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     // views of it, handled at once or copied (see PDataInbox). Otherwise P-DATA-TF payloads are
     // views of the socket's fresh chunks all the way to the sink. No copy either way.
     const limits = options.maxPduLength === undefined ? {} : { maxPduLength: options.maxPduLength };
-    const readBuffer = transport.readInto ? new PduReadBuffer(limits) : undefined;
-    this.framer =
-      readBuffer && transport.readInto?.(() => readBuffer.readTarget())
-        ? readBuffer
-        : new PduFramer({ ...limits, pDataViews: true });
+    // The memory comes from a closed connection when one gave it back (see read-buffer-pool.ts),
+    // and goes back once this socket is closed: by then every P-DATA view of it was handled.
+    const readBuffer = transport.readInto ? new PduReadBuffer({ ...limits, buffer: takeReadBuffer() }) : undefined;
+    if (
+      readBuffer &&
+      transport.readInto?.(
+        () => readBuffer.readTarget(),
+        () => giveReadBuffer(readBuffer.detach()),
+      )
+    ) {
+      this.framer = readBuffer;
+    } else {
+      if (readBuffer) giveReadBuffer(readBuffer.detach());
+      this.framer = new PduFramer({ ...limits, pDataViews: true });
+    }
     const clock = options.clock ?? systemClock;
     const artimMs = options.artimTimeoutMs ?? 30_000;
     this.artim = new ArtimTimer(
@@ -584,10 +584,12 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     // Also after the peer's FIN: with half-open sockets our side must still be ended.
     this.transport.end();
     const cause = this.failure ?? (this.releaseRequested ? undefined : error);
-    const closedError = new TransportClosedError("transport connection closed", { cause });
-    this.assocConfirm.reject(this.failure ?? closedError);
-    this.assocIndication.reject(this.failure ?? error ?? closedError);
-    this.releaseConfirm.reject(this.failure ?? closedError);
+    // Made only if a still-pending confirmation is asked for: normally nobody waits.
+    let closedError: TransportClosedError | undefined;
+    const closed = () => (closedError ??= new TransportClosedError("transport connection closed", { cause }));
+    this.assocConfirm.reject(this.failure ?? closed);
+    this.assocIndication.reject(this.failure ?? error ?? closed);
+    this.releaseConfirm.reject(this.failure ?? closed);
     this.inbox.end(this.failure);
     // Let the caller of the action that closed the association see its result first.
     queueMicrotask(() => {

@@ -17,6 +17,11 @@ export interface PduReadBufferOptions {
    * the negotiated P-DATA-TFs, and the buffer grows, as bytes arrive, for a larger PDU.
    */
   readonly initialBytes?: number;
+  /**
+   * Memory to start with instead of allocating `initialBytes` (e.g. one that an earlier
+   * connection gave back with {@link PduReadBuffer.detach}); its contents are ignored.
+   */
+  readonly buffer?: Uint8Array;
 }
 
 const headerLength = 6;
@@ -57,14 +62,19 @@ export class PduReadBuffer {
   /** Stream offset of `#start`, for error messages. */
   #consumed = 0;
   #failure: PduTooLargeError | undefined;
+  #detached = false;
   /** The capacity to use once the negotiated P-DATA size is known. */
   #preferred: number;
 
   constructor(options: PduReadBufferOptions = {}) {
     this.maxPduLength = options.maxPduLength ?? defaultMaxPduLength;
     this.#pDataLimit = this.#capPData(options.maxPDataLength ?? 0);
-    this.#buf = new Uint8Array(Math.max(minReadBytes, options.initialBytes ?? minInitialBytes));
-    this.#preferred = this.#buf.byteLength;
+    const given = options.buffer;
+    this.#buf =
+      given !== undefined && given.byteLength >= minReadBytes
+        ? given
+        : new Uint8Array(Math.max(minReadBytes, options.initialBytes ?? minInitialBytes));
+    this.#preferred = Math.max(this.#buf.byteLength, options.initialBytes ?? minInitialBytes);
   }
 
   /** The largest P-DATA-TF body accepted now. */
@@ -85,6 +95,20 @@ export class PduReadBuffer {
   #capPData(maximumLength: number): number {
     if (!Number.isFinite(maximumLength) || maximumLength <= 0) return this.maxPduLength;
     return Math.min(maximumLength, this.maxPduLength);
+  }
+
+  /**
+   * Gives up the memory, for a later connection to read into: later pushes are ignored. Call it
+   * only once nothing can write into the memory any more (the socket is closed) and no P-DATA
+   * view of it is in use.
+   */
+  detach(): Uint8Array {
+    const buf = this.#buf;
+    this.#buf = new Uint8Array(0);
+    this.#start = this.#end = 0;
+    this.#want = -1;
+    this.#detached = true;
+    return buf;
   }
 
   /** Bytes held that do not yet form a whole PDU. */
@@ -112,6 +136,7 @@ export class PduReadBuffer {
    */
   push(chunk: Uint8Array): FramedPdu[] {
     if (this.#failure) throw this.#failure;
+    if (this.#detached) return [];
     const n = chunk.byteLength;
     if (chunk.buffer === this.#buf.buffer && chunk.byteOffset === this.#buf.byteOffset + this.#end) {
       this.#end += Math.min(n, this.#buf.byteLength - this.#end);

@@ -49,7 +49,7 @@ export class SocketTransport implements Transport {
    * in the same three fields, which are set here on a plain TCP socket that has read nothing yet.
    * Where they are not found (another Node version), or on TLS, reads stay as they were.
    */
-  readInto(next: () => Uint8Array): boolean {
+  readInto(next: () => Uint8Array, released?: () => void): boolean {
     const socket = this.socket as Socket & { _handle?: { useUserBuffer?: (buf: Uint8Array) => void } | null };
     const handle = socket._handle;
     const fields = userBufferFields(socket);
@@ -72,6 +72,8 @@ export class SocketTransport implements Transport {
       if (!this.isClosed) this.dataHandler(buf.subarray(0, n));
     };
     handle.useUserBuffer(first);
+    // 'close' follows the handle's close: the kernel writes into that memory no more.
+    if (released) socket.once("close", released);
     return true;
   }
 
@@ -158,6 +160,7 @@ export class SocketTransport implements Transport {
   }
 
   private wake(err?: Error): void {
+    if (this.waiters.size === 0) return;
     for (const w of [...this.waiters]) w(err);
   }
 
@@ -165,7 +168,7 @@ export class SocketTransport implements Transport {
     if (this.isClosed) return;
     this.isClosed = true;
     this.closeError = error;
-    this.wake(error ?? new TransportClosedError());
+    if (this.waiters.size > 0) this.wake(error ?? new TransportClosedError());
     const handler = this.closeHandler;
     handler(error);
   }

@@ -27,8 +27,10 @@ export interface Transport {
    * returns); each chunk passed to `onData` is then the start of the last memory `next` gave, and
    * the reader may reuse it after the handler returns. Returns false (and changes nothing) when
    * the transport cannot do it (TLS, or bytes were already read): chunks then stay the reader's.
+   * `released`, if given, is called once when no read can land in that memory any more (the
+   * socket is closed), so that it can be reused elsewhere.
    */
-  readInto?(next: () => Uint8Array): boolean;
+  readInto?(next: () => Uint8Array, released?: () => void): boolean;
   /**
    * Sets the receiver of the one close indication: the peer closed (FIN), the connection reset,
    * the idle timer fired (`error` is a `TimeoutError`), or `end`/`destroy` was called.

@@ -37,10 +37,15 @@ export function cancelOperation(channel: object, messageId: number): boolean {
   return true;
 }
 
-/** The association ended: aborts the signal of every operation it was serving. */
-export function cancelAllOperations(channel: object, reason: Error): void {
+/**
+ * The association ended: aborts the signal of every operation it was serving (`reason` is made
+ * only if there is one).
+ */
+export function cancelAllOperations(channel: object, reason: Error | (() => Error)): void {
   const ops = served.get(channel);
   if (ops === undefined) return;
   served.delete(channel);
-  for (const controller of ops.values()) controller.abort(reason);
+  if (ops.size === 0) return;
+  const error = typeof reason === "function" ? reason() : reason;
+  for (const controller of ops.values()) controller.abort(error);
 }
