@@ -57,7 +57,10 @@ export interface RequestParams {
 export async function requestAssociation(assoc: Association, ul: UpperLayer, p: RequestParams): Promise<Association> {
   assoc.attach(ul);
   const t = ul.transport;
-  assoc.fire("CONN_OPEN", { address: t.remoteAddress ?? p.address, port: t.remotePort ?? p.port });
+  // The peer's address costs a system call: read only for someone listening.
+  if (assoc.isObserved("CONN_OPEN")) {
+    assoc.fire("CONN_OPEN", { address: t.remoteAddress ?? p.address, port: t.remotePort ?? p.port });
+  }
   const rq = (() => {
     try {
       const me = assoc.requestor;

@@ -289,7 +289,8 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
       this.#windows.close(ended);
       const t = ul.transport;
       this.#ops.cut();
-      this.fire("CONN_CLOSE", { address: t.remoteAddress ?? "", port: t.remotePort, error });
+      if (this.isObserved("CONN_CLOSE"))
+        this.fire("CONN_CLOSE", { address: t.remoteAddress ?? "", port: t.remotePort, error });
       this.#closedResolve();
     });
   }

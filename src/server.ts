@@ -278,7 +278,8 @@ export class AssociationServer {
     this.#all.add(assoc);
     ae.track(assoc);
     assoc.attach(ul);
-    assoc.fire("CONN_OPEN", { address: t.remoteAddress ?? "", port: t.remotePort });
+    // The peer's address costs a system call: read only for someone listening.
+    if (assoc.isObserved("CONN_OPEN")) assoc.fire("CONN_OPEN", { address: t.remoteAddress ?? "", port: t.remotePort });
     assoc.closed
       .then(() => {
         this.#all.delete(assoc);

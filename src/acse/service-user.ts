@@ -104,6 +104,8 @@ export class ServiceUser {
   readonly owner: ServiceUserOwner;
   readonly #mode: ServiceUserMode;
   #primitive: AssociatePrimitive | undefined;
+  /** The primitive's User Information items, once read. */
+  #items: UserInformationItem[] | undefined;
   #aeTitle = "";
   #address = "";
   #port: number | undefined;
@@ -172,6 +174,7 @@ export class ServiceUser {
     if (pdu.type === PduType.AAssociateRq && pdu.callingAeTitle.trim() !== "")
       this.#aeTitle = pdu.callingAeTitle.trim();
     this.#primitive = pdu;
+    this.#items = undefined;
   }
 
   /** The AE title (1-16 characters; surrounding spaces are not significant and are removed). */
@@ -214,11 +217,15 @@ export class ServiceUser {
   #primitiveItems(): UserInformationItem[] | undefined {
     const p = this.#primitive;
     if (p === undefined) return undefined;
-    return p.type === PduType.AAssociateRj ? [] : fromUserInformation(p.userInformation);
+    // Read once per primitive (which never changes): the maximum length is asked for each
+    // message sent, the extended items several times during negotiation.
+    this.#items ??= p.type === PduType.AAssociateRj ? [] : fromUserInformation(p.userInformation);
+    return this.#items;
   }
 
   #find<T>(ctor: abstract new (...args: never[]) => T): T | undefined {
-    for (const item of this.userInformation) if (item instanceof ctor) return item;
+    const items = (this.writeable ? undefined : this.#primitiveItems()) ?? this.userInformation;
+    for (const item of items) if (item instanceof ctor) return item;
     return undefined;
   }
 
@@ -339,7 +346,7 @@ export class ServiceUser {
   /** Every User Information item: maximum length, implementation UID and version name, then the extended ones. */
   get userInformation(): UserInformationItem[] {
     const items = this.writeable ? undefined : this.#primitiveItems();
-    if (items !== undefined) return items;
+    if (items !== undefined) return [...items];
     const own: UserInformationItem[] = [];
     if (this.#maximumLength) own.push(this.#maximumLength);
     if (this.#implementationClassUid) own.push(this.#implementationClassUid);

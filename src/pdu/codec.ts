@@ -26,7 +26,10 @@ export const pduHeaderLength = 6;
 
 /** Encodes a PDU, header included. Throws {@link PduEncodeError} when a field does not fit. */
 export function encodePdu(pdu: Pdu): Uint8Array {
-  const w = new ByteWriter({ initialSize: pdu.type === PduType.PDataTf ? 64 : 256 });
+  // A-RELEASE, A-ABORT and A-ASSOCIATE-RJ are 10 bytes; a small array lives on V8's heap, a
+  // larger one (over 64 bytes) is a separate allocation that costs more to make and collect.
+  const fixed = pdu.type >= PduType.AReleaseRq || pdu.type === PduType.AAssociateRj;
+  const w = new ByteWriter({ initialSize: fixed ? 10 : pdu.type === PduType.PDataTf ? 64 : 256 });
   switch (pdu.type) {
     case PduType.AAssociateRq:
       encodeAAssociateRq(pdu, w);
