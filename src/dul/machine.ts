@@ -41,13 +41,27 @@ const userPrimitives: ReadonlySet<Evt> = new Set<Evt>(["Evt1", "Evt7", "Evt8", "
  * Evt15 (A-ABORT request) in Sta1, Sta2 or Sta13 is ignored rather than refused: aborting is
  * idempotent, and with no association there is nothing to abort.
  */
-export function step(state: Sta, event: Evt, context: StepContext = {}): StepResult {
+export function step(state: Sta, event: Evt, context?: StepContext): StepResult {
+  const cell = cells.get(event)?.get(state);
+  if (cell !== undefined) return cell;
   const action = transitions.get(`${event}:${state}`);
   if (action === undefined) {
     const invalid: InvalidEvent = userPrimitives.has(event) && event !== "Evt15" ? "refuse" : "ignore";
     return { next: state, actions: [], invalid };
   }
   return { next: nextState(action, context), actions: [action] };
+}
+
+// The results of the cells whose next state does not depend on the context (all but AE-6 and
+// AR-8), made once: a step is two lookups by interned strings, with no key built and nothing
+// allocated (the provider steps a dozen times per association).
+const cells = new Map<Evt, Map<Sta, StepResult>>();
+for (const [key, action] of transitions) {
+  if (typeof actionDefinitions[action].next !== "string") continue;
+  const [event, state] = key.split(":") as [Evt, Sta];
+  let byState = cells.get(event);
+  if (!byState) cells.set(event, (byState = new Map()));
+  byState.set(state, Object.freeze({ next: nextState(action), actions: Object.freeze([action]) }));
 }
 
 /** The state an action leads to, resolving AE-6 and AR-8 from `context`. */

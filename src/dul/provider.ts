@@ -366,7 +366,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   }
 
   private onData(chunk: Uint8Array): void {
-    this.idle?.restart();
+    this.idle?.touch();
     if (this.framingBroken) return;
     let framed: FramedPdu[];
     try {
@@ -432,7 +432,9 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     const r = step(from, event, { rqAcceptable: rqRejection === undefined, isRequestor });
     const action = r.actions[0];
     this.currentState = r.next;
-    trace("fsm", `${isRequestor ? "R" : "A"}: ${from} + ${event} -> ${action ?? "(empty cell)"} -> ${r.next}`);
+    if (isTracing("fsm")) {
+      trace("fsm", `${isRequestor ? "R" : "A"}: ${from} + ${event} -> ${action ?? "(empty cell)"} -> ${r.next}`);
+    }
     this.emit("transition", { from, event, action, to: r.next });
     const p = action === undefined ? Promise.resolve() : this.perform(action, input, rqRejection);
     // A close in Sta1 (before any association) is an empty cell but still ends this provider.

@@ -87,3 +87,39 @@ test("ARTIM on the system clock fires (its timer is unref'd, so a ref'd one keep
   clearTimeout(keepAlive);
   assert.equal(fired, true);
 });
+
+/** A FakeClock that also tells the time, as the system clock does. */
+class TellingClock extends FakeClock {
+  nowMs(): number {
+    return this.now;
+  }
+}
+
+for (const [name, make] of [
+  ["a clock that tells the time", () => new TellingClock()],
+  ["a clock without nowMs", () => new FakeClock()],
+] as const) {
+  test(`idle touch with ${name}: expiry moves to timeoutMs after the last touch, once`, () => {
+    const clock = make();
+    let fired = 0;
+    const t = new ArtimTimer(1000, () => fired++, clock);
+    t.start();
+    clock.advance(600);
+    t.touch();
+    clock.advance(500); // 1100: past the first deadline, 500 after the touch
+    assert.equal(fired, 0);
+    assert.equal(t.running, true);
+    t.touch(); // 1100
+    clock.advance(999);
+    assert.equal(fired, 0);
+    clock.advance(1);
+    assert.equal(fired, 1);
+    assert.equal(t.running, false);
+    assert.equal(clock.pending, 0);
+    t.touch(); // not running: arms it afresh
+    assert.equal(t.running, true);
+    t.stop();
+    clock.advance(5000);
+    assert.equal(fired, 1);
+  });
+}

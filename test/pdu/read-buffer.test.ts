@@ -122,3 +122,25 @@ test("after negotiation the buffer is sized for a few P-DATA-TFs of the announce
   }
   assert.ok(rb.capacity >= 4 * 131_072, `capacity ${rb.capacity}`);
 });
+
+test("starts in memory it is given, and gives it back with detach (later pushes are ignored)", () => {
+  const memory = new Uint8Array(64 * 1024).fill(0xee);
+  const rb = new PduReadBuffer({ buffer: memory });
+  const target = rb.readTarget();
+  assert.equal(target.buffer, memory.buffer, "reads land in the given memory");
+  const release = hex("05 00 00000004 00000000");
+  target.set(release);
+  const got = rb.push(target.subarray(0, release.byteLength));
+  assert.deepEqual(
+    got.map((f) => toHex(f.bytes)),
+    [toHex(release)],
+  );
+  assert.equal(rb.detach(), memory);
+  assert.deepEqual(rb.push(release), [], "detached: nothing more is framed");
+  assert.equal(rb.capacity, 0);
+});
+
+test("memory smaller than one read is not used", () => {
+  const rb = new PduReadBuffer({ buffer: new Uint8Array(100) });
+  assert.ok(rb.capacity >= 32 * 1024);
+});

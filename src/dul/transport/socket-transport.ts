@@ -13,6 +13,7 @@ export class SocketTransport implements Transport {
   private dataHandler: (chunk: Uint8Array) => void = () => {};
   private closeHandler: (error?: Error) => void = () => {};
   private isClosed = false;
+  private ending = false;
   private closeError: Error | undefined;
   private readonly waiters = new Set<(err?: Error) => void>();
 
@@ -126,6 +127,9 @@ export class SocketTransport implements Transport {
   }
 
   end(): void {
+    // The upper layer may end more than once (the confirmation, then the close): one timer.
+    if (this.ending) return;
+    this.ending = true;
     if (!this.socket.destroyed) this.socket.end();
     // A peer that never closes its side must not keep the socket open for ever.
     this.socket.setTimeout(5_000, () => this.socket.destroy());
