@@ -31,7 +31,9 @@ test("read buffer pool: a connection's read buffer is given back once its socket
   const echoOnce = async () => {
     const assoc = await scu.associate("127.0.0.1", server.port, { aeTitle: "POOL_SCP" });
     t.after(() => assoc.abort());
-    const { socket } = assoc.upperLayer?.transport as unknown as { socket: import("node:net").Socket };
+    const transport = assoc.upperLayer?.transport as unknown as { socket: import("node:net").Socket } | undefined;
+    assert.ok(transport, "connected");
+    const { socket } = transport;
     assert.equal((await assoc.sendCEcho()).status, 0x0000);
     const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
     await assoc.release();
