@@ -67,6 +67,8 @@ export interface AcceptParams {
   /** Counts this association as admitted (until it closes). */
   readonly admit: () => void;
   readonly supportedContexts: readonly PresentationContext[];
+  /** The port the server listens on (stands in for the local port once the socket is closed). */
+  readonly listenPort?: number | undefined;
   readonly maximumLength: number;
   readonly implementationClassUid: string;
   readonly implementationVersionName: string | undefined;
@@ -107,8 +109,9 @@ export async function acceptAssociation(assoc: Association, ul: UpperLayer, p: A
     peer.port = t.remotePort;
     const me = assoc.acceptor;
     me.aeTitle = p.aeTitle;
-    me.address = t.localAddress ?? "0.0.0.0";
-    me.port = t.localPort;
+    // Read when first asked (a system call most associations never need); once the socket is
+    // gone the port we listen on stands in.
+    me.setEndpointSource(() => ({ address: t.localAddress ?? "0.0.0.0", port: t.localPort ?? p.listenPort }));
     me.maximumLength = p.maximumLength;
     me.implementationClassUid = p.implementationClassUid;
     me.implementationVersionName = p.implementationVersionName;

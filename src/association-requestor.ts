@@ -65,8 +65,8 @@ export async function requestAssociation(assoc: Association, ul: UpperLayer, p: 
     try {
       const me = assoc.requestor;
       me.aeTitle = p.callingAeTitle;
-      me.address = t.localAddress ?? "0.0.0.0";
-      me.port = t.localPort ?? 0;
+      // Read when first asked: a system call (getsockname) most associations never need.
+      me.setEndpointSource(() => ({ address: t.localAddress ?? "0.0.0.0", port: t.localPort ?? 0 }));
       me.maximumLength = p.maximumLength;
       me.implementationClassUid = p.implementationClassUid;
       me.implementationVersionName = p.implementationVersionName;

@@ -132,6 +132,7 @@ export class AssociationServer {
   readonly #all = new Set<Association>();
   readonly #admitted = new Set<Association>();
   #closing = false;
+  #listenPort: number | undefined;
   #closed: Promise<ShutdownReport> | undefined;
 
   /** @internal Use `AE.startServer`. */
@@ -153,6 +154,7 @@ export class AssociationServer {
       this.#server.once("error", onError);
       this.#server.listen(port, host, () => {
         this.#server.off("error", onError);
+        this.#listenPort = this.port;
         resolve();
       });
     });
@@ -294,6 +296,7 @@ export class AssociationServer {
       admitted: () => this.#admitted.size,
       admit: () => this.#admitted.add(assoc),
       supportedContexts: ae.acceptorContexts(this.#acceptAnyStorage ?? ae.acceptAnyStorage),
+      listenPort: this.#listenPort,
       maximumLength: ae.maximumPduSize,
       implementationClassUid: ae.implementationClassUid,
       implementationVersionName: ae.implementationVersionName,

@@ -257,3 +257,27 @@ test("debug logging: an AE logger with debug gets every PDU and DIMSE message; s
   await other.release();
   assert.deepEqual(quiet, []);
 });
+
+test("service users' addresses and ports: the local end read when first asked, matching the socket, on both sides", async (t) => {
+  let seen: { local: string; localPort: number | undefined; peer: string; peerPort: number | undefined } | undefined;
+  const server = await echoServer(t, {
+    [Event.C_ECHO]: (event) => {
+      const a = event.assoc;
+      seen = { local: a.local.address, localPort: a.local.port, peer: a.remote.address, peerPort: a.remote.port };
+      return 0x0000;
+    },
+  });
+  const assoc = await connect(t, server.port);
+  const socket = (assoc.upperLayer?.transport as unknown as { socket?: import("node:net").Socket } | undefined)?.socket;
+  assert.ok(socket, "a TCP socket");
+  assert.equal(assoc.local.address, socket.localAddress);
+  assert.equal(assoc.local.port, socket.localPort);
+  assert.equal(assoc.remote.address, "127.0.0.1");
+  assert.equal(assoc.remote.port, server.port);
+  assert.equal((await assoc.sendCEcho()).status, 0x0000);
+  assert.deepEqual(seen, { local: "127.0.0.1", localPort: server.port, peer: "127.0.0.1", peerPort: socket.localPort });
+  assert.deepEqual(assoc.local.missing(), []);
+  await assoc.release();
+  // Read before the close: the values stay.
+  assert.equal(assoc.local.port, socket.localPort);
+});

@@ -109,6 +109,8 @@ export class ServiceUser {
   #aeTitle = "";
   #address = "";
   #port: number | undefined;
+  /** Where the address and port come from when first read (see {@link setEndpointSource}). */
+  #endpoint: (() => { readonly address: string; readonly port: number | undefined }) | undefined;
   #contexts: PresentationContext[] = [];
   #maximumLength: MaximumLengthNotification | undefined;
   #implementationClassUid: ImplementationClassUIDNotification | undefined;
@@ -189,6 +191,7 @@ export class ServiceUser {
 
   /** The TCP/IP address. */
   get address(): string {
+    this.#readEndpoint();
     return this.#address;
   }
   /** Sets the address; only while `writeable`. */
@@ -197,11 +200,13 @@ export class ServiceUser {
     if (typeof address !== "string" || address === "") {
       throw new ServiceUserError("ERR_ADDRESS", "address must be a non-empty string");
     }
+    this.#readEndpoint();
     this.#address = address;
   }
 
   /** The TCP port. */
   get port(): number | undefined {
+    this.#readEndpoint();
     return this.#port;
   }
   /** Sets the port; only while `writeable`. */
@@ -210,6 +215,26 @@ export class ServiceUser {
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
       throw new ServiceUserError("ERR_PORT", `port ${port} is not an integer between 0 and 65535`);
     }
+    this.#readEndpoint();
+    this.#port = port;
+  }
+
+  /**
+   * @internal Sets the address and port from `source`, called when either is first read: the
+   * local end of a socket costs a system call (getsockname) that most associations never need.
+   * Only while `writeable`; `source` must give a non-empty address and a valid port.
+   */
+  setEndpointSource(source: () => { readonly address: string; readonly port: number | undefined }): void {
+    this.#mustWrite("set the address");
+    this.#endpoint = source;
+  }
+
+  #readEndpoint(): void {
+    const source = this.#endpoint;
+    if (source === undefined) return;
+    this.#endpoint = undefined;
+    const { address, port } = source();
+    this.#address = address;
     this.#port = port;
   }
 
@@ -479,8 +504,10 @@ export class ServiceUser {
   missing(): string[] {
     const out: string[] = [];
     if (this.#aeTitle === "") out.push("aeTitle");
-    if (this.#address === "") out.push("address");
-    if (this.#port === undefined) out.push("port");
+    if (this.#endpoint === undefined) {
+      if (this.#address === "") out.push("address");
+      if (this.#port === undefined) out.push("port");
+    }
     const local = this.isRequestor ? this.owner.isRequestor : this.owner.isAcceptor;
     if (local) {
       if (this.maximumLength === undefined) out.push("maximumLength");

@@ -439,3 +439,34 @@ describe("assembling and reading back the A-ASSOCIATE PDUs", () => {
     assert.equal(acc.roleSelection.get(sop.CTImageStorage)?.scpRole, true);
   });
 });
+
+describe("ServiceUser: endpoint source", () => {
+  test("read once, when the address or port is first asked for; counts as present; a setter wins", () => {
+    const o = owner("requestor");
+    const user = new ServiceUser(o, "requestor");
+    let reads = 0;
+    user.setEndpointSource(() => {
+      reads++;
+      return { address: "10.0.0.7", port: 4242 };
+    });
+    assert.equal(reads, 0);
+    assert.ok(!user.missing().includes("address") && !user.missing().includes("port"));
+    assert.equal(reads, 0, "missing() does not read it");
+    assert.equal(user.port, 4242);
+    assert.equal(user.address, "10.0.0.7");
+    assert.equal(reads, 1);
+    const other = new ServiceUser(owner("requestor"), "requestor");
+    other.setEndpointSource(() => {
+      reads++;
+      return { address: "10.0.0.8", port: 1 };
+    });
+    other.address = "192.168.1.1";
+    assert.equal(other.address, "192.168.1.1");
+    assert.equal(other.port, 1);
+    o.negotiationStarted = true;
+    assert.throws(
+      () => user.setEndpointSource(() => ({ address: "x", port: 1 })),
+      (e: unknown) => e instanceof ServiceUserError && e.code === "ERR_NOT_WRITEABLE",
+    );
+  });
+});
