@@ -249,7 +249,14 @@ export class ServiceUser {
   }
 
   #find<T>(ctor: abstract new (...args: never[]) => T): T | undefined {
-    const items = (this.writeable ? undefined : this.#primitiveItems()) ?? this.userInformation;
+    const items = this.#primitiveItems();
+    if (items === undefined) {
+      // No primitive yet: the values set on this side, without building the item list.
+      const own = [this.#maximumLength, this.#implementationClassUid, this.#implementationVersionName];
+      for (const item of own) if (item instanceof ctor) return item;
+      for (const item of this.#extended) if (item instanceof ctor) return item;
+      return undefined;
+    }
     for (const item of items) if (item instanceof ctor) return item;
     return undefined;
   }

@@ -417,7 +417,9 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
 
   /** Feeds an event nobody awaits: its write errors surface as the transport's close instead. */
   private dispatch(event: Evt, input: EventInput): void {
-    this.handle(event, input).catch(() => {});
+    const p = this.handle(event, input);
+    // Most actions settle at once with `done`, which cannot reject: no handler to attach.
+    if (p !== done) p.catch(ignore);
   }
 
   /**
@@ -436,7 +438,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
       trace("fsm", `${isRequestor ? "R" : "A"}: ${from} + ${event} -> ${action ?? "(empty cell)"} -> ${r.next}`);
     }
     this.emit("transition", { from, event, action, to: r.next });
-    const p = action === undefined ? Promise.resolve() : this.perform(action, input, rqRejection);
+    const p = action === undefined ? done : this.perform(action, input, rqRejection);
     // A close in Sta1 (before any association) is an empty cell but still ends this provider.
     if (this.currentState === "Sta1" && (action !== undefined || event === "Evt17")) this.finish(input.error);
     return p;
@@ -457,14 +459,14 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
         return this.sendOut(input);
       case "AE-3":
         if (pdu?.type === PduType.AAssociateAc) this.assocConfirm.resolve(pdu);
-        return Promise.resolve();
+        return done;
       case "AE-4":
         if (pdu?.type === PduType.AAssociateRj) this.assocConfirm.resolve(pdu);
         this.transport.end();
-        return Promise.resolve();
+        return done;
       case "AE-5":
         this.artim.start();
-        return Promise.resolve();
+        return done;
       case "AE-6":
         this.artim.stop();
         if (rqRejection) {
@@ -476,33 +478,33 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
           this.assocIndication.resolve(pdu);
           this.emit("associateRequest", pdu);
         }
-        return Promise.resolve();
+        return done;
       case "AE-8":
         this.artim.start();
         return this.sendOut(input);
       case "DT-2":
       case "AR-6":
         if (pdu?.type === PduType.PDataTf) this.inbox.push(pdu);
-        return Promise.resolve();
+        return done;
       case "AR-2":
         if (!this.emit("releaseRequest", false)) return this.autoReleaseResponse();
-        return Promise.resolve();
+        return done;
       case "AR-3":
         this.releaseConfirm.resolve();
         this.transport.end();
-        return Promise.resolve();
+        return done;
       case "AR-4":
         this.artim.start();
         return this.sendOut(input);
       case "AR-5":
       case "AA-5":
         this.artim.stop();
-        return Promise.resolve();
+        return done;
       case "AR-8":
         this.emit("releaseRequest", true);
         // Sta9: the requestor answers the collision at once; Sta10: the acceptor waits for the RP.
         if (this.currentState === "Sta9") return this.autoReleaseResponse();
-        return Promise.resolve();
+        return done;
       case "AR-10":
         this.releaseConfirm.resolve();
         return this.autoReleaseResponse();
@@ -523,18 +525,18 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
           this.fail(input.error);
           this.transport.destroy(input.error);
         } else this.transport.end();
-        return Promise.resolve();
+        return done;
       case "AA-3": {
         const a = pdu as AAbort | undefined;
         this.fail(new AssociationAbortedError(a?.source ?? 0, a?.reason ?? 0, "peer"));
         this.transport.end();
-        return Promise.resolve();
+        return done;
       }
       case "AA-4":
         this.fail(new TransportClosedError("transport connection closed by the peer", { cause: input.error }));
-        return Promise.resolve();
+        return done;
       case "AA-6":
-        return Promise.resolve();
+        return done;
       case "AA-7":
         return this.sendAbort(
           input.abort ?? { source: AbortSource.ServiceProvider, reason: AbortReason.UnexpectedPdu },
@@ -560,7 +562,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   /** Writes `input.out`; a provider-initiated write (`quiet`) never rejects. */
   private sendOut(input: EventInput, quiet = false): Promise<void> {
     const out = input.out;
-    if (!out) return Promise.resolve();
+    if (!out) return done;
     if (isTracing("pdu")) for (const line of describePdu(out.pdu())) trace("pdu", `> ${line}`);
     if (this.listenerCount("pduSent") > 0) this.emit("pduSent", out.pdu());
     const p = this.transport.write(out.bytes);
@@ -600,6 +602,10 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     });
   }
 }
+
+/** The result of an action with nothing left to wait for (shared: it carries no value). */
+const done: Promise<void> = Promise.resolve();
+const ignore = (): void => {};
 
 const releaseRq = (): Pdu => ({ type: PduType.AReleaseRq });
 const releaseRp = (): Pdu => ({ type: PduType.AReleaseRp });

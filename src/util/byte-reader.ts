@@ -21,13 +21,17 @@ export class ByteReader {
   /** Added to offsets in error messages, so a sub-reader reports positions in its parent. */
   readonly base: number;
 
-  /** Reads `bytes` from `offset` (default 0) up to `end` (default its length), big endian unless `littleEndian`. */
+  /**
+   * Reads `bytes` from `offset` (default 0) up to `end` (default its length), big endian unless
+   * `littleEndian`. `view`, when given, must be a DataView over exactly `bytes` (a sub-reader's).
+   */
   constructor(
     bytes: Uint8Array,
-    options: { offset?: number; end?: number; littleEndian?: boolean; base?: number } = {},
+    options: { offset?: number; end?: number; littleEndian?: boolean; base?: number; view?: DataView } = {},
   ) {
     this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // A sub-reader shares its parent's view of the same bytes (one DataView per PDU, not per item).
+    this.view = options.view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.offset = options.offset ?? 0;
     this.end = options.end ?? bytes.byteLength;
     this.littleEndian = options.littleEndian ?? false;
@@ -150,6 +154,7 @@ export class ByteReader {
       end: this.offset + n,
       littleEndian: this.littleEndian,
       base: this.base,
+      view: this.view,
     });
     this.offset += n;
     return r;

@@ -87,9 +87,11 @@ export class SocketTransport implements Transport {
     return this.isClosed;
   }
 
-  async write(data: Uint8Array | readonly Uint8Array[]): Promise<void> {
+  write(data: Uint8Array | readonly Uint8Array[]): Promise<void> {
     if (this.isClosed || this.socket.destroyed || !this.socket.writable) {
-      throw new TransportClosedError("cannot write: transport connection closed", { cause: this.closeError });
+      return Promise.reject(
+        new TransportClosedError("cannot write: transport connection closed", { cause: this.closeError }),
+      );
     }
     let ok = true;
     if (data instanceof Uint8Array) {
@@ -99,8 +101,9 @@ export class SocketTransport implements Transport {
       for (const part of data) ok = this.socket.write(part);
       this.socket.uncork();
     }
-    if (ok) return;
-    await new Promise<void>((resolve, reject) => {
+    // Not full: nothing to wait for, and no promise to make (a write per PDU).
+    if (ok) return written;
+    return new Promise<void>((resolve, reject) => {
       const w = (err?: Error) => {
         this.waiters.delete(w);
         if (err) reject(new TransportClosedError("transport closed while writing", { cause: err }));
@@ -177,6 +180,9 @@ export class SocketTransport implements Transport {
     handler(error);
   }
 }
+
+/** The answer of every write the socket took without exceeding its high-water mark. */
+const written: Promise<void> = Promise.resolve();
 
 interface UserBufferFields {
   readonly buffer: symbol;
