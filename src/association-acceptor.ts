@@ -12,6 +12,7 @@ import {
   type PresentationContext,
   type Rejection,
   Rejections,
+  SOPClassCommonExtendedNegotiation,
   SOPClassExtendedNegotiation,
   UserIdentityNegotiation,
 } from "./acse/index.js";
@@ -133,11 +134,22 @@ export async function acceptAssociation(assoc: Association, ul: UpperLayer, p: A
 
     // First of the handlers: with identity required no other handler (nor the acceptance hook,
     // nor any DIMSE handler, which needs an established association) sees an unverified peer.
-    const identity = await checkUserIdentity(assoc, p.requireUserIdentity ?? assoc.ae.requireUserIdentity);
+    // Each check is awaited only when it has something to look at (most requests carry none of
+    // these items, or only the window proposal).
+    const required = p.requireUserIdentity ?? assoc.ae.requireUserIdentity;
+    const items = assoc.requestor.extendedNegotiation;
+    const identity =
+      required || items.some((i) => i instanceof UserIdentityNegotiation)
+        ? await checkUserIdentity(assoc, required)
+        : undefined;
     if (identity === "rejected") return await reject(identityRejected);
-    const asyncOps = await checkAsyncOps(assoc);
-    const sopClassExtended = await checkSopExtended(assoc);
-    await checkSopCommon(assoc);
+    const asyncOps = items.some((i) => i instanceof AsynchronousOperationsWindowNegotiation)
+      ? await checkAsyncOps(assoc)
+      : undefined;
+    const sopClassExtended = items.some((i) => i instanceof SOPClassExtendedNegotiation)
+      ? await checkSopExtended(assoc)
+      : [];
+    if (items.some((i) => i instanceof SOPClassCommonExtendedNegotiation)) await checkSopCommon(assoc);
 
     const requestedContexts = rq.presentationContexts.map(fromRqItem);
     if (p.onAssociationRequest) {
