@@ -143,6 +143,25 @@ export class ByteReader {
 
   /** The next `n` bytes decoded as ISO 8859-1 (a superset of the ASCII that PDUs and UIDs use). */
   ascii(n: number): string {
+    // Short ASCII runs (AE titles, UIDs: the fields of every A-ASSOCIATE PDU) are read with
+    // fromCharCode: no view and no native decoder call per field. Any byte above 0x7F, or a longer
+    // run, goes to the decoder, so the result never differs from it.
+    if (n <= 64) {
+      this.need(n);
+      const b = this.bytes;
+      const start = this.offset;
+      let s = "";
+      let i = 0;
+      for (; i < n; i++) {
+        const c = b[start + i] as number;
+        if (c >= 0x80) break;
+        s += String.fromCharCode(c);
+      }
+      if (i === n) {
+        this.offset += n;
+        return s;
+      }
+    }
     return latin1.decode(this.bytesView(n));
   }
 

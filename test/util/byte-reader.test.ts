@@ -56,3 +56,26 @@ test("ByteReader.sub limits a nested reader to its own bytes", () => {
   assert.throws(() => s.u8(), OutOfBoundsError);
   assert.equal(r.u8(), 3);
 });
+
+test("ascii: the same text as the latin1 decoder for short and long runs, ASCII or not; the cursor moves by n", () => {
+  const decoder = new TextDecoder("latin1");
+  const runs = [
+    "",
+    "ANY-SCP         ",
+    "1.2.840.10008.1.1",
+    "1.2.840.10008.5.1.4.1.1.2.1234567890.1234567890.1234567890.12345",
+    "x".repeat(200),
+  ].map((s) => Uint8Array.from(s, (c) => c.charCodeAt(0)));
+  runs.push(
+    Uint8Array.from([0x41, 0x80, 0x9f, 0xe9, 0xff, 0x42]),
+    Uint8Array.from({ length: 100 }, (_, i) => 0x60 + i),
+  );
+  for (const run of runs) {
+    const bytes = new Uint8Array([0xaa, ...run, 0xbb]);
+    const r = new ByteReader(bytes, { offset: 1 });
+    assert.equal(r.ascii(run.byteLength), decoder.decode(run));
+    assert.equal(r.offset, 1 + run.byteLength);
+    assert.equal(r.u8(), 0xbb);
+  }
+  assert.throws(() => new ByteReader(new Uint8Array(3)).ascii(4), OutOfBoundsError);
+});
