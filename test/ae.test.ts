@@ -84,3 +84,25 @@ test("contexts returned are copies: changing them does not change the AE", () =>
   ae.supportedContexts[0]!.scuRole = true;
   assert.equal(ae.supportedContexts[0]!.scuRole, undefined);
 });
+
+test("acceptorContexts: made once while the supported contexts stay the same, again after a change or for acceptAny", () => {
+  const ae = new AE({ aeTitle: "CACHE_SCP" });
+  ae.addSupportedContext(sop.Verification);
+  const first = ae.acceptorContexts(false);
+  assert.equal(ae.acceptorContexts(false), first, "reused");
+  assert.ok(Object.isFrozen(first));
+  ae.addSupportedContext(sop.CTImageStorage);
+  const second = ae.acceptorContexts(false);
+  assert.notEqual(second, first);
+  assert.deepEqual(
+    second.map((cx) => cx.abstractSyntax),
+    [sop.Verification, sop.CTImageStorage],
+  );
+  const any = ae.acceptorContexts(true);
+  assert.ok(any.length > second.length);
+  ae.removeSupportedContext(sop.CTImageStorage);
+  assert.deepEqual(
+    ae.acceptorContexts(false).map((cx) => cx.abstractSyntax),
+    [sop.Verification],
+  );
+});

@@ -281,3 +281,19 @@ test("service users' addresses and ports: the local end read when first asked, m
   // Read before the close: the values stay.
   assert.equal(assoc.local.port, socket.localPort);
 });
+
+test("an acceptor's supported contexts are copies: changing them in a handler changes no later association", async (t) => {
+  const server = await echoServer(t, {
+    [Event.C_ECHO]: (event) => {
+      const [cx] = event.assoc.acceptor.supportedContexts;
+      if (cx) cx.transferSyntaxes = ["1.2.3"];
+      return 0x0000;
+    },
+  });
+  for (let i = 0; i < 2; i++) {
+    const assoc = await connect(t, server.port);
+    assert.equal(assoc.acceptedContexts.length, 1, `association ${i + 1} still negotiates the context`);
+    assert.equal((await assoc.sendCEcho()).status, 0x0000);
+    await assoc.release();
+  }
+});

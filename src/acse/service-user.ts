@@ -335,7 +335,10 @@ export class ServiceUser {
         `"${type}" contexts are not available for the ${this.#mode} ${state}; use ${available.map((t) => `"${t}"`).join(" or ")}`,
       );
     }
-    if (type === "requested" || type === "supported") return [...this.#contexts];
+    if (type === "requested") return [...this.#contexts];
+    // An acceptor's supported contexts may be shared by every association of its server (see
+    // AE.acceptorContexts): copies, so that changing one changes nothing else.
+    if (type === "supported") return this.#contexts.map((cx) => cx.with({}));
     const p = this.#primitive;
     if (p === undefined) {
       throw new ServiceUserError("ERR_CONTEXTS_UNAVAILABLE", `"${type}" is not known until the A-ASSOCIATE PDU is`);
