@@ -42,6 +42,22 @@ function rolesBySopClass(items: readonly RoleSelectionItem[]): Map<string, RoleP
   return new Map(items.map((r) => [r.sopClassUid, { scuRole: r.scuRole, scpRole: r.scpRole }]));
 }
 
+// A frozen supported list (a server's, see AE.acceptorContexts) is indexed once, not per request.
+const indexes = new WeakMap<readonly PresentationContext[], ReadonlyMap<string, PresentationContext>>();
+
+/** The supported contexts by abstract syntax, the first one winning. */
+function supportedIndex(supported: readonly PresentationContext[]): ReadonlyMap<string, PresentationContext> {
+  const known = indexes.get(supported);
+  if (known) return known;
+  const index = new Map<string, PresentationContext>();
+  for (const cx of supported) {
+    if (cx.abstractSyntax !== undefined && !index.has(cx.abstractSyntax)) index.set(cx.abstractSyntax, cx);
+  }
+  // Only a frozen list cannot change under the index; any other is indexed each time.
+  if (Object.isFrozen(supported)) indexes.set(supported, index);
+  return index;
+}
+
 /**
  * The acceptor's answer to each context of an A-ASSOCIATE-RQ (PS3.8 9.3.3.2):
  * abstract syntax not among `supported` → 3; supported but no transfer syntax in common → 4;
@@ -60,12 +76,7 @@ export function negotiateAsAcceptor(
   roleSelections: readonly RoleSelectionItem[] = [],
   options: AcceptorNegotiationOptions = {},
 ): AcceptorNegotiation {
-  const byAbstractSyntax = new Map<string, PresentationContext>();
-  for (const cx of supported) {
-    if (cx.abstractSyntax !== undefined && !byAbstractSyntax.has(cx.abstractSyntax)) {
-      byAbstractSyntax.set(cx.abstractSyntax, cx);
-    }
-  }
+  const byAbstractSyntax = supportedIndex(supported);
   const proposedRoles = rolesBySopClass(roleSelections);
   const seenIds = new Set<number | undefined>();
   const contexts: PresentationContext[] = [];

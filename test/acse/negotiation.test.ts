@@ -274,3 +274,27 @@ describe("negotiateAsRequestor", () => {
     assert.deepEqual([out[0]?.asScu, out[0]?.asScp], [true, false]);
   });
 });
+
+test("negotiateAsAcceptor: a frozen supported list (indexed once) answers as an unfrozen one, every time", () => {
+  const supported = [
+    buildContext(sop.Verification, [ts.ImplicitVRLittleEndian]),
+    buildContext(sop.CTImageStorage, [ts.ExplicitVRLittleEndian]),
+    buildContext(sop.CTImageStorage, [ts.ImplicitVRLittleEndian]), // a second one for the same SOP class: the first wins
+  ];
+  const requested = [
+    buildContext(sop.CTImageStorage, [ts.ImplicitVRLittleEndian, ts.ExplicitVRLittleEndian]).with({ contextId: 1 }),
+    buildContext(sop.Verification, [ts.ImplicitVRLittleEndian]).with({ contextId: 3 }),
+    buildContext(sop.MRImageStorage, [ts.ImplicitVRLittleEndian]).with({ contextId: 5 }),
+  ];
+  const answer = (list: readonly PresentationContext[]) =>
+    negotiateAsAcceptor(requested, list).contexts.map((cx) => [cx.contextId, cx.result, cx.transferSyntax]);
+  const expected = answer(supported);
+  assert.deepEqual(expected, [
+    [1, 0, ts.ExplicitVRLittleEndian],
+    [3, 0, ts.ImplicitVRLittleEndian],
+    [5, 3, ts.ImplicitVRLittleEndian],
+  ]);
+  const frozen = Object.freeze([...supported]);
+  assert.deepEqual(answer(frozen), expected);
+  assert.deepEqual(answer(frozen), expected);
+});
