@@ -278,11 +278,17 @@ const HEAD_BYTES = 16 * 1024;
 /** (0008,0018) SOP Instance UID is the last element needed; reading stops after it. */
 const AFTER_SOP_INSTANCE_UID = 0x00080019;
 
+/** The buffer {@link quickHead} reads into, reused: only strings are kept from what it holds. */
+let headBuffer: Buffer | undefined;
+
 /**
  * The UIDs of a file from its first {@link HEAD_BYTES}, read with synchronous calls (one open,
  * fstat, read, close: from the page cache far cheaper than the thread-pool round trips of an
- * asynchronous read, which dominated thousands of tiny files). Undefined when they are not in
- * that prefix (an unusual header), so the caller falls back to the streaming reader.
+ * asynchronous read, which dominated thousands of tiny files). The File Meta Information's Media
+ * Storage SOP Class and Instance UIDs name the instance, as `sendCStore` takes them, so the
+ * contexts planned are the ones it looks for; the data set is read only when they are missing.
+ * Undefined when the UIDs are not in that prefix (an unusual header), so the caller falls back
+ * to the streaming reader.
  */
 function quickHead(path: string): FileToSend | undefined {
   const fd = openSync(path, "r");
@@ -290,27 +296,32 @@ function quickHead(path: string): FileToSend | undefined {
   let size: number;
   try {
     size = fstatSync(fd).size;
-    buf = Buffer.allocUnsafe(Math.min(size, HEAD_BYTES));
-    buf = buf.subarray(0, readSync(fd, buf, 0, buf.byteLength, 0));
+    headBuffer ??= Buffer.allocUnsafe(HEAD_BYTES);
+    buf = headBuffer.subarray(0, readSync(fd, headBuffer, 0, Math.min(size, HEAD_BYTES), 0));
   } finally {
     closeSync(fd);
   }
   const partial = buf.byteLength < size;
   const meta = readFileMeta(buf, { partial });
   if (!meta.complete || meta.meta.size === 0) return undefined;
-  const enc = transferSyntaxInfo(meta.transferSyntaxUid);
-  if (!enc || enc.deflated) return undefined;
-  const { dataset } = readDataset(buf, {
-    explicitVr: enc.explicitVr,
-    littleEndian: enc.littleEndian,
-    offset: meta.datasetOffset,
-    stopAtTag: AFTER_SOP_INSTANCE_UID,
-    partial,
-  });
-  const sopClassUid = dataset.string("SOPClassUID") ?? meta.meta.string("MediaStorageSOPClassUID");
-  const sopInstanceUid = dataset.string("SOPInstanceUID") ?? meta.meta.string("MediaStorageSOPInstanceUID");
+  const transferSyntax = meta.transferSyntaxUid;
+  let sopClassUid = meta.meta.string("MediaStorageSOPClassUID");
+  let sopInstanceUid = meta.meta.string("MediaStorageSOPInstanceUID");
+  if (!sopClassUid || !sopInstanceUid) {
+    const enc = transferSyntaxInfo(transferSyntax);
+    if (!enc || enc.deflated) return undefined;
+    const { dataset } = readDataset(buf, {
+      explicitVr: enc.explicitVr,
+      littleEndian: enc.littleEndian,
+      offset: meta.datasetOffset,
+      stopAtTag: AFTER_SOP_INSTANCE_UID,
+      partial,
+    });
+    sopClassUid ||= dataset.string("SOPClassUID");
+    sopInstanceUid ||= dataset.string("SOPInstanceUID");
+  }
   if (!sopClassUid || !sopInstanceUid) return undefined;
-  return { path, sopClassUid, sopInstanceUid, transferSyntax: meta.transferSyntaxUid, size };
+  return { path, sopClassUid, sopInstanceUid, transferSyntax, size };
 }
 
 async function readHeaders(
@@ -342,8 +353,9 @@ async function readHeaders(
         // PS3.10 7.1: a DICOM file has a File Meta Information header; without it (a text file
         // parses as an odd "data set") the transfer syntax is unknown.
         if (head.meta.size === 0) throw new Error("no DICOM File Meta Information");
-        const sopClassUid = head.dataset.string("SOPClassUID") ?? head.meta.string("MediaStorageSOPClassUID");
-        const sopInstanceUid = head.dataset.string("SOPInstanceUID") ?? head.meta.string("MediaStorageSOPInstanceUID");
+        // As quickHead: the meta's UIDs first, as sendCStore takes them.
+        const sopClassUid = head.meta.string("MediaStorageSOPClassUID") || head.dataset.string("SOPClassUID");
+        const sopInstanceUid = head.meta.string("MediaStorageSOPInstanceUID") || head.dataset.string("SOPInstanceUID");
         if (sopClassUid && sopInstanceUid) {
           const t = head.transferSyntaxUid;
           files[i] = { path: f.path, sopClassUid, sopInstanceUid, transferSyntax: t, size: head.fileSize };
