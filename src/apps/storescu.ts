@@ -13,6 +13,7 @@ import {
   readDataset,
   readDicomFileHead,
   readFileMeta,
+  scanFileMeta,
   transferSyntaxInfo,
   ts,
   uidName,
@@ -311,6 +312,12 @@ function quickHead(path: string): FileToSend | undefined {
     buf = headBuffer.subarray(0, readSync(fd, headBuffer, 0, Math.min(size, HEAD_BYTES), 0));
   } finally {
     closeSync(fd);
+  }
+  // The plain header of nearly every file is scanned in place; anything else is read in full.
+  const quick = scanFileMeta(buf);
+  if (quick) {
+    const { sopClassUid, sopInstanceUid, transferSyntaxUid: transferSyntax } = quick;
+    return { path, sopClassUid, sopInstanceUid, transferSyntax, size };
   }
   const partial = buf.byteLength < size;
   const meta = readFileMeta(buf, { partial });

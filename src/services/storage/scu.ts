@@ -6,6 +6,7 @@ import { ensureCodec, transcodeDataset } from "../../codecs/index.js";
 import { Dataset } from "../../dataset/dataset.js";
 import { DicomParseError } from "../../dataset/errors.js";
 import { readDicomFileHead } from "../../dataset/file.js";
+import { scanFileMeta } from "../../dataset/file-meta-scan.js";
 import { readFileMeta, readPart10 } from "../../dataset/part10.js";
 import { transferSyntaxInfo, ts } from "../../dataset/uids.js";
 import { cStoreRq, type DimseCommand, Priority, type StatusInfo, status as statusTable } from "../../dimse/index.js";
@@ -186,7 +187,11 @@ async function prepareFile(
 ): Promise<Prepared> {
   let size: number;
   let head: Buffer;
-  let meta: ReturnType<typeof readFileMeta>;
+  let sopClassUid: string | undefined;
+  let sopInstanceUid: string | undefined;
+  let sourceTs: string;
+  let datasetOffset: number;
+  let complete = true;
   try {
     if (whole) {
       size = whole.byteLength;
@@ -195,15 +200,21 @@ async function prepareFile(
       size = (await fh!.stat()).size;
       head = await readExactly(fh!, 0, Math.min(size, READ_CHUNK_BYTES));
     }
-    meta = readFileMeta(head, { partial: head.byteLength < size });
+    // The plain header of nearly every file is scanned in place; anything else is read in full.
+    const quick = scanFileMeta(head);
+    if (quick) ({ sopClassUid, sopInstanceUid, transferSyntaxUid: sourceTs, datasetOffset } = quick);
+    else {
+      const meta = readFileMeta(head, { partial: head.byteLength < size });
+      sopClassUid = meta.meta.string(MEDIA_STORAGE_SOP_CLASS_UID);
+      sopInstanceUid = meta.meta.string(MEDIA_STORAGE_SOP_INSTANCE_UID);
+      sourceTs = meta.transferSyntaxUid;
+      datasetOffset = meta.datasetOffset;
+      complete = meta.complete;
+    }
   } catch (err) {
     throw unreadable(path, err);
   }
-  let sopClassUid = meta.meta.string(MEDIA_STORAGE_SOP_CLASS_UID);
-  let sopInstanceUid = meta.meta.string(MEDIA_STORAGE_SOP_INSTANCE_UID);
-  let sourceTs = meta.transferSyntaxUid;
-  let datasetOffset = meta.datasetOffset;
-  if (!meta.complete || !sopClassUid || !sopInstanceUid) {
+  if (!complete || !sopClassUid || !sopInstanceUid) {
     // No (or an unusual) file meta: the data set itself names the instance.
     const full = await readDicomFileHead(path).catch((err: unknown) => {
       throw unreadable(path, err);
