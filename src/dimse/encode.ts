@@ -48,26 +48,34 @@ function checkValue(el: CommandElement, v: unknown): void {
   }
 }
 
+/** The fields each message type allows (required and optional), by command field; filled on first use. */
+const allowedFields = new Map<number, ReadonlySet<string>>();
+
 /** Throws {@link DimseEncodeError} unless `cmd` has what PS3.7 requires of its message type, and nothing else. */
 export function validateCommand(cmd: DimseCommand): void {
   const spec = messageSpecs.get(cmd.commandField);
   if (spec === undefined)
     throw new DimseEncodeError(`unknown command field 0x${Number(cmd.commandField).toString(16)}`);
-  const name = commandName(cmd.commandField);
+  let allowed = allowedFields.get(cmd.commandField);
+  if (allowed === undefined) {
+    allowed = new Set<string>([...spec.required, ...spec.optional]);
+    allowedFields.set(cmd.commandField, allowed);
+  }
   for (const key of spec.required) {
-    if (cmd[key] === undefined) throw new DimseEncodeError(`${name} requires ${key}`);
+    if (cmd[key] === undefined) throw new DimseEncodeError(`${commandName(cmd.commandField)} requires ${key}`);
   }
   for (const el of commandElements) {
     const v = cmd[el.key];
     if (v === undefined) continue;
-    if (!spec.required.includes(el.key) && !spec.optional.includes(el.key))
-      throw new DimseEncodeError(`${name} has no ${el.key} (PS3.7 message fields)`);
+    if (!allowed.has(el.key))
+      throw new DimseEncodeError(`${commandName(cmd.commandField)} has no ${el.key} (PS3.7 message fields)`);
     checkValue(el, v);
   }
-  if (spec.dataset === "none" && cmd.hasDataset) throw new DimseEncodeError(`${name} has no data set`);
-  if (spec.dataset === "required" && !cmd.hasDataset) throw new DimseEncodeError(`${name} needs a data set`);
+  const name = () => commandName(cmd.commandField);
+  if (spec.dataset === "none" && cmd.hasDataset) throw new DimseEncodeError(`${name()} has no data set`);
+  if (spec.dataset === "required" && !cmd.hasDataset) throw new DimseEncodeError(`${name()} needs a data set`);
   const problem = spec.check?.(cmd);
-  if (problem !== undefined) throw new DimseEncodeError(`${name}: ${problem}`);
+  if (problem !== undefined) throw new DimseEncodeError(`${name()}: ${problem}`);
 }
 
 /** Byte length of a value once padded to even length (PS3.5 7.1.1). */
