@@ -19,31 +19,36 @@ const uidPattern = /^[0-9.]{1,64}$/;
 // PS3.5 Table 6.2-1: AE and LO exclude backslash and control characters.
 const badTextChar = /[\\\x00-\x1f\x7f]/;
 
+/** How an element is named in an error ("Priority (0000,0700)"). */
+function where(el: CommandElement): string {
+  return `${el.name} (0000,${el.element.toString(16).padStart(4, "0")})`;
+}
+
 function checkValue(el: CommandElement, v: unknown): void {
-  const where = `${el.name} (0000,${el.element.toString(16).padStart(4, "0")})`;
+  // The name is built only for an error: this runs for every element of every message sent.
   switch (el.vr) {
     case "US":
       if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 0xffff)
-        throw new DimseEncodeError(`${where} must be an integer from 0 to 65535, got ${String(v)}`);
+        throw new DimseEncodeError(`${where(el)} must be an integer from 0 to 65535, got ${String(v)}`);
       return;
     case "UI":
       if (typeof v !== "string" || !uidPattern.test(v))
         throw new DimseEncodeError(
-          `${where} must be a UID of digits and dots, 1 to 64 characters, got ${JSON.stringify(v)}`,
+          `${where(el)} must be a UID of digits and dots, 1 to 64 characters, got ${JSON.stringify(v)}`,
         );
       return;
     case "AE":
       // PS3.5 6.2: at most 16 characters; leading and trailing spaces are not significant.
       if (typeof v !== "string" || v.trim() === "" || v.length > 16 || badTextChar.test(v))
-        throw new DimseEncodeError(`${where} must be an AE title of 1 to 16 characters, got ${JSON.stringify(v)}`);
+        throw new DimseEncodeError(`${where(el)} must be an AE title of 1 to 16 characters, got ${JSON.stringify(v)}`);
       return;
     case "LO":
       if (typeof v !== "string" || v.length > 64 || badTextChar.test(v) || /[^\x00-\xff]/.test(v))
-        throw new DimseEncodeError(`${where} must be at most 64 Latin-1 characters, got ${JSON.stringify(v)}`);
+        throw new DimseEncodeError(`${where(el)} must be at most 64 Latin-1 characters, got ${JSON.stringify(v)}`);
       return;
     case "AT":
       if (!Array.isArray(v) || v.some((t) => typeof t !== "number" || !Number.isInteger(t) || t < 0 || t > 0xffffffff))
-        throw new DimseEncodeError(`${where} must be a list of tags (group << 16 | element)`);
+        throw new DimseEncodeError(`${where(el)} must be a list of tags (group << 16 | element)`);
       return;
   }
 }
