@@ -1,6 +1,7 @@
 // A small message leaves in one burst: the command set's and the data set's P-DATA-TF PDUs are
 // written into the corked socket back to back (one system call, one wake-up of the peer); a
-// large in-memory data set still goes PDU by PDU, awaiting the socket.
+// large in-memory data set goes in corked groups of PDUs of about 1 MiB, awaiting the socket
+// between groups.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { AE } from "../src/ae.js";
@@ -58,17 +59,23 @@ test("a small C-STORE: command PDU and data set PDU written in one corked burst"
   assert.deepEqual(groups, [[0x03, 0x02]]);
 });
 
-test("a large in-memory data set: the command, then one write per PDU", async (t) => {
+test("a large in-memory data set: the command, then its PDUs in corked groups of about 1 MiB, awaited group by group", async (t) => {
   const assoc = await pair(t);
   const { groups } = spy(assoc);
   const ds = new Dataset({ SOPClassUID: sop.CTImageStorage, SOPInstanceUID: "2.25.1235", PatientID: "P" });
   ds.set("PixelData", new Uint8Array(2 * 1024 * 1024), "OW");
   assert.equal((await assoc.sendCStore(ds)).status, 0x0000);
   assert.deepEqual(groups[0], [0x03]);
-  assert.ok(groups.length > 100, `${groups.length} writes`);
+  const data = groups.slice(1);
+  // 2 MiB and a header in PDVs of 16378 bytes: 129 PDUs, in 3 groups of at most 65 (1 MiB / 16378 rounded up).
+  const perGroup = Math.ceil((1024 * 1024) / (16384 - 6));
+  assert.ok(data.length >= 2 && data.length <= 4, `${data.length} groups`);
   assert.ok(
-    groups.slice(1).every((g) => g.length === 1),
-    "each data PDU on its own",
+    data.every((g) => g.length > 1 && g.length <= perGroup),
+    `group sizes ${data.map((g) => g.length).join(",")}`,
   );
-  assert.deepEqual(groups.at(-1), [0x02]);
+  const flags = data.flat();
+  assert.ok(flags.length > 100, `${flags.length} PDUs`);
+  assert.deepEqual(flags.slice(0, -1), new Array(flags.length - 1).fill(0x00), "no PDU before the last is marked last");
+  assert.equal(flags.at(-1), 0x02);
 });
