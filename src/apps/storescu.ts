@@ -294,8 +294,8 @@ const AFTER_SOP_INSTANCE_UID = 0x00080019;
 let headBuffer: Buffer | undefined;
 
 /**
- * The UIDs of a file from its first {@link HEAD_BYTES}, read with synchronous calls (one open,
- * fstat, read, close: from the page cache far cheaper than the thread-pool round trips of an
+ * The UIDs of a file from its first {@link HEAD_BYTES}, read with synchronous calls (open, read,
+ * fstat only for a larger file, close: from the page cache far cheaper than the thread-pool round trips of an
  * asynchronous read, which dominated thousands of tiny files). The File Meta Information's Media
  * Storage SOP Class and Instance UIDs name the instance, as `sendCStore` takes them, so the
  * contexts planned are the ones it looks for; the data set is read only when they are missing.
@@ -307,9 +307,10 @@ function quickHead(path: string): FileToSend | undefined {
   let buf: Buffer;
   let size: number;
   try {
-    size = fstatSync(fd).size;
     headBuffer ??= Buffer.allocUnsafe(HEAD_BYTES);
-    buf = headBuffer.subarray(0, readSync(fd, headBuffer, 0, Math.min(size, HEAD_BYTES), 0));
+    buf = headBuffer.subarray(0, readSync(fd, headBuffer, 0, HEAD_BYTES, 0));
+    // A regular file reads short only at its end: a small file's size is known without a stat.
+    size = buf.byteLength < HEAD_BYTES ? buf.byteLength : fstatSync(fd).size;
   } finally {
     closeSync(fd);
   }

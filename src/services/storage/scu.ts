@@ -151,23 +151,46 @@ function keepSpare(buf: Buffer): void {
   if (spares[smallest]!.byteLength < buf.byteLength) spares[smallest] = buf;
 }
 
-/** The whole file when it is small (read synchronously), else undefined. */
+/** Reads from `fd` into `buf` from `filled` on, until `buf` is full or the file ends; returns the bytes now in `buf`. */
+function readUntilFull(fd: number, buf: Buffer, filled: number): number {
+  while (filled < buf.byteLength) {
+    const n = readSync(fd, buf, filled, buf.byteLength - filled, filled);
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled;
+}
+
+/** A read buffer for a file of `size` bytes: whole MiB, so that files of nearly the same size (a series) share one. */
+function readBuffer(size: number): Buffer {
+  return Buffer.allocUnsafeSlow(Math.min(SYNC_READ_BYTES, Math.ceil(Math.max(size, 1) / 2 ** 20) * 2 ** 20));
+}
+
+/**
+ * The whole file when it is small (read synchronously), else undefined. The file is read into a
+ * kept buffer first; only when it fills the buffer is its size asked for (fstat). A small file
+ * thus costs open, read, a read that finds the end, close: the Stats object of an fstat per
+ * instance showed among the largest allocations.
+ */
 function readSmall(path: string): Buffer | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(path, "r");
-    const size = fstatSync(fd).size;
-    if (size > SYNC_READ_BYTES) return undefined;
-    let buf = takeSpare(size);
-    if (buf === undefined) {
-      // Rounded up to whole MiB so that files of nearly the same size (a series) share one buffer.
-      buf = Buffer.allocUnsafeSlow(Math.min(SYNC_READ_BYTES, Math.ceil(Math.max(size, 1) / 2 ** 20) * 2 ** 20));
-    }
-    let filled = 0;
-    while (filled < size) {
-      const n = readSync(fd, buf, filled, size - filled, filled);
-      if (n === 0) break;
-      filled += n;
+    let buf = takeSpare(0) ?? readBuffer(0);
+    let filled = readUntilFull(fd, buf, 0);
+    if (filled === buf.byteLength) {
+      const size = fstatSync(fd).size;
+      if (size > SYNC_READ_BYTES) {
+        keepSpare(buf);
+        return undefined;
+      }
+      if (size > buf.byteLength) {
+        const larger = takeSpare(size) ?? readBuffer(size);
+        larger.set(buf.subarray(0, filled));
+        keepSpare(buf);
+        buf = larger;
+        filled = readUntilFull(fd, buf, filled);
+      }
     }
     return buf.subarray(0, filled);
   } catch (err) {
