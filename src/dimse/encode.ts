@@ -53,34 +53,57 @@ function checkValue(el: CommandElement, v: unknown): void {
   }
 }
 
-/** The fields each message type allows (required and optional), by command field; filled on first use. */
-const allowedFields = new Map<number, ReadonlySet<string>>();
+/** What a message type may carry, worked out once per command field. */
+interface Layout {
+  /** The elements it allows (required and optional), in tag order: all that encoding looks at. */
+  readonly allowed: readonly CommandElement[];
+  /** The elements it does not allow: validation checks that none is set. */
+  readonly others: readonly CommandElement[];
+}
+
+const layouts = new Map<number, Layout>();
+
+function layoutOf(commandField: number, spec: { required: readonly string[]; optional: readonly string[] }): Layout {
+  let layout = layouts.get(commandField);
+  if (layout === undefined) {
+    const keys = new Set<string>([...spec.required, ...spec.optional]);
+    layout = {
+      allowed: commandElements.filter((el) => keys.has(el.key)),
+      others: commandElements.filter((el) => !keys.has(el.key)),
+    };
+    layouts.set(commandField, layout);
+  }
+  return layout;
+}
 
 /** Throws {@link DimseEncodeError} unless `cmd` has what PS3.7 requires of its message type, and nothing else. */
 export function validateCommand(cmd: DimseCommand): void {
+  validated(cmd);
+}
+
+/** {@link validateCommand}, returning the message type's layout for the encoder. */
+function validated(cmd: DimseCommand): Layout {
   const spec = messageSpecs.get(cmd.commandField);
   if (spec === undefined)
     throw new DimseEncodeError(`unknown command field 0x${Number(cmd.commandField).toString(16)}`);
-  let allowed = allowedFields.get(cmd.commandField);
-  if (allowed === undefined) {
-    allowed = new Set<string>([...spec.required, ...spec.optional]);
-    allowedFields.set(cmd.commandField, allowed);
-  }
+  const layout = layoutOf(cmd.commandField, spec);
   for (const key of spec.required) {
     if (cmd[key] === undefined) throw new DimseEncodeError(`${commandName(cmd.commandField)} requires ${key}`);
   }
-  for (const el of commandElements) {
-    const v = cmd[el.key];
-    if (v === undefined) continue;
-    if (!allowed.has(el.key))
+  for (const el of layout.others) {
+    if (cmd[el.key] !== undefined)
       throw new DimseEncodeError(`${commandName(cmd.commandField)} has no ${el.key} (PS3.7 message fields)`);
-    checkValue(el, v);
+  }
+  for (const el of layout.allowed) {
+    const v = cmd[el.key];
+    if (v !== undefined) checkValue(el, v);
   }
   const name = () => commandName(cmd.commandField);
   if (spec.dataset === "none" && cmd.hasDataset) throw new DimseEncodeError(`${name()} has no data set`);
   if (spec.dataset === "required" && !cmd.hasDataset) throw new DimseEncodeError(`${name()} needs a data set`);
   const problem = spec.check?.(cmd);
   if (problem !== undefined) throw new DimseEncodeError(`${name()}: ${problem}`);
+  return layout;
 }
 
 /** Byte length of a value once padded to even length (PS3.5 7.1.1). */
@@ -97,10 +120,11 @@ function valueLength(el: CommandElement, v: string | number | readonly number[])
  * {@link DimseEncodeError} when one is missing, not allowed, or out of range.
  */
 export function encodeCommand(cmd: DimseCommand): Uint8Array {
-  validateCommand(cmd);
+  // Validation leaves only the message type's own elements to look at.
+  const { allowed } = validated(cmd);
   // Size first, so the buffer is allocated once at its final length.
   let body = 8 + 2 + 8 + 2; // CommandField and CommandDataSetType
-  for (const el of commandElements) {
+  for (const el of allowed) {
     const v = cmd[el.key];
     if (v !== undefined) body += 8 + valueLength(el, v);
   }
@@ -110,7 +134,7 @@ export function encodeCommand(cmd: DimseCommand): Uint8Array {
   // slot in between the optional elements.
   let fieldDone = false;
   let typeDone = false;
-  for (const el of commandElements) {
+  for (const el of allowed) {
     if (!fieldDone && el.element > CommandFieldElement) {
       w.u16(0).u16(CommandFieldElement).u32(2).u16(cmd.commandField);
       fieldDone = true;
@@ -124,6 +148,14 @@ export function encodeCommand(cmd: DimseCommand): Uint8Array {
     }
     const v = cmd[el.key];
     if (v !== undefined) writeElement(w, el, v);
+  }
+  // A message type whose elements all come before them (C-ECHO-RQ: up to (0000,0110)).
+  if (!fieldDone) w.u16(0).u16(CommandFieldElement).u32(2).u16(cmd.commandField);
+  if (!typeDone) {
+    w.u16(0)
+      .u16(CommandDataSetTypeElement)
+      .u32(2)
+      .u16(cmd.hasDataset ? DataSetPresent : NoDataSet);
   }
   return w.written();
 }
