@@ -20,6 +20,8 @@ export interface FileMetaSummary {
 const MEDIA_STORAGE_SOP_CLASS_UID = 0x00020002;
 const MEDIA_STORAGE_SOP_INSTANCE_UID = 0x00020003;
 const TRANSFER_SYNTAX_UID = 0x00020010;
+/** PS3.5 9.1: a UID is digits and dots. */
+const UID_CHARS = /^[0-9.]+$/;
 
 /** A UI value: 1-64 digits and dots, its trailing NUL or space padding dropped (PS3.5 9.1); else undefined. */
 function uid(bytes: Uint8Array, start: number, length: number): string | undefined {
@@ -27,12 +29,9 @@ function uid(bytes: Uint8Array, start: number, length: number): string | undefin
   while (end > start && (bytes[end - 1] === 0x00 || bytes[end - 1] === 0x20)) end--;
   // PS3.5 9.1: at most 64 characters; anything else is for the full reader to judge.
   if (end === start || end - start > 64) return undefined;
-  for (let i = start; i < end; i++) {
-    const c = bytes[i] as number;
-    if (c !== 0x2e && (c < 0x30 || c > 0x39)) return undefined;
-  }
-  // One string for the whole value (at most 64 characters), not one per character appended.
-  return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  // One string for the whole value, checked by a regular expression rather than a loop per byte.
+  const value = String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  return UID_CHARS.test(value) ? value : undefined;
 }
 
 /**
