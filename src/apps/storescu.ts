@@ -295,8 +295,8 @@ let headBuffer: Buffer | undefined;
 
 /**
  * The UIDs of a file from its first {@link HEAD_BYTES}, read with synchronous calls (open, read,
- * fstat only for a larger file, close: from the page cache far cheaper than the thread-pool round trips of an
- * asynchronous read, which dominated thousands of tiny files). The File Meta Information's Media
+ * fstat only for a larger file, close: from the page cache far cheaper than the thread-pool round
+ * trips of an asynchronous read, which dominated thousands of tiny files). The File Meta Information's Media
  * Storage SOP Class and Instance UIDs name the instance, as `sendCStore` takes them, so the
  * contexts planned are the ones it looks for; the data set is read only when they are missing.
  * Undefined when the UIDs are not in that prefix (an unusual header), so the caller falls back
