@@ -2,6 +2,8 @@
 export interface Clock {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  /** Restarts a running timer's full delay in place (optional: without it, clear and set again). */
+  refresh?(handle: unknown): void;
 }
 
 /** The real clock (node timers, unref'd so an idle timer never keeps the process alive). */
@@ -13,6 +15,9 @@ export const systemClock: Clock = {
   },
   clearTimeout(handle) {
     clearTimeout(handle as ReturnType<typeof setTimeout>);
+  },
+  refresh(handle) {
+    (handle as ReturnType<typeof setTimeout>).refresh();
   },
 };
 
@@ -57,6 +62,12 @@ export class ArtimTimer {
 
   /** Starts the timer afresh (AA-1: "start, or restart if already started"). */
   restart(): void {
+    // The idle timer restarts on every chunk received: refreshing the running timer spares a
+    // clear, a new timer and a closure each time.
+    if (this.armed && this.clock.refresh) {
+      this.clock.refresh(this.handle);
+      return;
+    }
     this.stop();
     this.start();
   }
