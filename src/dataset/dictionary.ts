@@ -1,5 +1,5 @@
 import { NetdicomError } from "../util/errors.js";
-import { dataElements } from "./generated/dictionary.js";
+import { dataElementColumns } from "./generated/dictionary.js";
 
 /** The value representations of PS3.5 section 6.2, Table 6.2-1. */
 export type VR =
@@ -60,10 +60,35 @@ export interface DictionaryEntry {
   readonly mask?: number;
 }
 
-let byTag: Map<number, DictionaryEntry> | undefined;
-let byKeyword: Map<string, DictionaryEntry> | undefined;
-/** Repeating-group entries by mask, most specific mask first, keyed by `tag & mask`. */
-let byMask: [number, Map<number, DictionaryEntry>][] | undefined;
+/**
+ * The generated table, split into per-row arrays on first use: importing this module builds nothing,
+ * and a lookup builds only the indexes and the entries it touches (the C-STORE paths look up a dozen
+ * keywords and tags, not 5,000).
+ */
+interface Table {
+  /** The tags of the rows without a repeating group, ascending (the generator checks the order). */
+  readonly exactTags: Uint32Array;
+  /** The row of each of `exactTags`. */
+  readonly exactRows: Uint32Array;
+  /** Repeating-group rows by mask, most specific mask first, keyed by `tag & mask`. */
+  readonly byMask: readonly (readonly [number, ReadonlyMap<number, number>])[];
+  /** The tag pattern of every row ("60xx3000"). */
+  readonly patterns: readonly string[];
+  /** The keyword of every row. */
+  readonly keywords: readonly string[];
+}
+
+let table: Table | undefined;
+let keywordRows: Map<string, number> | undefined;
+/** The other columns, split when the first entry is made. */
+let details: { names: string[]; vrs: string[]; vms: string[] } | undefined;
+/** The entries made so far, by row: one object per row, so repeated lookups give the same entry. */
+const entries: (DictionaryEntry | undefined)[] = [];
+/** The tags and keywords looked up so far: the readers and Dataset ask for the same few over and over. */
+const tagHits = new Map<number, DictionaryEntry>();
+const keywordHits = new Map<string, DictionaryEntry>();
+/** Every entry with the same VR candidates shares one frozen list. */
+const vrLists = new Map<string, readonly VR[]>();
 
 function popcount(n: number): number {
   let c = 0;
@@ -71,36 +96,87 @@ function popcount(n: number): number {
   return c;
 }
 
-/** Builds the lookup maps on first use, so importing the module costs only the table literal. */
-function build(): void {
-  const tags = new Map<number, DictionaryEntry>();
-  const keywords = new Map<string, DictionaryEntry>();
-  const masks = new Map<number, Map<number, DictionaryEntry>>();
-  const vrLists = new Map<string, readonly VR[]>();
-  for (const row of dataElements) {
-    const [tag, mask, keyword, name, vr, vm, retired] = row;
-    let vrs = vrLists.get(vr);
-    if (vrs === undefined) {
-      vrs = Object.freeze(vr === "" ? [] : (vr.split("|") as VR[]));
-      vrLists.set(vr, vrs);
+/** "60xx3000" -> tag 0x60003000, mask 0xff00ffff: an `x` is a digit that varies (PS3.6 section 6). */
+function parsePattern(pattern: string): { tag: number; mask: number } {
+  return {
+    tag: Number.parseInt(pattern.replaceAll("x", "0"), 16) >>> 0,
+    mask: Number.parseInt(pattern.replace(/[0-9a-f]/g, "f").replaceAll("x", "0"), 16) >>> 0,
+  };
+}
+
+function loadTable(): Table {
+  const patterns = dataElementColumns.tags.split("\n");
+  const exactTags = new Uint32Array(patterns.length);
+  const exactRows = new Uint32Array(patterns.length);
+  const masks = new Map<number, Map<number, number>>();
+  let n = 0;
+  for (let row = 0; row < patterns.length; row++) {
+    const pattern = patterns[row]!;
+    if (!pattern.includes("x")) {
+      exactTags[n] = Number.parseInt(pattern, 16);
+      exactRows[n++] = row;
+      continue;
     }
-    // Not frozen: freezing 5 000 objects doubles the build time; the type is readonly already.
-    // The VR lists are frozen because every entry with the same VRs shares one.
-    const entry: DictionaryEntry =
-      mask === 0
-        ? { tag, keyword, name, vrs, vm, retired: retired === 1 }
-        : { tag, keyword, name, vrs, vm, retired: retired === 1, mask };
-    if (mask === 0) tags.set(tag, entry);
-    else {
-      let group = masks.get(mask);
-      if (group === undefined) masks.set(mask, (group = new Map()));
-      group.set(tag, entry);
-    }
-    if (keyword !== "") keywords.set(keyword, entry);
+    const { tag, mask } = parsePattern(pattern);
+    let group = masks.get(mask);
+    if (group === undefined) masks.set(mask, (group = new Map()));
+    group.set(tag, row);
   }
-  byTag = tags;
-  byKeyword = keywords;
-  byMask = [...masks].sort((a, b) => popcount(b[0]) - popcount(a[0]) || b[0] - a[0]);
+  table = {
+    exactTags: exactTags.subarray(0, n),
+    exactRows: exactRows.subarray(0, n),
+    byMask: [...masks].sort((a, b) => popcount(b[0]) - popcount(a[0]) || b[0] - a[0]),
+    patterns,
+    keywords: dataElementColumns.keywords.split("\n"),
+  };
+  return table;
+}
+
+/** The row whose tag is exactly `tag` (no repeating group), or -1. */
+function exactRow(t: Table, tag: number): number {
+  const tags = t.exactTags;
+  let lo = 0;
+  let hi = tags.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = tags[mid]!;
+    if (v < tag) lo = mid + 1;
+    else if (v > tag) hi = mid - 1;
+    else return t.exactRows[mid]!;
+  }
+  return -1;
+}
+
+/** The entry of `row`, made on first use. */
+function entryAt(t: Table, row: number): DictionaryEntry {
+  const made = entries[row];
+  if (made !== undefined) return made;
+  details ??= {
+    names: dataElementColumns.names.split("\n"),
+    vrs: dataElementColumns.vrs.split("\n"),
+    vms: dataElementColumns.vms.split("\n"),
+  };
+  const vr = details.vrs[row]!;
+  let vrs = vrLists.get(vr);
+  if (vrs === undefined) {
+    vrs = Object.freeze(vr === "" ? [] : (vr.split("|") as VR[]));
+    vrLists.set(vr, vrs);
+  }
+  const keyword = t.keywords[row]!;
+  const name = details.names[row]!;
+  const vm = details.vms[row]!;
+  const retired = dataElementColumns.retired.charCodeAt(row) === 0x31; // "1"
+  const pattern = t.patterns[row]!;
+  // Not frozen, like the synthetic entries: the type is readonly already.
+  let entry: DictionaryEntry;
+  if (pattern.includes("x")) {
+    const { tag, mask } = parsePattern(pattern);
+    entry = { tag, keyword, name, vrs, vm, retired, mask };
+  } else {
+    entry = { tag: Number.parseInt(pattern, 16), keyword, name, vrs, vm, retired };
+  }
+  entries[row] = entry;
+  return entry;
 }
 
 function groupOf(tag: number): number {
@@ -129,10 +205,12 @@ export function isPrivateCreator(tag: number): boolean {
  * entry (PS3.5 section 7.2).
  */
 export function lookupTag(tag: number): DictionaryEntry | undefined {
-  if (byTag === undefined) build();
   tag >>>= 0;
-  const exact = byTag!.get(tag);
-  if (exact !== undefined) return exact;
+  const hit = tagHits.get(tag);
+  if (hit !== undefined) return hit;
+  const t = table ?? loadTable();
+  const row = exactRow(t, tag);
+  if (row >= 0) return remember(tagHits, tag, entryAt(t, row));
   if ((tag & 0xffff) === 0) {
     return { tag, keyword: "GenericGroupLength", name: "Group Length", vrs: ["UL"], vm: "1", retired: false };
   }
@@ -142,17 +220,32 @@ export function lookupTag(tag: number): DictionaryEntry | undefined {
     }
     return undefined;
   }
-  for (const [mask, entries] of byMask!) {
-    const hit = entries.get((tag & mask) >>> 0);
-    if (hit !== undefined) return hit;
+  for (const [mask, rows] of t.byMask) {
+    const row = rows.get((tag & mask) >>> 0);
+    if (row !== undefined) return remember(tagHits, tag, entryAt(t, row));
   }
   return undefined;
 }
 
 /** The dictionary entry whose PS3.6 keyword is `keyword` (case-sensitive), or `undefined`. */
 export function lookupKeyword(keyword: string): DictionaryEntry | undefined {
-  if (byKeyword === undefined) build();
-  return byKeyword!.get(keyword);
+  const hit = keywordHits.get(keyword);
+  if (hit !== undefined) return hit;
+  const t = table ?? loadTable();
+  if (keywordRows === undefined) {
+    keywordRows = new Map();
+    for (let row = 0; row < t.keywords.length; row++) {
+      const k = t.keywords[row]!;
+      if (k !== "") keywordRows.set(k, row);
+    }
+  }
+  const row = keywordRows.get(keyword);
+  return row === undefined ? undefined : remember(keywordHits, keyword, entryAt(t, row));
+}
+
+function remember<K>(hits: Map<K, DictionaryEntry>, key: K, entry: DictionaryEntry): DictionaryEntry {
+  hits.set(key, entry);
+  return entry;
 }
 
 /** The tag of the PS3.6 keyword `keyword`; for a repeating group, the tag of its first group (e.g. 0x60003000). */
