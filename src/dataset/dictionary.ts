@@ -80,8 +80,12 @@ interface Table {
 
 let table: Table | undefined;
 let keywordRows: Map<string, number> | undefined;
-/** The other columns, split when the first entry is made. */
-let details: { names: string[]; vrs: string[]; vms: string[] } | undefined;
+/**
+ * Where each line of the names, VRs and VMs columns starts, found when the first entry is made.
+ * Not split: 15,000 small strings cost a young-generation collection (~1-2 ms in storescp) for the
+ * dozen entries a C-STORE run makes.
+ */
+let detailStarts: { names: Uint32Array; vrs: Uint32Array; vms: Uint32Array } | undefined;
 /** The entries made so far, by row: one object per row, so repeated lookups give the same entry. */
 const entries: (DictionaryEntry | undefined)[] = [];
 /** The tags and keywords looked up so far: the readers and Dataset ask for the same few over and over. */
@@ -147,24 +151,39 @@ function exactRow(t: Table, tag: number): number {
   return -1;
 }
 
+/** The offset of each of the `rows` lines of `text`, and one past the end (the length + 1). */
+function lineStarts(text: string, rows: number): Uint32Array {
+  const starts = new Uint32Array(rows + 1);
+  let at = 0;
+  for (let row = 1; row < rows; row++) starts[row] = at = text.indexOf("\n", at) + 1;
+  starts[rows] = text.length + 1;
+  return starts;
+}
+
+/** Line `row` of `text`, whose line offsets are `starts`. */
+function lineAt(text: string, starts: Uint32Array, row: number): string {
+  return text.slice(starts[row]!, starts[row + 1]! - 1);
+}
+
 /** The entry of `row`, made on first use. */
 function entryAt(t: Table, row: number): DictionaryEntry {
   const made = entries[row];
   if (made !== undefined) return made;
-  details ??= {
-    names: dataElementColumns.names.split("\n"),
-    vrs: dataElementColumns.vrs.split("\n"),
-    vms: dataElementColumns.vms.split("\n"),
+  const rows = t.patterns.length;
+  detailStarts ??= {
+    names: lineStarts(dataElementColumns.names, rows),
+    vrs: lineStarts(dataElementColumns.vrs, rows),
+    vms: lineStarts(dataElementColumns.vms, rows),
   };
-  const vr = details.vrs[row]!;
+  const vr = lineAt(dataElementColumns.vrs, detailStarts.vrs, row);
   let vrs = vrLists.get(vr);
   if (vrs === undefined) {
     vrs = Object.freeze(vr === "" ? [] : (vr.split("|") as VR[]));
     vrLists.set(vr, vrs);
   }
   const keyword = t.keywords[row]!;
-  const name = details.names[row]!;
-  const vm = details.vms[row]!;
+  const name = lineAt(dataElementColumns.names, detailStarts.names, row);
+  const vm = lineAt(dataElementColumns.vms, detailStarts.vms, row);
   const retired = dataElementColumns.retired.charCodeAt(row) === 0x31; // "1"
   const pattern = t.patterns[row]!;
   // Not frozen, like the synthetic entries: the type is readonly already.
@@ -232,15 +251,29 @@ export function lookupKeyword(keyword: string): DictionaryEntry | undefined {
   const hit = keywordHits.get(keyword);
   if (hit !== undefined) return hit;
   const t = table ?? loadTable();
+  const row = keywordRow(t, keyword);
+  return row < 0 ? undefined : remember(keywordHits, keyword, entryAt(t, row));
+}
+
+/**
+ * Scans before the keyword Map is built: a scan of the 5,000 keywords costs ~2 µs, building the
+ * Map ~1-2 ms in a fresh process, and a C-STORE run looks up only a handful of keywords.
+ */
+const SCANS_BEFORE_MAP = 64;
+let keywordScans = 0;
+
+/** The row of `keyword`, or -1. */
+function keywordRow(t: Table, keyword: string): number {
+  if (keyword === "") return -1; // the few rows without a keyword are not found by it
   if (keywordRows === undefined) {
+    if (++keywordScans <= SCANS_BEFORE_MAP) return t.keywords.indexOf(keyword);
     keywordRows = new Map();
     for (let row = 0; row < t.keywords.length; row++) {
       const k = t.keywords[row]!;
       if (k !== "") keywordRows.set(k, row);
     }
   }
-  const row = keywordRows.get(keyword);
-  return row === undefined ? undefined : remember(keywordHits, keyword, entryAt(t, row));
+  return keywordRows.get(keyword) ?? -1;
 }
 
 function remember<K>(hits: Map<K, DictionaryEntry>, key: K, entry: DictionaryEntry): DictionaryEntry {

@@ -136,17 +136,42 @@ test("every keyword resolves back to its own entry", () => {
   let n = 0;
   const patterns = dataElementColumns.tags.split("\n");
   const keywords = dataElementColumns.keywords.split("\n");
+  const names = dataElementColumns.names.split("\n");
+  const vrs = dataElementColumns.vrs.split("\n");
+  const vms = dataElementColumns.vms.split("\n");
   for (const [i, keyword] of keywords.entries()) {
     if (keyword === "") continue;
     const pattern = patterns[i]!;
     const tag = Number.parseInt(pattern.replaceAll("x", "0"), 16);
     const e = lookupKeyword(keyword);
     assert.equal(e?.tag, tag, keyword);
+    assert.deepEqual(
+      [e.name, e.vrs.join("|"), e.vm, e.retired],
+      [names[i], vrs[i], vms[i], dataElementColumns.retired[i] === "1"],
+      keyword,
+    );
     assert.equal(e?.mask !== undefined, pattern.includes("x"), keyword);
     if (!pattern.includes("x")) assert.equal(lookupTag(tag), e, keyword);
     n++;
   }
   assert.ok(n > 5000, `only ${n} keywords`);
+});
+
+test("keyword lookups agree before and after the keyword index is built", () => {
+  assert.equal(lookupKeyword(""), undefined);
+  // More distinct keywords than the scans done before the index is built (dictionary.ts)
+  const keywords = dataElementColumns.keywords
+    .split("\n")
+    .filter((k) => k !== "")
+    .slice(0, 200);
+  const first = keywords.map((k) => lookupKeyword(k));
+  for (const [i, k] of keywords.entries()) {
+    assert.ok(first[i], k);
+    assert.equal(lookupKeyword(k), first[i], k);
+    if (first[i]!.mask === undefined) assert.equal(lookupTag(first[i]!.tag), first[i], k);
+  }
+  assert.equal(lookupKeyword("NoSuchKeyword"), undefined);
+  assert.equal(lookupKeyword("CommandGroupLength")?.tag, 0);
 });
 
 test("parseTag accepts the usual spellings and keywords", () => {
