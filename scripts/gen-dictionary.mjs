@@ -61,45 +61,60 @@ function parseVr(text) {
 }
 
 function genDictionary() {
-  const rows = readTsv("data-elements.tsv");
-  const tags = rows.map((r) => tagDigits(r.tag));
-  // The lookup module binary-searches the tags without a repeating-group `x`: they must ascend.
+  const all = readTsv("data-elements.tsv").map((r) => ({ ...r, tag: tagDigits(r.tag) }));
+  // Rows without an `x` first, in ascending order (the lookup binary-searches them), then the
+  // repeating groups, each part in the table's order.
+  const rows = [...all.filter((r) => !r.tag.includes("x")), ...all.filter((r) => r.tag.includes("x"))];
   let previous = -1;
-  for (const t of tags) {
-    if (t.includes("x")) continue;
-    const n = Number.parseInt(t, 16);
-    if (n <= previous) throw new Error(`data-elements.tsv: ${t} is out of order`);
+  for (const r of rows) {
+    // The lookup answers private tags (an odd group above 0007, PS3.5 7.8.1) without searching.
+    const group = Number.parseInt(r.tag.slice(0, 4).replaceAll("x", "0"), 16);
+    if (group % 2 === 1 && group > 7 && group !== 0xffff) throw new Error(`data-elements.tsv: private tag ${r.tag}`);
+    if (r.tag.includes("x")) continue;
+    const n = Number.parseInt(r.tag, 16);
+    if (n <= previous) throw new Error(`data-elements.tsv: ${r.tag} is out of order`);
     previous = n;
   }
+  const details = rows.map((r) => {
+    for (const v of [r.name, r.vm]) if (v.includes("\t")) throw new Error(`a tab in ${str(v)}`);
+    return `${r.name}\t${parseVr(r.vr)}\t${r.vm}`;
+  });
+  // Where each line of `details` starts, so an entry is read without splitting 5,000 lines.
+  const starts = [];
+  let at = 0;
+  for (const d of details) {
+    starts.push(at.toString(16).padStart(6, "0"));
+    at += d.length + 1;
+  }
+  if (at > 0xffffff) throw new Error("details too long for 6 hex digits");
   const out = [HEADER];
   out.push(
-    "/** The PS3.6 data elements as columns: row i of every column is one data element; each column holds one row per line. */\n",
+    "/** The PS3.6 data elements as columns of text: row i of every column is one data element. Rows with a fixed width are at i * (width + 1). */\n",
   );
   out.push("export interface DataElementColumns {\n");
   out.push(
-    '  /** The tag as 8 lowercase hex digits, group then element, with `x` for a digit that varies in a repeating group ("60xx3000"); rows without an `x` ascend. */\n',
+    '  /** The tag as 8 lowercase hex digits, group then element, with `x` for a digit that varies in a repeating group ("60xx3000"), one per line; the rows without an `x` come first, in ascending order. */\n',
   );
   out.push("  readonly tags: string;\n");
-  out.push("  /** The keyword, e.g. PatientName; empty for the few rows PS3.6 leaves without one. */\n");
+  out.push("  /** The keyword, e.g. PatientName, one per line; empty for the few rows PS3.6 leaves without one. */\n");
   out.push("  readonly keywords: string;\n");
-  out.push("  /** The name, e.g. Patient's Name. */\n");
-  out.push("  readonly names: string;\n");
-  out.push("  /** The VR candidates joined by `|` (US|SS); empty for items and delimiters. */\n");
-  out.push("  readonly vrs: string;\n");
-  out.push("  /** The value multiplicity as PS3.6 writes it (1, 1-n, 2-2n). */\n");
-  out.push("  readonly vms: string;\n");
+  out.push(
+    "  /** Name, VR candidates joined by `|` (empty for items and delimiters) and VM, separated by tabs, one row per line: `Patient's Name\\tPN\\t1`. */\n",
+  );
+  out.push("  readonly details: string;\n");
+  out.push("  /** The offset in `details` of each row's line, as 6 hex digits, one per line. */\n");
+  out.push("  readonly detailStarts: string;\n");
   out.push("  /** One character per row, not one line: 1 when retired, 0 when current. */\n");
   out.push("  readonly retired: string;\n");
   out.push("}\n\n");
   out.push(
-    `/** Every data element of the PS3.6 registry, command and file meta elements included (${rows.length} rows), in the table order. */\n`,
+    `/** Every data element of the PS3.6 registry, command and file meta elements included (${rows.length} rows). */\n`,
   );
   out.push("export const dataElementColumns: DataElementColumns = {\n");
-  out.push(`tags:${column(tags)},\n`);
+  out.push(`tags:${column(rows.map((r) => r.tag))},\n`);
   out.push(`keywords:${column(rows.map((r) => r.keyword))},\n`);
-  out.push(`names:${column(rows.map((r) => r.name))},\n`);
-  out.push(`vrs:${column(rows.map((r) => parseVr(r.vr)))},\n`);
-  out.push(`vms:${column(rows.map((r) => r.vm))},\n`);
+  out.push(`details:${column(details)},\n`);
+  out.push(`detailStarts:${column(starts)},\n`);
   out.push(`retired:${str(rows.map((r) => (r.retired === "Y" ? "1" : "0")).join(""))},\n`);
   out.push("};\n");
   return out.join("");

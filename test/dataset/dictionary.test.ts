@@ -136,9 +136,8 @@ test("every keyword resolves back to its own entry", () => {
   let n = 0;
   const patterns = dataElementColumns.tags.split("\n");
   const keywords = dataElementColumns.keywords.split("\n");
-  const names = dataElementColumns.names.split("\n");
-  const vrs = dataElementColumns.vrs.split("\n");
-  const vms = dataElementColumns.vms.split("\n");
+  const details = dataElementColumns.details.split("\n").map((line) => line.split("\t"));
+  const starts = dataElementColumns.detailStarts.split("\n").map((h) => Number.parseInt(h, 16));
   for (const [i, keyword] of keywords.entries()) {
     if (keyword === "") continue;
     const pattern = patterns[i]!;
@@ -147,11 +146,13 @@ test("every keyword resolves back to its own entry", () => {
     assert.equal(e?.tag, tag, keyword);
     assert.deepEqual(
       [e.name, e.vrs.join("|"), e.vm, e.retired],
-      [names[i], vrs[i], vms[i], dataElementColumns.retired[i] === "1"],
+      [...details[i]!, dataElementColumns.retired[i] === "1"],
       keyword,
     );
     assert.equal(e?.mask !== undefined, pattern.includes("x"), keyword);
     if (!pattern.includes("x")) assert.equal(lookupTag(tag), e, keyword);
+    const end = dataElementColumns.details.indexOf("\n", starts[i]);
+    assert.equal(dataElementColumns.details.slice(starts[i], end < 0 ? undefined : end), details[i]!.join("\t"));
     n++;
   }
   assert.ok(n > 5000, `only ${n} keywords`);
@@ -216,7 +217,7 @@ test("the generated table has one entry per row of data-elements.tsv", (t) => {
     .split(/\r?\n/)
     .slice(1)
     .filter((l) => l !== "");
-  for (const column of ["tags", "keywords", "names", "vrs", "vms"] as const) {
+  for (const column of ["tags", "keywords", "details", "detailStarts"] as const) {
     assert.equal(dataElementColumns[column].split("\n").length, rows.length, column);
   }
   assert.equal(dataElementColumns.retired.length, rows.length);
