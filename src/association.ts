@@ -249,11 +249,16 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
 
   /** @internal Fires a notification: to the bound handlers and to `on()` listeners. */
   fire<K extends NotificationEventName>(name: K, payload: EventPayloads[K]): void {
+    if (!this.isObserved(name)) return;
     const alias = notificationAlias[name];
-    if (!this.#handlers.has(name) && this.listenerCount(alias) === 0) return;
     const event = { ...payload, name, assoc: this, timestamp: new Date() } as EventOf<K>;
     this.#handlers.notify(event, this.logger);
     this.emit(alias, ...([event] as unknown as AssociationEvents[AliasOf<K>]));
+  }
+
+  /** @internal True when a handler or listener is bound to `name` (its payload is then worth building). */
+  isObserved(name: NotificationEventName): boolean {
+    return this.#handlers.has(name) || this.listenerCount(notificationAlias[name]) > 0;
   }
 
   // ---- lifecycle, driven by the negotiation code ----

@@ -64,6 +64,17 @@ export function openSink(
 }
 
 /**
+ * `extra` (a service's payload, made for this one request) with the event's fields added where it
+ * has none of that name. Added in place: a getter of `extra` (C_FIND's isCancelled, C_STORE's
+ * fileMeta) stays live, and copying property descriptors into a new object cost ~8 µs a request.
+ */
+function withEvent<E extends object>(extra: object, event: E): E {
+  const out = extra as Record<string, unknown>;
+  for (const [key, value] of Object.entries(event)) if (!(key in out)) out[key] = value;
+  return out as E;
+}
+
+/**
  * Routes one received message; returns the work it started (a service answering a request), if
  * any. A response nobody waits for is logged and dropped; a pending (0xFF00/0xFF01) response does
  * not end the request it answers.
@@ -111,11 +122,8 @@ export function handleMessage(
   if (name !== undefined && handler !== undefined) {
     const payload: DimseRequestEvent = { request: cmd, context, messageId: cmd.messageId ?? 0 };
     const event = { ...payload, name, assoc, timestamp: new Date() };
-    // Descriptors, not a spread: a getter of `extra` (C_FIND's isCancelled) stays live.
     invoke = async (extra?: object) =>
-      (handler as (e: typeof event) => unknown)(
-        extra === undefined ? event : Object.defineProperties({ ...event }, Object.getOwnPropertyDescriptors(extra)),
-      );
+      (handler as (e: typeof event) => unknown)(extra === undefined ? event : withEvent(extra, event));
   }
   return serveRequest(assoc, { ...message, context }, invoke);
 }

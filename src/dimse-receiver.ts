@@ -53,35 +53,48 @@ export class DimseReceiver {
 
   /**
    * Receives until the upper layer's P-DATA stream ends; resolves then, once a data set cut short
-   * has been discarded. Each PDV is handled synchronously unless its sink write returns a promise.
+   * has been discarded. Each PDU is handled synchronously as it is read (its data may alias the
+   * read buffer) unless a sink write or a full window returns a promise; the rest of that PDU is
+   * then copied and handled once the promise settles, and later PDUs wait in the upper layer.
    */
-  async run(ul: UpperLayer): Promise<void> {
-    let error: Error | undefined;
-    try {
-      for await (const pdu of ul.pData()) {
-        for (const pdv of pdu.values) {
-          const wait = this.#onPdv(pdv);
-          // A slow sink (disk) holds the loop, so the inbox fills and pauses the socket.
-          if (wait) await wait;
-        }
-      }
-    } catch (err) {
-      // The abort error reaches the pending calls through the upper layer's "aborted" event.
-      error = err instanceof Error ? err : new Error(String(err));
-    } finally {
-      const left = this.#incoming;
-      this.#incoming = undefined;
-      // PS3.8 7.3: an aborted association's partial data set is discarded, never handed on.
-      if (left)
-        await Promise.resolve(left.sink.abort(error ?? new Error("the association ended mid data set"))).catch(
-          () => {},
-        );
+  run(ul: UpperLayer): Promise<void> {
+    return new Promise<void>((resolve) => {
+      ul.consumePData(
+        (pdu) => this.#onPdvs(pdu.values, 0),
+        (error) => {
+          // The abort error reaches the pending calls through the upper layer's "aborted" event.
+          const left = this.#incoming;
+          this.#incoming = undefined;
+          // PS3.8 7.3: an aborted association's partial data set is discarded, never handed on.
+          if (!left) return resolve();
+          Promise.resolve()
+            .then(() => left.sink.abort(error ?? new Error("the association ended mid data set")))
+            .catch(() => {})
+            .then(resolve, resolve);
+        },
+      );
+    });
+  }
+
+  /** Handles `values` from index `from`; on the first that must wait, copies the rest and goes on after it. */
+  #onPdvs(values: readonly PresentationDataValue[], from: number): Promise<void> | undefined {
+    for (let i = from; i < values.length; i++) {
+      const wait = this.#onPdv(values[i] as PresentationDataValue);
+      if (wait === undefined) continue;
+      if (i + 1 === values.length) return wait;
+      // The rest of this PDU aliases the read buffer, which the next read reuses.
+      const rest = values.slice(i + 1).map((v) => ({ ...v, data: new Uint8Array(v.data) }));
+      return wait.then(() => this.#onPdvs(rest, 0));
     }
+    return undefined;
   }
 
   #onPdv(pdv: PresentationDataValue): Promise<void> | undefined {
     const assoc = this.host.assoc;
-    assoc.fire("DATA_RECV", { data: pdv.data, contextId: pdv.contextId, isCommand: pdv.isCommand });
+    // The PDV aliases the read buffer, which the next read overwrites: a handler gets its own copy,
+    // so that keeping the bytes (as pynetdicom's EVT_DATA_RECV users do) is safe.
+    if (assoc.isObserved("DATA_RECV"))
+      assoc.fire("DATA_RECV", { data: pdv.data.slice(), contextId: pdv.contextId, isCommand: pdv.isCommand });
     if (this.host.context(pdv.contextId) === undefined) {
       // PS3.8 9.3.5.1: a PDV must use an accepted presentation context.
       assoc.logger.error?.(`received a PDV on presentation context ${pdv.contextId}, which was not accepted`);
@@ -129,16 +142,45 @@ export class DimseReceiver {
     return undefined;
   }
 
-  async #finishIncoming(m: Incoming, wrote: Promise<void> | undefined): Promise<void> {
-    try {
-      if (wrote) await wrote;
-      await m.sink.end();
-    } catch (err) {
-      this.host.assoc.logger.error?.("a received data set could not be stored", err);
+  /**
+   * The last fragment is written: ends the sink, then dispatches the message. Synchronous when the
+   * sink is (no fsync): a promise here would hold the receive loop for a turn per instance.
+   */
+  #finishIncoming(m: Incoming, wrote: Promise<void> | undefined): Promise<void> | undefined {
+    const failed = (err: unknown) => this.host.assoc.logger.error?.("a received data set could not be stored", err);
+    if (wrote) {
+      return wrote
+        .then(() => m.sink.end())
+        .then(
+          () => this.#dispatchIncoming(m),
+          (err: unknown) => {
+            failed(err);
+            return this.#dispatchIncoming(m);
+          },
+        );
     }
+    let ended: void | Promise<void>;
+    try {
+      ended = m.sink.end();
+    } catch (err) {
+      failed(err);
+      ended = Promise.resolve();
+    }
+    if (ended) {
+      return ended.then(
+        () => this.#dispatchIncoming(m),
+        (err: unknown) => {
+          failed(err);
+          return this.#dispatchIncoming(m);
+        },
+      );
+    }
+    return this.#dispatchIncoming(m);
+  }
+
+  #dispatchIncoming(m: Incoming): Promise<void> | undefined {
     const dataset = m.sink instanceof MemorySink ? m.sink.chunks : [];
-    const held = this.#onMessage({ contextId: m.contextId, command: m.command, dataset, sink: m.sink }, m.op);
-    if (held) await held;
+    return this.#onMessage({ contextId: m.contextId, command: m.command, dataset, sink: m.sink }, m.op);
   }
 
   /** Dispatches one message; returns a promise when the receive loop must wait before reading on. */

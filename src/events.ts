@@ -169,7 +169,7 @@ export interface EventPayloads {
   };
   /** See {@link NotificationEvent.PDU_RECV}. */
   PDU_RECV: {
-    /** The PDU, decoded. */
+    /** The PDU, decoded (a P-DATA-TF's values are views valid only while the handler runs). */
     readonly pdu: Pdu;
   };
   /** See {@link NotificationEvent.DIMSE_SENT}. */
@@ -208,7 +208,7 @@ export interface EventPayloads {
   };
   /** One PDV's data (command or data set fragment), as received in P-DATA-TF. */
   DATA_RECV: {
-    /** The PDV's bytes (a view; copy them to keep them). */
+    /** The PDV's bytes (a copy the handler may keep). */
     readonly data: Uint8Array;
     /** The presentation context. */
     readonly contextId: number;

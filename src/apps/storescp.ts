@@ -217,9 +217,9 @@ function storeHandler(values: Record<string, unknown>, io: CliIo, log: AppLogger
   const ignore = values.ignore === true;
   const quiet = log.level === "none";
   return async (event) => {
-    const from = event.assoc.requestor.aeTitle;
-    const size = event.fileSize;
-    const what = `${uidName(event.sopClassUid)} ${event.sopInstanceUid} from ${from} (${size} bytes)`;
+    // Only spelled out when printed: at -q nothing is, and every microsecond counts per instance.
+    const what = () =>
+      `${uidName(event.sopClassUid)} ${event.sopInstanceUid} from ${event.assoc.requestor.aeTitle} (${event.fileSize} bytes)`;
     if (!ignore) {
       try {
         const filename = receivedFileName(event.sopClassUid, event.sopInstanceUid);
@@ -227,19 +227,19 @@ function storeHandler(values: Record<string, unknown>, io: CliIo, log: AppLogger
         if (storeAs !== undefined && storeAs !== event.transferSyntax) {
           path = await event.saveTo(outDir, { filename, transferSyntax: storeAs }).catch((e: unknown) => {
             // Better kept as received than lost: the peer's data is stored either way.
-            log.warn?.(`cannot store ${what} as ${uidName(storeAs)}, stored as received: ${describeError(e)}`);
+            log.warn?.(`cannot store ${what()} as ${uidName(storeAs)}, stored as received: ${describeError(e)}`);
             return undefined;
           });
         }
         path ??= await event.saveTo(outDir, { filename });
-        log.info?.(`stored ${path}`);
+        if (log.info) log.info(`stored ${path}`);
       } catch (e) {
-        log.error?.(`cannot store ${what} in ${outDir}: ${describeError(e)}`);
+        log.error?.(`cannot store ${what()} in ${outDir}: ${describeError(e)}`);
         // PS3.4 B.2.3: 0xA7xx Refused: Out of Resources, as pynetdicom answers a write failure.
         return 0xa700;
       }
     }
-    if (!quiet) io.stdout(`Received ${what}\n`);
+    if (!quiet) io.stdout(`Received ${what()}\n`);
     return 0x0000;
   };
 }

@@ -91,8 +91,12 @@ export class MessageReassembler {
     this.commandBytes += pdv.data.byteLength;
     if (this.commandBytes > this.maxCommandBytes)
       throw new ReassemblyError(`command set exceeds ${this.maxCommandBytes} bytes`);
+    if (!pdv.isLast) {
+      // Kept past this PDV, whose data may alias a read buffer that the next read reuses.
+      this.pieces.push(new Uint8Array(pdv.data));
+      return [];
+    }
     this.pieces.push(pdv.data);
-    if (!pdv.isLast) return [];
     const raw = this.pieces.length === 1 ? (this.pieces[0] as Uint8Array) : concat(this.pieces, this.commandBytes);
     this.pieces = [];
     let command: DimseCommand;

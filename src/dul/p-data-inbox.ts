@@ -4,9 +4,24 @@ import type { PDataTf } from "../pdu/index.js";
 export const P_DATA_HIGH_WATER = 16;
 
 /**
+ * Handles one P-DATA indication synchronously, while its PDV data are valid (they may alias the
+ * read buffer, which the next read reuses). Returns a promise when it must finish something
+ * (e.g. wait for the disk) before the next indication; it must then have copied whatever of
+ * this PDU it still needs.
+ */
+export type PDataConsumer = (pdu: PDataTf) => Promise<void> | undefined;
+
+/** A P-DATA-TF whose PDV data are copies, safe to keep after the read buffer is reused. */
+function owned(pdu: PDataTf): PDataTf {
+  return { ...pdu, values: pdu.values.map((v) => ({ ...v, data: new Uint8Array(v.data) })) };
+}
+
+/**
  * The queue between the socket and the consumer of P-DATA indications, with backpressure: when
  * the consumer falls `P_DATA_HIGH_WATER` PDUs behind, `pause` is called (the socket stops
- * reading, TCP flow control slows the peer) and `resume` once it has caught up.
+ * reading, TCP flow control slows the peer) and `resume` once it has caught up. A consumer set
+ * with {@link consume} is called synchronously on each push; only what waits in the queue is
+ * copied. The async iterator form ({@link iterate}) always receives copies.
  */
 export class PDataInbox {
   private readonly queue: PDataTf[] = [];
@@ -14,22 +29,49 @@ export class PDataInbox {
   private done = false;
   private error: Error | undefined;
   private paused = false;
+  private consumer: PDataConsumer | undefined;
+  private onEnd: ((error?: Error) => void) | undefined;
+  /** The consumer is finishing a PDU: later ones wait in the queue. */
+  private busy = false;
+  /** The consumer failed: nothing more is handed to it. */
+  private stopped = false;
 
   constructor(
     private readonly pause: () => void,
     private readonly resume: () => void,
   ) {}
 
-  /** Queues one indication (or hands it to a waiting consumer). */
+  /**
+   * Hands every indication, in order, to `consumer` (synchronously when it is not busy), and
+   * calls `onEnd` once: after the last one when the stream ends (with the abort error, if any),
+   * or with the consumer's error if one of its promises rejects or it throws (then nothing more
+   * is handed to it). Replaces the async iterator form: one consumer at a time.
+   */
+  consume(consumer: PDataConsumer, onEnd: (error?: Error) => void): void {
+    this.consumer = consumer;
+    this.onEnd = onEnd;
+    this.drain();
+  }
+
+  /** Queues one indication (or hands it to the consumer or a waiting reader). */
   push(pdu: PDataTf): void {
     if (this.done) return;
-    const w = this.waiter;
-    if (w) {
-      this.waiter = undefined;
-      w.resolve({ value: pdu, done: false });
-      return;
+    if (this.consumer) {
+      if (this.stopped) return;
+      if (!this.busy && this.queue.length === 0) {
+        this.deliver(pdu);
+        return;
+      }
+    } else {
+      const w = this.waiter;
+      if (w) {
+        this.waiter = undefined;
+        // The reader runs later, after the read buffer may have been reused.
+        w.resolve({ value: owned(pdu), done: false });
+        return;
+      }
     }
-    this.queue.push(pdu);
+    this.queue.push(owned(pdu));
     if (!this.paused && this.queue.length >= P_DATA_HIGH_WATER) {
       this.paused = true;
       this.pause();
@@ -41,6 +83,10 @@ export class PDataInbox {
     if (this.done) return;
     this.done = true;
     this.error = error;
+    if (this.consumer) {
+      if (!this.busy && this.queue.length === 0) this.finish(error);
+      return;
+    }
     const w = this.waiter;
     this.waiter = undefined;
     if (w) {
@@ -49,14 +95,63 @@ export class PDataInbox {
     }
   }
 
+  /** Calls the consumer with one PDU; a failure stops the consumption. */
+  private deliver(pdu: PDataTf): void {
+    let wait: Promise<void> | undefined;
+    try {
+      wait = (this.consumer as PDataConsumer)(pdu);
+    } catch (err) {
+      this.stop(err);
+      return;
+    }
+    if (wait === undefined) return;
+    this.busy = true;
+    wait.then(
+      () => {
+        this.busy = false;
+        this.drain();
+      },
+      (err: unknown) => this.stop(err),
+    );
+  }
+
+  /** Hands queued PDUs to the consumer until it is busy again or the queue is empty. */
+  private drain(): void {
+    // Each turn removes one queued PDU, so the loop is bounded by the queue's length.
+    while (!this.busy && !this.stopped) {
+      const pdu = this.queue.shift();
+      if (pdu === undefined) break;
+      this.resumeIfLow();
+      this.deliver(pdu);
+    }
+    if (!this.busy && !this.stopped && this.queue.length === 0 && this.done) this.finish(this.error);
+  }
+
+  private stop(err: unknown): void {
+    this.stopped = true;
+    this.busy = false;
+    this.queue.length = 0;
+    this.finish(err instanceof Error ? err : new Error(String(err)));
+  }
+
+  private finish(error: Error | undefined): void {
+    const onEnd = this.onEnd;
+    this.onEnd = undefined;
+    onEnd?.(error);
+  }
+
+  private resumeIfLow(): void {
+    if (this.paused && this.queue.length <= P_DATA_HIGH_WATER / 2) {
+      this.paused = false;
+      if (!this.done) this.resume();
+    }
+  }
+
   /** The next indication. */
   next(): Promise<IteratorResult<PDataTf>> {
     const pdu = this.queue.shift();
     if (pdu !== undefined) {
-      if (this.paused && this.queue.length <= P_DATA_HIGH_WATER / 2) {
-        this.paused = false;
-        if (!this.done) this.resume();
-      }
+      this.resumeIfLow();
       return Promise.resolve({ value: pdu, done: false });
     }
     if (this.done) {

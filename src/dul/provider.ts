@@ -12,6 +12,7 @@ import {
   type Pdu,
   PduDecodeError,
   PduFramer,
+  PduReadBuffer,
   PduType,
   type PresentationDataValue,
   pDataTfHeader,
@@ -28,7 +29,7 @@ import {
   TransportClosedError,
 } from "./errors.js";
 import { step } from "./machine.js";
-import { PDataInbox } from "./p-data-inbox.js";
+import { type PDataConsumer, PDataInbox } from "./p-data-inbox.js";
 import type { Action, Evt, Sta } from "./transitions.js";
 import { connectTcp, type TcpConnectOptions } from "./transport/tcp.js";
 import { connectTls, type TlsOptions } from "./transport/tls.js";
@@ -60,7 +61,10 @@ export interface UpperLayerEvents {
   closed: [error: Error | undefined];
   /** A PDU was written to the transport. */
   pduSent: [pdu: Pdu];
-  /** A PDU was read and decoded. */
+  /**
+   * A PDU was read and decoded. A P-DATA-TF's values may alias the read buffer, which the next
+   * read reuses: a listener that keeps them must copy them.
+   */
   pduReceived: [pdu: Pdu];
   /** The state machine took a step. */
   transition: [t: Transition];
@@ -146,7 +150,7 @@ function deferred<T>() {
 export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   private currentState: Sta = "Sta1";
   private readonly role: "requestor" | "acceptor";
-  private readonly framer: PduFramer;
+  private readonly framer: PduFramer | PduReadBuffer;
   private readonly artim: ArtimTimer;
   private readonly idle: ArtimTimer | undefined;
   private readonly checkRq: (rq: AAssociateRq) => AAssociateRj | undefined;
@@ -176,12 +180,15 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   ) {
     super();
     this.role = options.role;
-    // P-DATA-TF payloads stay views of the socket's chunks all the way to the sink: no copy.
-    this.framer = new PduFramer(
-      options.maxPduLength === undefined
-        ? { pDataViews: true }
-        : { maxPduLength: options.maxPduLength, pDataViews: true },
-    );
+    // The socket reads into one reusable buffer where the transport can (TCP): P-DATA values are
+    // views of it, handled at once or copied (see PDataInbox). Otherwise P-DATA-TF payloads are
+    // views of the socket's fresh chunks all the way to the sink. No copy either way.
+    const limits = options.maxPduLength === undefined ? {} : { maxPduLength: options.maxPduLength };
+    const readBuffer = transport.readInto ? new PduReadBuffer(limits) : undefined;
+    this.framer =
+      readBuffer && transport.readInto?.(() => readBuffer.readTarget())
+        ? readBuffer
+        : new PduFramer({ ...limits, pDataViews: true });
     const clock = options.clock ?? systemClock;
     const artimMs = options.artimTimeoutMs ?? 30_000;
     this.artim = new ArtimTimer(
@@ -298,6 +305,17 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
    */
   pData(): AsyncIterableIterator<PDataTf> {
     return this.inbox.iterate();
+  }
+
+  /**
+   * The P-DATA indications, in order, handed to `consumer` synchronously as they are read (its
+   * PDV data may alias the read buffer: valid only during the call, see {@link PDataConsumer}).
+   * While a promise it returned is pending, later PDUs are queued (copied), and past
+   * `P_DATA_HIGH_WATER` of them the socket pauses. `onEnd` is called once: after release (no
+   * error), abort (the abort error) or a failure of the consumer. Instead of {@link pData}.
+   */
+  consumePData(consumer: PDataConsumer, onEnd: (error?: Error) => void): void {
+    this.inbox.consume(consumer, onEnd);
   }
 
   // ---- A-RELEASE ----

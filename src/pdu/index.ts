@@ -37,6 +37,7 @@ export {
   type PresentationContextRqItem,
   presentationContextResultNames,
 } from "./presentation-context.js";
+export { PduReadBuffer, type PduReadBufferOptions } from "./read-buffer.js";
 export type { AsynchronousOperationsWindowItem } from "./user-info/asynchronous-operations-window.js";
 export type { RoleSelectionItem } from "./user-info/role-selection.js";
 export type {

@@ -9,7 +9,10 @@ import type { Logger } from "../util/logger.js";
  * loop awaits a returned promise before reading the next PDV, so a slow sink pauses the socket.
  */
 export interface DatasetSink {
-  /** One fragment. It aliases the received PDU (never reused by netdicom): keep the view or copy it. */
+  /**
+   * One fragment. It may alias the read buffer, which the next read reuses: use or copy it before
+   * returning (a returned promise does not extend its life).
+   */
   write(chunk: Uint8Array): void | Promise<void>;
   /** The last fragment has been written. */
   end(): void | Promise<void>;
@@ -24,7 +27,7 @@ export interface DimseMessage {
   /** The command set. */
   readonly command: DimseCommand;
   /**
-   * The data set as it arrived, fragment by fragment (views aliasing the PDVs, not copies);
+   * The data set as it arrived, fragment by fragment (copies made by the memory sink);
    * empty when the command says there is none, or when a service's {@link sink} took it.
    */
   readonly dataset: readonly Uint8Array[];

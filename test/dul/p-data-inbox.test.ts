@@ -51,3 +51,110 @@ test("end(error) rejects the reader after the queue drains", async () => {
   assert.equal((await it.next()).done, false);
   await assert.rejects(it.next(), /aborted/);
 });
+
+test("consumer: called synchronously on each push while idle; a PDU pushed while it is busy waits as a copy", async () => {
+  const calls: string[] = [];
+  const inbox = new PDataInbox(
+    () => calls.push("pause"),
+    () => calls.push("resume"),
+  );
+  const seen: number[] = [];
+  let release!: () => void;
+  const busy = new Promise<void>((r) => {
+    release = r;
+  });
+  let ended: Error | undefined | "not yet" = "not yet";
+  inbox.consume(
+    (p) => {
+      seen.push(p.values[0]?.data[0] ?? -1);
+      return seen.length === 1 ? busy : undefined;
+    },
+    (e) => {
+      ended = e;
+    },
+  );
+  // One reused buffer, as the socket's read buffer is: each push overwrites the previous bytes.
+  const shared = new Uint8Array(1);
+  const push = (n: number) => {
+    shared[0] = n;
+    inbox.push({ type: PduType.PDataTf, values: [{ contextId: 1, isCommand: false, isLast: true, data: shared }] });
+  };
+  push(1);
+  assert.deepEqual(seen, [1], "handed over at once");
+  for (let i = 2; i < 2 + P_DATA_HIGH_WATER; i++) push(i);
+  assert.deepEqual(seen, [1], "the consumer is busy: the rest waits");
+  assert.deepEqual(calls, ["pause"], "paused at the high-water mark");
+  inbox.end();
+  assert.equal(ended, "not yet", "the end waits for the queue");
+  release();
+  await busy;
+  await new Promise<void>((r) => setImmediate(r));
+  assert.deepEqual(
+    seen,
+    Array.from({ length: 1 + P_DATA_HIGH_WATER }, (_, i) => i + 1),
+    "each queued PDU kept its own bytes, in order",
+  );
+  assert.equal(ended, undefined);
+  assert.deepEqual(calls, ["pause"], "no resume after the end");
+});
+
+test("consumer: a rejected promise ends the consumption with its error; later PDUs are dropped", async () => {
+  const inbox = new PDataInbox(
+    () => {},
+    () => {},
+  );
+  const seen: number[] = [];
+  const ended: (Error | undefined)[] = [];
+  inbox.consume(
+    (p) => {
+      seen.push(p.values[0]?.data[0] ?? -1);
+      return seen.length === 1 ? Promise.reject(new Error("disk gone")) : undefined;
+    },
+    (e) => ended.push(e),
+  );
+  inbox.push(pdu(1));
+  inbox.push(pdu(2));
+  await new Promise<void>((r) => setImmediate(r));
+  inbox.push(pdu(3));
+  inbox.end();
+  assert.deepEqual(seen, [1]);
+  assert.equal(ended.length, 1);
+  assert.equal(ended[0]?.message, "disk gone");
+});
+
+test("consumer: PDUs pushed before it is set are handed over (as copies) when it is, then the end", () => {
+  const inbox = new PDataInbox(
+    () => {},
+    () => {},
+  );
+  const shared = new Uint8Array([5]);
+  inbox.push({ type: PduType.PDataTf, values: [{ contextId: 1, isCommand: false, isLast: true, data: shared }] });
+  shared[0] = 0;
+  inbox.end(new Error("aborted"));
+  const seen: number[] = [];
+  let ended: Error | undefined;
+  inbox.consume(
+    (p) => {
+      seen.push(p.values[0]?.data[0] ?? -1);
+      return undefined;
+    },
+    (e) => {
+      ended = e;
+    },
+  );
+  assert.deepEqual(seen, [5]);
+  assert.equal(ended?.message, "aborted");
+});
+
+test("iterator: a reader gets copies, never views of a buffer that is reused", async () => {
+  const inbox = new PDataInbox(
+    () => {},
+    () => {},
+  );
+  const it = inbox.iterate();
+  const waiting = it.next();
+  const shared = new Uint8Array([9]);
+  inbox.push({ type: PduType.PDataTf, values: [{ contextId: 1, isCommand: false, isLast: true, data: shared }] });
+  shared[0] = 0;
+  assert.equal((await waiting).value?.values[0]?.data[0], 9);
+});

@@ -108,7 +108,7 @@ function filled(n: number, seed: number): Uint8Array {
   return Uint8Array.from({ length: n }, (_, i) => (i * 13 + seed) & 0xff);
 }
 
-test("P-DATA-TFs split across chunks: one indication and one Evt10 per PDU, the bytes as views", async () => {
+test("P-DATA-TFs split across chunks: one indication and one Evt10 per PDU, the bytes as views to the consumer", async () => {
   const { t, u, evt10 } = await established();
   const data = [filled(1000, 1), filled(700, 2)];
   const pdus = data.map((d, i) =>
@@ -126,21 +126,25 @@ test("P-DATA-TFs split across chunks: one indication and one Evt10 per PDU, the 
   }
   const chunks: Uint8Array[] = [];
   for (let i = 0; i < stream.byteLength; i += 300) chunks.push(stream.slice(i, i + 300));
+  // The consumer sees each PDU synchronously, as views of the delivered chunks.
+  const got: PDataTf[] = [];
+  const buffers = new Set(chunks.map((c) => c.buffer));
+  let viewsOfChunks = 0;
+  u.consumePData(
+    (pdu) => {
+      for (const v of pdu.values) if (buffers.has(v.data.buffer)) viewsOfChunks++;
+      got.push({ ...pdu, values: pdu.values.map((v) => ({ ...v, data: new Uint8Array(v.data) })) });
+      return undefined;
+    },
+    () => {},
+  );
   for (const c of chunks) t.deliver(c);
   assert.equal(evt10(), 2);
-
-  const it = u.pData();
-  const got: PDataTf[] = [];
-  for (let i = 0; i < 2; i++) {
-    const r = await it.next();
-    assert.equal(r.done, false);
-    got.push(r.value as PDataTf);
-  }
-  const buffers = new Set(chunks.map((c) => c.buffer));
+  assert.equal(got.length, 2, "handed over as the last byte of each PDU arrived");
+  assert.equal(viewsOfChunks, got.flatMap((p) => p.values).length, "every value a view of a delivered chunk");
   for (const [i, pdu] of got.entries()) {
     const values = pdu.values;
     assert.ok(values.length > 1, "each PDU's PDV spans chunks, so comes as several fragments");
-    for (const v of values) assert.ok(buffers.has(v.data.buffer), "a view of a delivered chunk");
     // Only the very last fragment of the data set says so.
     assert.deepEqual(
       values.map((v) => v.isLast),
@@ -227,4 +231,84 @@ test("requestor: the Maximum Length of its A-ASSOCIATE-RQ bounds the acceptor's 
     t.end();
     await done;
   }
+});
+
+/** A transport that reads into the memory its reader supplies, in reads of at most `readSize` bytes. */
+class ReadIntoTransport extends FakeTransport {
+  #next: (() => Uint8Array) | undefined;
+  #handler: ((chunk: Uint8Array) => void) | undefined;
+  readonly targets = new Set<ArrayBufferLike>();
+  constructor(readonly readSize: number) {
+    super();
+  }
+  override onData(handler: (chunk: Uint8Array) => void): void {
+    this.#handler = handler;
+    super.onData(handler);
+  }
+  readInto(next: () => Uint8Array): boolean {
+    this.#next = next;
+    return true;
+  }
+  override deliver(bytes: Uint8Array): void {
+    // Bounded: every turn reads at least one byte.
+    for (let at = 0; at < bytes.byteLength; ) {
+      const target = (this.#next as () => Uint8Array)();
+      this.targets.add(target.buffer);
+      const n = Math.min(target.byteLength, this.readSize, bytes.byteLength - at);
+      target.set(bytes.subarray(at, at + n));
+      at += n;
+      this.#handler?.(target.subarray(0, n));
+    }
+  }
+}
+
+test("a transport that reads into the provider's memory: P-DATA handed over as views of it, intact, the iterator form as copies", async () => {
+  for (const readSize of [7, 1000, 70_000]) {
+    const t = new ReadIntoTransport(readSize);
+    const u = new UpperLayer(t, { role: "acceptor" });
+    t.deliver(encodePdu(rq));
+    await u.associateRequest();
+    await u.accept(ac);
+    const sent = Array.from({ length: 40 }, (_, i) => filled(1 + ((i * 977) % 16_000), i));
+    const stream = sent.map((d) =>
+      encodePdu({ type: PduType.PDataTf, values: [{ contextId: 1, isCommand: false, isLast: true, data: d }] }),
+    );
+    const got: Uint8Array[] = [];
+    let views = 0;
+    u.consumePData(
+      (pdu) => {
+        for (const v of pdu.values) {
+          if (t.targets.has(v.data.buffer)) views++;
+          got.push(new Uint8Array(v.data));
+        }
+        return undefined;
+      },
+      () => {},
+    );
+    for (const p of stream) t.deliver(p);
+    assert.equal(views, got.length, `read size ${readSize}: every value a view of the read memory`);
+    assert.deepEqual(got, sent, `read size ${readSize}: every byte intact`);
+    const aborting = u.abort();
+    t.end();
+    await aborting;
+  }
+  // The iterator reads later, after further reads reused the memory: it must get copies.
+  const t = new ReadIntoTransport(100_000);
+  const u = new UpperLayer(t, { role: "acceptor" });
+  t.deliver(encodePdu(rq));
+  await u.associateRequest();
+  await u.accept(ac);
+  const a = pDataOfBody(3000);
+  const b = pDataOfBody(3000).map((x) => x ^ 0xff);
+  b.set(a.subarray(0, 12)); // same headers, other data
+  t.deliver(a);
+  t.deliver(b);
+  const it = u.pData();
+  const first = (await it.next()).value as PDataTf;
+  const second = (await it.next()).value as PDataTf;
+  assert.deepEqual(first.values[0]?.data, a.subarray(12));
+  assert.deepEqual(second.values[0]?.data, b.subarray(12));
+  const aborting = u.abort();
+  t.end();
+  await aborting;
 });

@@ -43,6 +43,38 @@ export class SocketTransport implements Transport {
     this.dataHandler = handler;
   }
 
+  /**
+   * Reads into the memory `next` gives (see {@link Transport.readInto}). Node offers this as the
+   * `onread` option of sockets it connects, not of the ones a server accepts; both kinds keep it
+   * in the same three fields, which are set here on a plain TCP socket that has read nothing yet.
+   * Where they are not found (another Node version), or on TLS, reads stay as they were.
+   */
+  readInto(next: () => Uint8Array): boolean {
+    const socket = this.socket as Socket & { _handle?: { useUserBuffer?: (buf: Uint8Array) => void } | null };
+    const handle = socket._handle;
+    const fields = userBufferFields(socket);
+    if (
+      fields === undefined ||
+      this.isClosed ||
+      (socket as Partial<TLSSocket>).encrypted === true ||
+      typeof handle?.useUserBuffer !== "function" ||
+      socket.bytesRead > 0 ||
+      socket.readableLength > 0
+    ) {
+      return false;
+    }
+    const first = next();
+    const slots = socket as unknown as Record<symbol, unknown>;
+    slots[fields.buffer] = first;
+    // Called after each read, for the memory of the next one.
+    slots[fields.generator] = next;
+    slots[fields.callback] = (n: number, buf: Uint8Array) => {
+      if (!this.isClosed) this.dataHandler(buf.subarray(0, n));
+    };
+    handle.useUserBuffer(first);
+    return true;
+  }
+
   onClose(handler: (error?: Error) => void): void {
     this.closeHandler = handler;
     if (this.isClosed) queueMicrotask(() => handler(this.closeError));
@@ -137,4 +169,25 @@ export class SocketTransport implements Transport {
     const handler = this.closeHandler;
     handler(error);
   }
+}
+
+interface UserBufferFields {
+  readonly buffer: symbol;
+  readonly callback: symbol;
+  readonly generator: symbol;
+}
+
+let fieldsOfSockets: UserBufferFields | null | undefined;
+
+/** The symbols under which `net.Socket` keeps its `onread` settings (kBuffer, kBufferCb, kBufferGen in Node 20). */
+function userBufferFields(socket: Socket): UserBufferFields | undefined {
+  if (fieldsOfSockets === undefined) {
+    const symbols = Object.getOwnPropertySymbols(socket);
+    const find = (name: string) => symbols.find((s) => s.description === name);
+    const buffer = find("kBuffer");
+    const callback = find("kBufferCb");
+    const generator = find("kBufferGen");
+    fieldsOfSockets = buffer && callback && generator ? { buffer, callback, generator } : null;
+  }
+  return fieldsOfSockets ?? undefined;
 }

@@ -22,6 +22,14 @@ export interface Transport {
   /** Sets the receiver of incoming bytes (chunks alias the socket's buffers). */
   onData(handler: (chunk: Uint8Array) => void): void;
   /**
+   * Optional: reads incoming bytes into memory the reader supplies instead of fresh buffers.
+   * `next` is called for the memory of each read (first at once, then after each `onData` call
+   * returns); each chunk passed to `onData` is then the start of the last memory `next` gave, and
+   * the reader may reuse it after the handler returns. Returns false (and changes nothing) when
+   * the transport cannot do it (TLS, or bytes were already read): chunks then stay the reader's.
+   */
+  readInto?(next: () => Uint8Array): boolean;
+  /**
    * Sets the receiver of the one close indication: the peer closed (FIN), the connection reset,
    * the idle timer fired (`error` is a `TimeoutError`), or `end`/`destroy` was called.
    */

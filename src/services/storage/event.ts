@@ -58,11 +58,13 @@ export interface CStoreEventPayload {
 /** Directories known to exist (saveTo creates its target once, not per instance). */
 const madeDirs = new Set<string>();
 
-async function ensureDir(dir: string): Promise<void> {
-  if (madeDirs.has(dir)) return;
-  await mkdir(dir, { recursive: true });
-  if (madeDirs.size > 1000) madeDirs.clear();
-  madeDirs.add(dir);
+/** Makes `dir` unless it was made already; undefined then (no promise to wait for, per instance). */
+function ensureDir(dir: string): Promise<void> | undefined {
+  if (madeDirs.has(dir)) return undefined;
+  return mkdir(dir, { recursive: true }).then(() => {
+    if (madeDirs.size > 1000) madeDirs.clear();
+    madeDirs.add(dir);
+  });
 }
 
 /** Copies `from` to a temporary name beside `to`, flushed when `durable`, then renames it to `to`. */
@@ -145,7 +147,8 @@ export function makeStoreEvent(info: {
   readonly sopClassUid: string;
   readonly sopInstanceUid: string;
   readonly transferSyntax: string;
-  readonly fileMeta: Dataset;
+  /** The file meta, or a function that builds it (called at most once, when first asked for). */
+  readonly fileMeta: Dataset | (() => Dataset);
   readonly path: string;
   readonly fileSize: number;
   readonly datasetBytes: number;
@@ -154,11 +157,18 @@ export function makeStoreEvent(info: {
   let currentTs = info.transferSyntax;
   let moved = false;
   let syncedMove = false;
+  let meta = typeof info.fileMeta === "function" ? undefined : info.fileMeta;
+  const fileMeta = (): Dataset => {
+    meta ??= (info.fileMeta as () => Dataset)();
+    return meta;
+  };
   const payload: CStoreEventPayload = {
     sopClassUid: info.sopClassUid,
     sopInstanceUid: info.sopInstanceUid,
     transferSyntax: info.transferSyntax,
-    fileMeta: info.fileMeta,
+    get fileMeta() {
+      return fileMeta();
+    },
     path: info.path,
     fileSize: info.fileSize,
     datasetBytes: info.datasetBytes,
@@ -166,12 +176,13 @@ export function makeStoreEvent(info: {
     async saveTo(dir: string, options: SaveToOptions = {}): Promise<string> {
       const name = options.filename === undefined ? `${sanitiseFileName(info.sopInstanceUid)}.dcm` : options.filename;
       const target = safeJoin(dir, name);
-      await ensureDir(dir);
+      const making = ensureDir(dir);
+      if (making) await making;
       // The sink fsynced the data; the rename is durable once its directory is flushed too.
       const durable = isSyncedFile(info.path) || (moved && syncedMove);
       const wanted = options.transferSyntax;
       if (wanted !== undefined && wanted !== currentTs) {
-        await transcodeInto(current, currentTs, target, wanted, info.fileMeta, durable);
+        await transcodeInto(current, currentTs, target, wanted, fileMeta(), durable);
         if (!moved) {
           // The received file is no longer needed: the transcoded one replaces it.
           await unlink(info.path).catch(() => {});

@@ -1,17 +1,20 @@
 // The C-STORE SCP's sink: the received data set goes, fragment by fragment, to a temporary
-// Part 10 file (file meta first). Fragments are gathered as views (no concatenation) and written
-// out in batches with synchronous calls, as they arrive.
+// Part 10 file (file meta first). Fragments may alias the socket's read buffer, which the next
+// read reuses, so none is kept: large ones are written at once, small ones copied into a staging
+// buffer that is written out when full and at the end, all with synchronous calls.
 import { closeSync, fsync, openSync, writevSync } from "node:fs";
 import { open, unlink } from "node:fs/promises";
-import { join } from "node:path";
 import type { DatasetSink, StorageSettings } from "../channel.js";
-import { tempArea, tempAreaReady, tempFileName } from "./temp-area.js";
+import { tempArea, tempAreaReady, tempFilePath } from "./temp-area.js";
 
 /**
- * Bytes of fragments gathered before they are written out: a whole small instance is one
- * `writev`, a large one costs one call per MiB. It also bounds what a sink holds in memory.
+ * Most bytes of small fragments staged before they are written out: a whole small instance is
+ * one `writev` (file meta included). It also bounds what a sink holds in memory.
  */
-export const WRITE_BATCH_BYTES = 1024 * 1024;
+export const WRITE_BATCH_BYTES = 256 * 1024;
+
+/** Fragments at least this large are written at once (with what is staged) instead of copied. */
+export const DIRECT_WRITE_BYTES = 32 * 1024;
 
 /** What a {@link FileSink} holds once its data set is complete. */
 export interface ReceivedFile {
@@ -95,8 +98,10 @@ function writeAllSync(fd: number, bufs: Uint8Array[], total: number): void {
 }
 
 /**
- * Writes a received instance to a temporary file while it arrives. Writes are synchronous
- * (open, writev, close): from the page cache a 1 MiB batch takes a fraction of a millisecond,
+ * Writes a received instance to a temporary file while it arrives, keeping no view of a fragment
+ * past `write` (fragments of 32 KiB or more are written at once, smaller ones copied into a
+ * staging buffer of up to 256 KiB). Writes are synchronous
+ * (open, writev, close): from the page cache a 1 MiB write takes a fraction of a millisecond,
  * far less than the thread-pool round trips of asynchronous calls, during which the peers sat
  * idle (measured on loopback: see the commit that made them so). Only fsync, which waits for the
  * disk, stays asynchronous. A failure (disk full…) is remembered and the remaining fragments are
@@ -105,8 +110,11 @@ function writeAllSync(fd: number, bufs: Uint8Array[], total: number): void {
  */
 export class FileSink implements DatasetSink {
   readonly #settings: StorageSettings | undefined;
-  #pending: Uint8Array[];
-  #pendingBytes = 0;
+  /** The file meta, until it is written. */
+  #meta: Uint8Array | undefined;
+  /** Copies of small fragments not yet written. */
+  #stage: Uint8Array | undefined;
+  #staged = 0;
   #datasetBytes = 0;
   #fileBytes = 0;
   #fd: number | undefined;
@@ -117,8 +125,7 @@ export class FileSink implements DatasetSink {
   /** `meta` is the encoded file meta (preamble, "DICM", group 0002), written before the data set. */
   constructor(meta: Uint8Array, settings: StorageSettings | undefined) {
     this.#settings = settings;
-    this.#pending = [meta];
-    this.#pendingBytes = meta.byteLength;
+    this.#meta = meta;
   }
 
   /** Why the file could not be written, if it could not. */
@@ -131,35 +138,68 @@ export class FileSink implements DatasetSink {
     return this.#datasetBytes;
   }
 
+  /** Writes `chunk` out or copies it before returning: it may alias a buffer that is reused. */
   write(chunk: Uint8Array): void | Promise<void> {
-    this.#datasetBytes += chunk.byteLength;
+    const n = chunk.byteLength;
+    this.#datasetBytes += n;
     if (this.#error) return;
-    this.#pending.push(chunk);
-    this.#pendingBytes += chunk.byteLength;
-    if (this.#pendingBytes >= WRITE_BATCH_BYTES) return this.#flush();
+    if (n < DIRECT_WRITE_BYTES && this.#staged + n <= WRITE_BATCH_BYTES) {
+      this.#stageCopy(chunk);
+      return;
+    }
+    return this.#flush(chunk);
   }
 
-  /** Writes what is pending; waits only the first time a temporary directory is made. */
-  #flush(): void | Promise<void> {
+  #stageCopy(chunk: Uint8Array): void {
+    const need = this.#staged + chunk.byteLength;
+    let stage = this.#stage;
+    if (stage === undefined || stage.byteLength < need) {
+      // Grown by doubling from the first fragment's size: a small instance stays small.
+      const size = Math.min(WRITE_BATCH_BYTES, Math.max(need, 1024, 2 * (stage?.byteLength ?? 0)));
+      const next = Buffer.allocUnsafe(size);
+      if (stage !== undefined && this.#staged > 0) next.set(stage.subarray(0, this.#staged));
+      this.#stage = stage = next;
+    }
+    stage.set(chunk, this.#staged);
+    this.#staged = need;
+  }
+
+  /** Writes what is staged, then `chunk`; waits only the first time a temporary directory is made. */
+  #flush(chunk?: Uint8Array): void | Promise<void> {
     const dir = tempAreaReady(this.#settings?.storageDirectory);
-    if (dir !== undefined) return this.#writeOut(dir);
+    if (dir !== undefined) return this.#writeOut(dir, chunk);
+    // The chunk outlives this call while the directory is made: keep a copy.
+    const kept = chunk === undefined ? undefined : new Uint8Array(chunk);
     return tempArea(this.#settings?.storageDirectory).then(
-      (d) => this.#writeOut(d),
+      (d) => this.#writeOut(d, kept),
       (err: unknown) => {
         this.#fail(err);
       },
     );
   }
 
-  #writeOut(dir: string): void {
-    const bufs = this.#pending;
-    const total = this.#pendingBytes;
-    this.#pending = [];
-    this.#pendingBytes = 0;
-    if (this.#error || bufs.length === 0) return;
+  #writeOut(dir: string, chunk: Uint8Array | undefined): void {
+    if (this.#error) return;
+    const bufs: Uint8Array[] = [];
+    let total = 0;
+    if (this.#meta !== undefined) {
+      bufs.push(this.#meta);
+      total += this.#meta.byteLength;
+      this.#meta = undefined;
+    }
+    if (this.#staged > 0 && this.#stage !== undefined) {
+      bufs.push(this.#stage.subarray(0, this.#staged));
+      total += this.#staged;
+      this.#staged = 0;
+    }
+    if (chunk !== undefined && chunk.byteLength > 0) {
+      bufs.push(chunk);
+      total += chunk.byteLength;
+    }
+    if (bufs.length === 0) return;
     try {
       if (this.#fd === undefined) {
-        const path = join(dir, tempFileName());
+        const path = tempFilePath(dir);
         this.#fd = openSync(path, "wx");
         this.#path = path;
       }
@@ -172,8 +212,8 @@ export class FileSink implements DatasetSink {
 
   #fail(err: unknown): void {
     this.#error ??= asError(err);
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    this.#stage = undefined;
+    this.#staged = 0;
   }
 
   #close(): void {
@@ -187,22 +227,37 @@ export class FileSink implements DatasetSink {
     }
   }
 
-  async end(): Promise<void> {
+  /** Writes what is left; synchronous unless the file is flushed (fsync) or its directory made. */
+  end(): void | Promise<void> {
     if (this.#done) return;
-    await this.#flush();
+    const flushed = this.#flush();
+    if (flushed) return flushed.then(() => this.#finish());
+    return this.#finish();
+  }
+
+  #finish(): void | Promise<void> {
     const fd = this.#fd;
+    const path = this.#path;
     // The data must be on disk before the handler may rename it into place and we acknowledge it.
-    if (fd !== undefined && this.#path !== undefined && !this.#error && this.#settings?.storageFsync === true) {
-      try {
-        await durability.fsyncFile(fd, this.#path);
-        syncedFiles.add(this.#path);
-      } catch (err) {
-        this.#error ??= asError(err);
-      }
+    if (fd !== undefined && path !== undefined && !this.#error && this.#settings?.storageFsync === true) {
+      return durability.fsyncFile(fd, path).then(
+        () => {
+          syncedFiles.add(path);
+          return this.#closeDone();
+        },
+        (err: unknown) => {
+          this.#error ??= asError(err);
+          return this.#closeDone();
+        },
+      );
     }
+    return this.#closeDone();
+  }
+
+  #closeDone(): void | Promise<void> {
     this.#close();
     this.#done = true;
-    if (this.#error) await this.discard();
+    if (this.#error) return this.discard();
   }
 
   /** The complete file, once {@link end} succeeded. */
@@ -213,8 +268,8 @@ export class FileSink implements DatasetSink {
 
   async abort(error: Error): Promise<void> {
     this.#error ??= error;
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    this.#stage = undefined;
+    this.#staged = 0;
     this.#close();
     this.#done = true;
     await this.discard();

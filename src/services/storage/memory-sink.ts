@@ -1,11 +1,11 @@
 // The sink of data sets other than C-STORE's (C-FIND identifiers, N-SET modifications…): kept in
-// memory as the received views, up to a limit.
+// memory, up to a limit.
 import type { DatasetSink } from "../channel.js";
 
 /** Default limit of a data set held in memory: 64 MiB. */
 export const DEFAULT_MAX_DATASET_BYTES = 64 * 1024 * 1024;
 
-/** Collects a data set's fragments (views, not copies) until `maxBytes`; beyond that drops them and says so. */
+/** Collects (copies of) a data set's fragments until `maxBytes`; beyond that drops them and says so. */
 export class MemorySink implements DatasetSink {
   readonly chunks: Uint8Array[] = [];
   #bytes = 0;
@@ -29,7 +29,8 @@ export class MemorySink implements DatasetSink {
       this.chunks.length = 0;
       return;
     }
-    this.chunks.push(chunk);
+    // A copy: the fragment may alias the read buffer, which the next read reuses.
+    this.chunks.push(new Uint8Array(chunk));
   }
 
   end(): void {}

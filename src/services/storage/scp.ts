@@ -1,8 +1,8 @@
 // Storage Service Class, SCP half (PS3.4 Annex B; C-STORE, PS3.7 9.1.1): the data set is written
 // to a temporary Part 10 file as it arrives, then the C_STORE handler decides the status.
 import type { PresentationContext } from "../../acse/index.js";
-import { Dataset } from "../../dataset/dataset.js";
-import { buildFileMeta, writeFileMetaBytes } from "../../dataset/part10.js";
+import type { Dataset } from "../../dataset/dataset.js";
+import { FileMetaTemplate, fileMetaDataset } from "../../dataset/file-meta.js";
 import { cStoreRsp, type DimseCommand } from "../../dimse/index.js";
 import type { DimseChannel } from "../channel.js";
 import type { IncomingRequest, InvokeHandler } from "../dispatch.js";
@@ -20,23 +20,57 @@ export const StoreOutOfResources = 0xa700;
 
 /** The File Meta Information for an instance received on `context` from `sourceAeTitle` (PS3.10 7.1). */
 export function receivedFileMeta(command: DimseCommand, context: PresentationContext, sourceAeTitle: string): Dataset {
-  const extra = new Dataset();
-  extra.set("MediaStorageSOPClassUID", command.affectedSopClassUid ?? context.abstractSyntax ?? "");
-  extra.set("MediaStorageSOPInstanceUID", command.affectedSopInstanceUid ?? "");
-  // PS3.10 7.1: the AE title of the sender, when known
-  if (sourceAeTitle !== "") extra.set("SourceApplicationEntityTitle", sourceAeTitle);
-  return buildFileMeta(new Dataset(), context.transferSyntax ?? "", extra);
+  return fileMetaDataset(
+    command.affectedSopClassUid ?? context.abstractSyntax ?? "",
+    command.affectedSopInstanceUid ?? "",
+    context.transferSyntax ?? "",
+    sourceAeTitle,
+  );
+}
+
+/** Encoded file meta groups by SOP class, transfer syntax and source AE (a handful per SCP). */
+const templates = new Map<string, FileMetaTemplate>();
+const MAX_TEMPLATES = 256;
+
+let lastTemplate: FileMetaTemplate | undefined;
+
+function templateFor(sopClassUid: string, transferSyntaxUid: string, sourceAeTitle: string): FileMetaTemplate {
+  // Instances mostly come in runs of one SOP class from one peer.
+  const last = lastTemplate;
+  if (
+    last !== undefined &&
+    last.sopClassUid === sopClassUid &&
+    last.transferSyntaxUid === transferSyntaxUid &&
+    last.sourceAeTitle === sourceAeTitle
+  ) {
+    return last;
+  }
+  const key = `${sopClassUid}\0${transferSyntaxUid}\0${sourceAeTitle}`;
+  let t = templates.get(key);
+  if (t === undefined) {
+    // Peers choose these values: keep the cache bounded however many they make up.
+    if (templates.size >= MAX_TEMPLATES) templates.clear();
+    t = new FileMetaTemplate(sopClassUid, transferSyntaxUid, sourceAeTitle);
+    templates.set(key, t);
+  }
+  lastTemplate = t;
+  return t;
 }
 
 /** The sink a C-STORE-RQ's data set is written to: a temporary file starting with its file meta. */
 export function openStoreSink(channel: DimseChannel, command: DimseCommand, context: PresentationContext): FileSink {
-  const meta = receivedFileMeta(command, context, channel.peerAeTitle ?? "");
-  const sink = new FileSink(writeFileMetaBytes(meta), channel.storageSettings);
-  storeMeta.set(sink, meta);
+  const sourceAeTitle = channel.peerAeTitle ?? "";
+  const sopClassUid = command.affectedSopClassUid ?? context.abstractSyntax ?? "";
+  const instanceUid = command.affectedSopInstanceUid ?? "";
+  const transferSyntaxUid = context.transferSyntax ?? "";
+  // The bytes come from a template; the Dataset form is built only if the handler reads `fileMeta`.
+  const bytes = templateFor(sopClassUid, transferSyntaxUid, sourceAeTitle).encode(instanceUid);
+  const sink = new FileSink(bytes, channel.storageSettings);
+  storeMeta.set(sink, () => fileMetaDataset(sopClassUid, instanceUid, transferSyntaxUid, sourceAeTitle));
   return sink;
 }
 
-const storeMeta = new WeakMap<FileSink, Dataset>();
+const storeMeta = new WeakMap<FileSink, () => Dataset>();
 
 /** The status (and Error Comment) a C_STORE handler's answer gives; undefined when it is not one. */
 export function storeAnswer(answer: unknown): { status: number; errorComment?: string } | undefined {
@@ -81,7 +115,7 @@ export async function serveCStore(channel: DimseChannel, req: IncomingRequest, i
     sopClassUid: rq.affectedSopClassUid ?? "",
     sopInstanceUid: rq.affectedSopInstanceUid ?? "",
     transferSyntax: req.context.transferSyntax ?? "",
-    fileMeta: storeMeta.get(sink) ?? new Dataset(),
+    fileMeta: storeMeta.get(sink) ?? (() => fileMetaDataset("", "", "", "")),
     path: received.path,
     fileSize: received.fileBytes,
     datasetBytes: received.datasetBytes,

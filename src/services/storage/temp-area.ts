@@ -45,6 +45,20 @@ export function tempAreaReady(dir: string | undefined): string | undefined {
   return ready.has(dir) ? dir : undefined;
 }
 
+/** Each directory's normalised form with a trailing separator (path.join took microseconds a file). */
+const prefixes = new Map<string, string>();
+
+/** A fresh temporary file path in `dir` (see {@link tempFileName}). */
+export function tempFilePath(dir: string): string {
+  let prefix = prefixes.get(dir);
+  if (prefix === undefined) {
+    if (prefixes.size > 1000) prefixes.clear();
+    prefix = join(dir, "x").slice(0, -1);
+    prefixes.set(dir, prefix);
+  }
+  return prefix + tempFileName();
+}
+
 let counter = 0;
 let prefix: string | undefined;
 

@@ -163,3 +163,52 @@ test("a connection reset is reported through onClose, and the idle timer closes 
   assert.ok(err instanceof TimeoutError);
   assert.equal(err.timer, "idle");
 });
+
+test("readInto on an accepted socket: bytes arrive in the reader's memory, intact across pause/resume, then the close", async (t) => {
+  let onAccept: (x: SocketTransport) => void = () => {};
+  const got = new Promise<SocketTransport>((resolve) => {
+    onAccept = resolve;
+  });
+  const memory = new Uint8Array(256 * 1024);
+  let used = 0;
+  let engaged = false;
+  const server = createTcpServer((x) => {
+    // The reader hands out the rest of its memory, starting over once the data has been copied.
+    engaged = x.readInto(() => {
+      if (memory.byteLength - used < 64 * 1024) used = 0;
+      return memory.subarray(used);
+    });
+    onAccept(x);
+  });
+  t.after(() => server.close());
+  const port = await listen(server, "127.0.0.1");
+  const client = await connectTcp({ host: "127.0.0.1", port });
+  t.after(() => client.destroy());
+  const acceptor = await got;
+  assert.equal(engaged, true, "a plain TCP socket reads into the reader's memory");
+  const total = 8 * 1024 * 1024;
+  const received = new Uint8Array(total);
+  let at = 0;
+  let chunks = 0;
+  let inReaderMemory = 0;
+  const closed = new Promise<void>((resolve) => acceptor.onClose(() => resolve()));
+  acceptor.onData((chunk) => {
+    chunks++;
+    if (chunk.buffer === memory.buffer && chunk.byteOffset === used) inReaderMemory++;
+    received.set(chunk, at);
+    at += chunk.byteLength;
+    used += chunk.byteLength;
+    // Pause now and then, as a slow consumer does, and resume on a later turn.
+    if (chunks % 5 === 0) {
+      acceptor.pause();
+      setImmediate(() => acceptor.resume());
+    }
+  });
+  const sent = Uint8Array.from({ length: total }, (_, i) => (i * 7 + (i >> 13)) & 0xff);
+  for (let i = 0; i < total; i += 100_000) await client.write(sent.subarray(i, i + 100_000));
+  client.end();
+  await closed;
+  assert.equal(at, total);
+  assert.equal(inReaderMemory, chunks, "every chunk was the start of the memory handed out");
+  assert.ok(Buffer.from(received).equals(Buffer.from(sent)), "every byte intact, in order");
+});

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { TransportClosedError } from "../../../src/dul/errors.js";
 import { UpperLayer } from "../../../src/dul/provider.js";
+import type { SocketTransport } from "../../../src/dul/transport/socket-transport.js";
 import { connectTls, createTlsServer } from "../../../src/dul/transport/tls.js";
 import { type AAssociateAc, type AAssociateRq, PduType } from "../../../src/pdu/index.js";
 
@@ -79,6 +80,11 @@ test("TLS loopback: associate and release over a verified self-signed certificat
 
   const requestor = await UpperLayer.connect({ host: "127.0.0.1", port, tls: { ca: cert } });
   t.after(() => requestor.transport.destroy());
+  // TLS keeps ordinary reads: the decrypted bytes are not in memory the reader could supply.
+  assert.equal(
+    (requestor.transport as SocketTransport).readInto(() => new Uint8Array(64 * 1024)),
+    false,
+  );
   const cn = requestor.transport.peerCertificate()?.subject?.CN;
   assert.equal(cn, "localhost");
   const confirm = requestor.requestAssociation(rq);
