@@ -80,7 +80,10 @@ let keywordRows: Map<string, number> | undefined;
 let byMask: (readonly [number, ReadonlyMap<number, number>])[] | undefined;
 /** The entries made so far, by row: one object per row, so repeated lookups give the same entry. */
 const entries: (DictionaryEntry | undefined)[] = [];
-/** The tags and keywords looked up so far: the readers and Dataset ask for the same few over and over. */
+/**
+ * The tags (of rows without a repeating group) and keywords found so far, at most one per row:
+ * the readers and Dataset ask for the same few over and over.
+ */
 const tagHits = new Map<number, DictionaryEntry>();
 const keywordHits = new Map<string, DictionaryEntry>();
 /** Every entry with the same VR candidates shares one frozen list. */
@@ -204,9 +207,10 @@ export function lookupTag(tag: number): DictionaryEntry | undefined {
   const row = exactRow(tag);
   if (row >= 0) return remember(tagHits, tag, entryAt(row));
   if ((tag & 0xffff) === 0) return groupLength(tag);
+  // Not remembered: up to 108,688 tags match a repeating group, and a peer's data set chooses them.
   for (const [mask, rows] of maskGroups()) {
     const row = rows.get((tag & mask) >>> 0);
-    if (row !== undefined) return remember(tagHits, tag, entryAt(row));
+    if (row !== undefined) return entryAt(row);
   }
   return undefined;
 }
