@@ -35,6 +35,12 @@ function readTsv(file) {
 
 const str = (s) => JSON.stringify(s);
 
+/**
+ * Why the tables are returned by a function: V8 then compiles their text (half a megabyte) only
+ * when a lookup first needs it, not in every process that imports the module.
+ */
+const LAZY_NOTE = "Made on the first call: V8 compiles the text only when a lookup needs it.";
+
 /** A tag pattern of PS3.6, "(60xx,3000)", as the generated tables write it: 8 hex digits, `x` where a digit varies. */
 function tagDigits(text) {
   const m = /^\(([0-9A-Fa-fx]{4}),([0-9A-Fa-fx]{4})\)$/.exec(text);
@@ -107,16 +113,18 @@ function genDictionary() {
   out.push("  /** One character per row, not one line: 1 when retired, 0 when current. */\n");
   out.push("  readonly retired: string;\n");
   out.push("}\n\n");
+  out.push("let columns: DataElementColumns | undefined;\n\n");
   out.push(
-    `/** Every data element of the PS3.6 registry, command and file meta elements included (${rows.length} rows). */\n`,
+    `/** Every data element of the PS3.6 registry, command and file meta elements included (${rows.length} rows). ${LAZY_NOTE} */\n`,
   );
-  out.push("export const dataElementColumns: DataElementColumns = {\n");
+  out.push("export function dataElementColumns(): DataElementColumns {\n");
+  out.push("return (columns ??= {\n");
   out.push(`tags:${column(rows.map((r) => r.tag))},\n`);
   out.push(`keywords:${column(rows.map((r) => r.keyword))},\n`);
   out.push(`details:${column(details)},\n`);
   out.push(`detailStarts:${column(starts)},\n`);
   out.push(`retired:${str(rows.map((r) => (r.retired === "Y" ? "1" : "0")).join(""))},\n`);
-  out.push("};\n");
+  out.push("});\n}\n");
   return out.join("");
 }
 
@@ -160,8 +168,10 @@ function genUids() {
   out.push("  /** One character per row, not one line: 1 when retired, 0 when current. */\n");
   out.push("  readonly retired: string;\n");
   out.push("}\n\n");
-  out.push(`/** Every UID of PS3.6 Table A-1 (${rows.length} rows), in the standard's order. */\n`);
-  out.push("export const uidColumns: UidColumns = {\n");
+  out.push("let columns: UidColumns | undefined;\n\n");
+  out.push(`/** Every UID of PS3.6 Table A-1 (${rows.length} rows), in the standard's order. ${LAZY_NOTE} */\n`);
+  out.push("export function uidColumns(): UidColumns {\n");
+  out.push("return (columns ??= {\n");
   for (const [field, key] of [
     ["uids", "uid"],
     ["keywords", "keyword"],
@@ -172,7 +182,7 @@ function genUids() {
     out.push(`${field}:${column(rows.map((r) => r[key]))},\n`);
   }
   out.push(`retired:${str(rows.map((r) => (r.retired === "Y" ? "1" : "0")).join(""))},\n`);
-  out.push("};\n\n");
+  out.push("});\n}\n\n");
   out.push(
     objectLiteral(
       "sop",

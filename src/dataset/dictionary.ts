@@ -1,5 +1,5 @@
 import { NetdicomError } from "../util/errors.js";
-import { dataElementColumns } from "./generated/dictionary.js";
+import { type DataElementColumns, dataElementColumns } from "./generated/dictionary.js";
 
 /** The value representations of PS3.5 section 6.2, Table 6.2-1. */
 export type VR =
@@ -67,10 +67,24 @@ export interface DictionaryEntry {
 /** A row of `tags` is 8 hex digits and a newline; of `detailStarts`, 6 and a newline. */
 const TAG_WIDTH = 9;
 const START_WIDTH = 7;
-const ROWS = (dataElementColumns.tags.length + 1) / TAG_WIDTH;
-const FIRST_X = dataElementColumns.tags.indexOf("x");
-/** The rows without a repeating group come first, in ascending tag order (the generator checks). */
-const EXACT_ROWS = FIRST_X < 0 ? ROWS : Math.floor(FIRST_X / TAG_WIDTH);
+
+/** The generated columns and their row counts, on first use. */
+interface Table {
+  readonly columns: DataElementColumns;
+  readonly rows: number;
+  /** The rows without a repeating group come first, in ascending tag order (the generator checks). */
+  readonly exactRows: number;
+}
+
+let table: Table | undefined;
+
+function loadTable(): Table {
+  const columns = dataElementColumns();
+  const rows = (columns.tags.length + 1) / TAG_WIDTH;
+  const firstX = columns.tags.indexOf("x");
+  table = { columns, rows, exactRows: firstX < 0 ? rows : Math.floor(firstX / TAG_WIDTH) };
+  return table;
+}
 
 /** The keyword of every row, split on first need. */
 let keywords: string[] | undefined;
@@ -96,8 +110,8 @@ function popcount(n: number): number {
 }
 
 /** The tag pattern of `row`: "00100010", or "60xx3000" for a repeating group. */
-function patternAt(row: number): string {
-  return dataElementColumns.tags.slice(row * TAG_WIDTH, row * TAG_WIDTH + 8);
+function patternAt(t: Table, row: number): string {
+  return t.columns.tags.slice(row * TAG_WIDTH, row * TAG_WIDTH + 8);
 }
 
 /** "60xx3000" -> tag 0x60003000, mask 0xff00ffff: an `x` is a digit that varies (PS3.6 section 6). */
@@ -109,12 +123,12 @@ function parsePattern(pattern: string): { tag: number; mask: number } {
 }
 
 /** The row whose tag is exactly `tag` (no repeating group), or -1: a binary search of the text. */
-function exactRow(tag: number): number {
+function exactRow(t: Table, tag: number): number {
   let lo = 0;
-  let hi = EXACT_ROWS - 1;
+  let hi = t.exactRows - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const v = Number.parseInt(patternAt(mid), 16);
+    const v = Number.parseInt(patternAt(t, mid), 16);
     if (v < tag) lo = mid + 1;
     else if (v > tag) hi = mid - 1;
     else return mid;
@@ -122,11 +136,11 @@ function exactRow(tag: number): number {
   return -1;
 }
 
-function maskGroups(): readonly (readonly [number, ReadonlyMap<number, number>])[] {
+function maskGroups(t: Table): readonly (readonly [number, ReadonlyMap<number, number>])[] {
   if (byMask === undefined) {
     const masks = new Map<number, Map<number, number>>();
-    for (let row = EXACT_ROWS; row < ROWS; row++) {
-      const { tag, mask } = parsePattern(patternAt(row));
+    for (let row = t.exactRows; row < t.rows; row++) {
+      const { tag, mask } = parsePattern(patternAt(t, row));
       let group = masks.get(mask);
       if (group === undefined) masks.set(mask, (group = new Map()));
       group.set(tag, row);
@@ -136,15 +150,15 @@ function maskGroups(): readonly (readonly [number, ReadonlyMap<number, number>])
   return byMask;
 }
 
-function keywordList(): string[] {
-  return (keywords ??= dataElementColumns.keywords.split("\n"));
+function keywordList(t: Table): string[] {
+  return (keywords ??= t.columns.keywords.split("\n"));
 }
 
 /** The entry of `row`, made on first use. */
-function entryAt(row: number): DictionaryEntry {
+function entryAt(t: Table, row: number): DictionaryEntry {
   const made = entries[row];
   if (made !== undefined) return made;
-  const { details, detailStarts } = dataElementColumns;
+  const { details, detailStarts } = t.columns;
   const start = Number.parseInt(detailStarts.slice(row * START_WIDTH, row * START_WIDTH + 6), 16);
   const end = details.indexOf("\n", start);
   const [name = "", vr = "", vm = ""] = details.slice(start, end < 0 ? undefined : end).split("\t");
@@ -153,15 +167,15 @@ function entryAt(row: number): DictionaryEntry {
     vrs = Object.freeze(vr === "" ? [] : (vr.split("|") as VR[]));
     vrLists.set(vr, vrs);
   }
-  const keyword = keywordList()[row]!;
-  const retired = dataElementColumns.retired.charCodeAt(row) === 0x31; // "1"
+  const keyword = keywordList(t)[row]!;
+  const retired = t.columns.retired.charCodeAt(row) === 0x31; // "1"
   // Not frozen, like the synthetic entries: the type is readonly already.
   let entry: DictionaryEntry;
-  if (row >= EXACT_ROWS) {
-    const { tag, mask } = parsePattern(patternAt(row));
+  if (row >= t.exactRows) {
+    const { tag, mask } = parsePattern(patternAt(t, row));
     entry = { tag, keyword, name, vrs, vm, retired, mask };
   } else {
-    entry = { tag: Number.parseInt(patternAt(row), 16), keyword, name, vrs, vm, retired };
+    entry = { tag: Number.parseInt(patternAt(t, row), 16), keyword, name, vrs, vm, retired };
   }
   entries[row] = entry;
   return entry;
@@ -204,13 +218,14 @@ export function lookupTag(tag: number): DictionaryEntry | undefined {
     }
     return undefined;
   }
-  const row = exactRow(tag);
-  if (row >= 0) return remember(tagHits, tag, entryAt(row));
+  const t = table ?? loadTable();
+  const row = exactRow(t, tag);
+  if (row >= 0) return remember(tagHits, tag, entryAt(t, row));
   if ((tag & 0xffff) === 0) return groupLength(tag);
   // Not remembered: up to 108,688 tags match a repeating group, and a peer's data set chooses them.
-  for (const [mask, rows] of maskGroups()) {
+  for (const [mask, rows] of maskGroups(t)) {
     const row = rows.get((tag & mask) >>> 0);
-    if (row !== undefined) return entryAt(row);
+    if (row !== undefined) return entryAt(t, row);
   }
   return undefined;
 }
@@ -219,8 +234,9 @@ export function lookupTag(tag: number): DictionaryEntry | undefined {
 export function lookupKeyword(keyword: string): DictionaryEntry | undefined {
   const hit = keywordHits.get(keyword);
   if (hit !== undefined) return hit;
-  const row = keywordRow(keyword);
-  return row < 0 ? undefined : remember(keywordHits, keyword, entryAt(row));
+  const t = table ?? loadTable();
+  const row = keywordRow(t, keyword);
+  return row < 0 ? undefined : remember(keywordHits, keyword, entryAt(t, row));
 }
 
 /**
@@ -231,10 +247,10 @@ const SCANS_BEFORE_MAP = 64;
 let keywordScans = 0;
 
 /** The row of `keyword`, or -1. */
-function keywordRow(keyword: string): number {
+function keywordRow(t: Table, keyword: string): number {
   if (keyword === "") return -1; // the few rows without a keyword are not found by it
   if (keywordRows === undefined) {
-    const list = keywordList();
+    const list = keywordList(t);
     if (++keywordScans <= SCANS_BEFORE_MAP) return list.indexOf(keyword);
     keywordRows = new Map();
     for (let row = 0; row < list.length; row++) {

@@ -37,11 +37,12 @@ let storage: readonly string[] | undefined;
 function entries(): Map<string, UidEntry> {
   if (byUid === undefined) {
     byUid = new Map();
-    const keywords = uidColumns.keywords.split("\n");
-    const names = uidColumns.names.split("\n");
-    const types = uidColumns.types.split("\n");
-    const infos = uidColumns.infos.split("\n");
-    const list = uidColumns.uids.split("\n");
+    const columns = uidColumns();
+    const keywords = columns.keywords.split("\n");
+    const names = columns.names.split("\n");
+    const types = columns.types.split("\n");
+    const infos = columns.infos.split("\n");
+    const list = columns.uids.split("\n");
     for (let row = 0; row < list.length; row++) {
       const uid = list[row]!;
       byUid.set(
@@ -52,7 +53,7 @@ function entries(): Map<string, UidEntry> {
           name: names[row]!,
           type: types[row]!,
           info: infos[row]!,
-          retired: uidColumns.retired.charCodeAt(row) === 0x31, // "1"
+          retired: columns.retired.charCodeAt(row) === 0x31, // "1"
         }),
       );
     }

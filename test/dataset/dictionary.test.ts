@@ -17,8 +17,10 @@ import {
   tagForKeyword,
   type VR,
 } from "../../src/dataset/dictionary.js";
-import { dataElementColumns } from "../../src/dataset/generated/dictionary.js";
+import { dataElementColumns as columnsOf } from "../../src/dataset/generated/dictionary.js";
 import { NetdicomError } from "../../src/util/errors.js";
+
+const dataElementColumns = columnsOf();
 
 // The compiled test runs from build/test/dataset/, three levels below the repo root.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
