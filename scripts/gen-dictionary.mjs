@@ -33,25 +33,29 @@ function readTsv(file) {
   return rows;
 }
 
-const hex8 = (n) => `0x${n.toString(16).padStart(8, "0")}`;
 const str = (s) => JSON.stringify(s);
 
 /**
- * "(60xx,3000)" -> tag 0x60003000 with mask 0xff00ffff: an `x` is a hex digit that varies
- * (PS3.6 section 6, repeating groups), so it is zero in the tag and in the mask.
+ * Why the tables are returned by a function: V8 then compiles their text (half a megabyte) only
+ * when a lookup first needs it, not in every process that imports the module.
  */
-function parseTagPattern(text) {
+const LAZY_NOTE = "Made on the first call: V8 compiles the text only when a lookup needs it.";
+
+/** A tag pattern of PS3.6, "(60xx,3000)", as the generated tables write it: 8 hex digits, `x` where a digit varies. */
+function tagDigits(text) {
   const m = /^\(([0-9A-Fa-fx]{4}),([0-9A-Fa-fx]{4})\)$/.exec(text);
   if (!m) throw new Error(`bad tag ${text}`);
-  const digits = m[1] + m[2];
-  let tag = 0;
-  let mask = 0;
-  for (const d of digits) {
-    const varies = d === "x";
-    tag = tag * 16 + (varies ? 0 : Number.parseInt(d, 16));
-    mask = mask * 16 + (varies ? 0 : 15);
-  }
-  return { tag, mask: digits.includes("x") ? mask : 0 };
+  return (m[1] + m[2]).toLowerCase();
+}
+
+/**
+ * A column of the generated tables: one row per line, as one string literal. Why strings: V8 scans
+ * a string literal many times faster than it parses thousands of small array literals, and the
+ * lookup modules split a column only when a lookup first needs it.
+ */
+function column(values) {
+  for (const v of values) if (v.includes("\n")) throw new Error(`a newline in ${str(v)}`);
+  return str(values.join("\n"));
 }
 
 /** "US or SS" -> "US|SS"; "NONE" (items and delimiters) and "" -> "". */
@@ -63,22 +67,64 @@ function parseVr(text) {
 }
 
 function genDictionary() {
-  const rows = readTsv("data-elements.tsv");
+  const all = readTsv("data-elements.tsv").map((r) => ({ ...r, tag: tagDigits(r.tag) }));
+  // Rows without an `x` first, in ascending order (the lookup binary-searches them), then the
+  // repeating groups, each part in the table's order.
+  const rows = [...all.filter((r) => !r.tag.includes("x")), ...all.filter((r) => r.tag.includes("x"))];
+  let previous = -1;
+  for (const r of rows) {
+    // The lookup answers private tags (an odd group above 0007, PS3.5 7.8.1) without searching.
+    const group = Number.parseInt(r.tag.slice(0, 4).replaceAll("x", "0"), 16);
+    if (group % 2 === 1 && group > 7 && group !== 0xffff) throw new Error(`data-elements.tsv: private tag ${r.tag}`);
+    if (r.tag.includes("x")) continue;
+    const n = Number.parseInt(r.tag, 16);
+    if (n <= previous) throw new Error(`data-elements.tsv: ${r.tag} is out of order`);
+    previous = n;
+  }
+  const details = rows.map((r) => {
+    for (const v of [r.name, r.vm]) if (v.includes("\t")) throw new Error(`a tab in ${str(v)}`);
+    return `${r.name}\t${parseVr(r.vr)}\t${r.vm}`;
+  });
+  // Where each line of `details` starts, so an entry is read without splitting 5,000 lines.
+  const starts = [];
+  let at = 0;
+  for (const d of details) {
+    starts.push(at.toString(16).padStart(6, "0"));
+    at += d.length + 1;
+  }
+  if (at > 0xffffff) throw new Error("details too long for 6 hex digits");
   const out = [HEADER];
   out.push(
-    "/** One PS3.6 data element: tag, mask (0 unless a repeating group: the bits that must match), keyword, name, VR candidates joined by `|` (empty when PS3.6 gives none), VM, retired (1) or not (0). */\n",
+    "/** The PS3.6 data elements as columns of text: row i of every column is one data element. Rows with a fixed width are at i * (width + 1). */\n",
   );
-  out.push("export type RawDataElement = readonly [number, number, string, string, string, string, 0 | 1];\n\n");
+  out.push("export interface DataElementColumns {\n");
   out.push(
-    `/** Every data element of the PS3.6 registry, command and file meta elements included (${rows.length} rows), in the table order. */\n`,
+    '  /** The tag as 8 lowercase hex digits, group then element, with `x` for a digit that varies in a repeating group ("60xx3000"), one per line; the rows without an `x` come first, in ascending order. */\n',
   );
-  out.push("export const dataElements: readonly RawDataElement[] = [\n");
-  for (const r of rows) {
-    const { tag, mask } = parseTagPattern(r.tag);
-    const fields = [hex8(tag), mask ? hex8(mask) : "0", str(r.keyword), str(r.name), str(parseVr(r.vr)), str(r.vm)];
-    out.push(`[${fields.join(",")},${r.retired === "Y" ? 1 : 0}],\n`);
-  }
-  out.push("];\n");
+  out.push("  readonly tags: string;\n");
+  out.push("  /** The keyword, e.g. PatientName, one per line; empty for the few rows PS3.6 leaves without one. */\n");
+  out.push("  readonly keywords: string;\n");
+  out.push(
+    "  /** Name, VR candidates joined by `|` (empty for items and delimiters) and VM, separated by tabs, one row per line: `Patient's Name\\tPN\\t1`. */\n",
+  );
+  out.push("  readonly details: string;\n");
+  out.push("  /** The offset in `details` of each row's line, as 6 hex digits, one per line. */\n");
+  out.push("  readonly detailStarts: string;\n");
+  out.push("  /** One character per row, not one line: 1 when retired, 0 when current. */\n");
+  out.push("  readonly retired: string;\n");
+  out.push("}\n\n");
+  out.push("let columns: DataElementColumns | undefined;\n\n");
+  out.push(
+    `/** Every data element of the PS3.6 registry, command and file meta elements included (${rows.length} rows). ${LAZY_NOTE} */\n`,
+  );
+  out.push("export function dataElementColumns(): DataElementColumns {\n");
+  out.push("return (columns ??= {\n");
+  out.push(`tags:${column(rows.map((r) => r.tag))},\n`);
+  out.push(`keywords:${column(rows.map((r) => r.keyword))},\n`);
+  out.push(`details:${column(details)},\n`);
+  out.push(`detailStarts:${column(starts)},\n`);
+  out.push(`retired:${str(rows.map((r) => (r.retired === "Y" ? "1" : "0")).join(""))},\n`);
+  out.push("});\n}\n");
   return out.join("");
 }
 
@@ -105,15 +151,38 @@ function genUids() {
   }
   const keyed = rows.filter((r) => r.keyword !== "");
   const out = [HEADER];
-  out.push("/** One row of PS3.6 Table A-1: uid, keyword, name, type, info, retired (1) or not (0). */\n");
-  out.push("export type RawUid = readonly [string, string, string, string, string, 0 | 1];\n\n");
-  out.push(`/** Every UID of PS3.6 Table A-1 (${rows.length} rows), in the standard's order. */\n`);
-  out.push("export const uidRegistry: readonly RawUid[] = [\n");
-  for (const r of rows) {
-    const fields = [r.uid, r.keyword, r.name, r.type, r.info].map(str);
-    out.push(`[${fields.join(",")},${r.retired === "Y" ? 1 : 0}],\n`);
+  out.push(
+    "/** PS3.6 Table A-1 as columns: row i of every column is one UID; each column holds one row per line. */\n",
+  );
+  out.push("export interface UidColumns {\n");
+  out.push("  /** The UID. */\n");
+  out.push("  readonly uids: string;\n");
+  out.push("  /** The keyword, e.g. CTImageStorage; empty for the few rows PS3.6 leaves without one. */\n");
+  out.push("  readonly keywords: string;\n");
+  out.push("  /** The name, e.g. CT Image Storage. */\n");
+  out.push("  readonly names: string;\n");
+  out.push("  /** The type: SOP Class, Transfer Syntax, Meta SOP Class, Well-known SOP Instance… */\n");
+  out.push("  readonly types: string;\n");
+  out.push("  /** The Info column, often empty. */\n");
+  out.push("  readonly infos: string;\n");
+  out.push("  /** One character per row, not one line: 1 when retired, 0 when current. */\n");
+  out.push("  readonly retired: string;\n");
+  out.push("}\n\n");
+  out.push("let columns: UidColumns | undefined;\n\n");
+  out.push(`/** Every UID of PS3.6 Table A-1 (${rows.length} rows), in the standard's order. ${LAZY_NOTE} */\n`);
+  out.push("export function uidColumns(): UidColumns {\n");
+  out.push("return (columns ??= {\n");
+  for (const [field, key] of [
+    ["uids", "uid"],
+    ["keywords", "keyword"],
+    ["names", "name"],
+    ["types", "type"],
+    ["infos", "info"],
+  ]) {
+    out.push(`${field}:${column(rows.map((r) => r[key]))},\n`);
   }
-  out.push("];\n\n");
+  out.push(`retired:${str(rows.map((r) => (r.retired === "Y" ? "1" : "0")).join(""))},\n`);
+  out.push("});\n}\n\n");
   out.push(
     objectLiteral(
       "sop",

@@ -9,6 +9,8 @@ import { isTracing, type Logger, trace } from "./util/logger.js";
 
 /** In-memory data sets up to this size go out in one burst with their command (see `#sendBurst`). */
 const BURST_BYTES = 1024 * 1024;
+/** Larger data sets go out in groups of PDUs of about this many bytes, one batch each (see `#sendPieces`). */
+const GROUP_BYTES = 1024 * 1024;
 
 /** What the sender needs from its association. */
 export interface SenderHost {
@@ -100,36 +102,67 @@ export class DimseSender {
     await Promise.all(writes);
   }
 
+  /**
+   * Sends `pieces` as PDVs, a group of up to {@link GROUP_BYTES} at a time written in one batch
+   * (one system call for the group, not one per PDU), awaiting each group's writes before the
+   * next; the last piece is marked last.
+   */
   async #sendPieces(ul: UpperLayer, contextId: number, isCommand: boolean, pieces: Uint8Array[]): Promise<void> {
     // An empty data set is still one (empty, last) fragment.
     if (pieces.length === 0) pieces = [new Uint8Array(0)];
-    for (let i = 0; i < pieces.length; i++) {
-      const data = pieces[i]!;
-      this.host.fire("DATA_SENT", { data, contextId, isCommand });
-      await ul.sendPDataValue(contextId, isCommand, i === pieces.length - 1, data);
+    const fire = this.host.firesDataSent();
+    let start = 0;
+    while (start < pieces.length) {
+      let end = start;
+      let bytes = 0;
+      do bytes += pieces[end++]!.byteLength;
+      while (end < pieces.length && bytes < GROUP_BYTES);
+      await this.#sendGroup(ul, contextId, isCommand, pieces.slice(start, end), end === pieces.length, fire);
+      start = end;
     }
   }
 
   /**
-   * Sends a streamed data set: each piece cut into PDVs of at most `size` bytes, one PDU each,
-   * awaiting the socket for each; one PDV is held back so that only the very last is marked last.
+   * Sends a streamed data set: each piece cut into PDVs of at most `size` bytes, the PDVs of each
+   * piece written in one batch and awaited together; one PDV is held back so that only the very
+   * last is marked last.
    */
   async #sendStream(ul: UpperLayer, contextId: number, chunks: AsyncIterable<Uint8Array>, size: number): Promise<void> {
     let held: Uint8Array | undefined;
     const fire = this.host.firesDataSent();
     for await (const chunk of chunks) {
-      for (let at = 0; at < chunk.byteLength; at += size) {
-        const piece = chunk.subarray(at, Math.min(at + size, chunk.byteLength));
-        if (held) {
-          if (fire) this.host.fire("DATA_SENT", { data: held, contextId, isCommand: false });
-          await ul.sendPDataValue(contextId, false, false, held);
-        }
-        held = piece;
-      }
+      if (chunk.byteLength === 0) continue;
+      const group: Uint8Array[] = held ? [held] : [];
+      let at = 0;
+      for (; at + size < chunk.byteLength; at += size) group.push(chunk.subarray(at, at + size));
+      held = chunk.subarray(at);
+      if (group.length > 0) await this.#sendGroup(ul, contextId, false, group, false, fire);
     }
     // An empty data set is still one (empty, last) fragment.
-    const last = held ?? new Uint8Array(0);
-    if (fire) this.host.fire("DATA_SENT", { data: last, contextId, isCommand: false });
-    await ul.sendPDataValue(contextId, false, true, last);
+    await this.#sendGroup(ul, contextId, false, [held ?? new Uint8Array(0)], true, fire);
+  }
+
+  /**
+   * Writes `pieces` as one PDU each in one batch (the socket corked: they leave together) and
+   * resolves when all are written; the final one is marked last when `endsMessage`.
+   */
+  async #sendGroup(
+    ul: UpperLayer,
+    contextId: number,
+    isCommand: boolean,
+    pieces: readonly Uint8Array[],
+    endsMessage: boolean,
+    fire: boolean,
+  ): Promise<void> {
+    const writes = ul.batch(() => {
+      const out: Promise<void>[] = [];
+      for (let i = 0; i < pieces.length; i++) {
+        const data = pieces[i]!;
+        if (fire) this.host.fire("DATA_SENT", { data, contextId, isCommand });
+        out.push(ul.sendPDataValue(contextId, isCommand, endsMessage && i === pieces.length - 1, data));
+      }
+      return out;
+    });
+    await Promise.all(writes);
   }
 }

@@ -106,6 +106,10 @@ export class ServiceUser {
   #primitive: AssociatePrimitive | undefined;
   /** The primitive's User Information items, once read. */
   #items: UserInformationItem[] | undefined;
+  // The primitive's Maximum Length, kept once read: the sender asks for it with every message and
+  // decoding the primitive's user information items each time showed in profiles.
+  #maximumLengthOf: AssociatePrimitive | undefined;
+  #maximumLengthRead: number | undefined;
   #aeTitle = "";
   #address = "";
   #port: number | undefined;
@@ -263,7 +267,14 @@ export class ServiceUser {
 
   /** The Maximum Length announced (bytes; 0 = no limit); undefined when none (e.g. after a rejection). */
   get maximumLength(): number | undefined {
-    return this.#find(MaximumLengthNotification)?.maximumLengthReceived;
+    const p = this.#primitive;
+    // With a primitive, the items are the primitive's (see userInformation), fixed from then on.
+    if (p === undefined) return this.#find(MaximumLengthNotification)?.maximumLengthReceived;
+    if (this.#maximumLengthOf !== p) {
+      this.#maximumLengthRead = this.#find(MaximumLengthNotification)?.maximumLengthReceived;
+      this.#maximumLengthOf = p;
+    }
+    return this.#maximumLengthRead;
   }
   /** Sets the Maximum Length (0: no limit); only while `writeable`. */
   set maximumLength(value: number | undefined) {

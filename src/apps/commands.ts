@@ -1,23 +1,18 @@
 import type { Command } from "./command.js";
-import { dumpCommand } from "./dump.js";
-import { echoscpCommand } from "./echoscp.js";
-import { echoscuCommand } from "./echoscu.js";
-import { findscuCommand } from "./findscu.js";
-import { getscuCommand } from "./getscu.js";
-import { movescuCommand } from "./movescu.js";
-import { qrscpCommand } from "./qrscp/qrscp.js";
-import { storescpCommand } from "./storescp.js";
-import { storescuCommand } from "./storescu.js";
 
-/** The subcommands of `netdicom`, by name: adding an app is one line here. */
-export const commands: Readonly<Record<string, Command>> = {
-  dump: dumpCommand,
-  echoscu: echoscuCommand,
-  echoscp: echoscpCommand,
-  storescu: storescuCommand,
-  storescp: storescpCommand,
-  findscu: findscuCommand,
-  getscu: getscuCommand,
-  movescu: movescuCommand,
-  qrscp: qrscpCommand,
+/**
+ * The subcommands of `netdicom`, by name, each loaded only when it runs: the bundle
+ * (scripts/bundle-cli.mjs) puts each app in its own chunk, so a storescu run does not compile
+ * qrscp, findscu or dump. Adding an app is one line here.
+ */
+export const commands: Readonly<Record<string, () => Promise<Command>>> = {
+  dump: async () => (await import("./dump.js")).dumpCommand,
+  echoscu: async () => (await import("./echoscu.js")).echoscuCommand,
+  echoscp: async () => (await import("./echoscp.js")).echoscpCommand,
+  storescu: async () => (await import("./storescu.js")).storescuCommand,
+  storescp: async () => (await import("./storescp.js")).storescpCommand,
+  findscu: async () => (await import("./findscu.js")).findscuCommand,
+  getscu: async () => (await import("./getscu.js")).getscuCommand,
+  movescu: async () => (await import("./movescu.js")).movescuCommand,
+  qrscp: async () => (await import("./qrscp/qrscp.js")).qrscpCommand,
 };

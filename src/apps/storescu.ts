@@ -1,8 +1,7 @@
 // `netdicom storescu ADDR PORT PATH...`: sends DICOM files to a Storage SCP with C-STORE, like
 // pynetdicom's storescu: files and folders, one association for everything unless more than 128
 // presentation contexts are needed, a progress bar on a terminal, a summary and an exit code.
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { readdir, realpath, stat } from "node:fs/promises";
+import { closeSync, type Dirent, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
   AE,
@@ -14,6 +13,7 @@ import {
   readDataset,
   readDicomFileHead,
   readFileMeta,
+  scanFileMeta,
   transferSyntaxInfo,
   ts,
   uidName,
@@ -193,9 +193,21 @@ export interface FoundPath {
   readonly named: boolean;
 }
 
+/** What `path` is (following symbolic links), or undefined when it cannot be reached. */
+function kindOf(path: string): "file" | "folder" | "other" | undefined {
+  try {
+    const s = statSync(path);
+    return s.isDirectory() ? "folder" : s.isFile() ? "file" : "other";
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The files of `paths`: files as given, folders expanded to their files (sorted by name), and to
  * their subfolders too with `recurse`. Each folder is visited once, so symbolic link loops end.
+ * Synchronous calls throughout: from the page cache a stat costs a few microseconds, against the
+ * thread-pool round trip (two thread wake-ups) of each asynchronous one, thousands of times over.
  */
 export async function collectFiles(
   paths: readonly string[],
@@ -207,8 +219,7 @@ export async function collectFiles(
   const folders: string[] = [];
   for (const p of paths) {
     try {
-      const s = await stat(p);
-      if (s.isDirectory()) folders.push(p);
+      if (statSync(p).isDirectory()) folders.push(p);
       else files.push({ path: p, named: true });
     } catch (e) {
       missing.push({ path: p, reason: describeError(e) });
@@ -216,23 +227,31 @@ export async function collectFiles(
     // Depth-first, in name order; each folder's real path is visited once.
     while (folders.length > 0) {
       const dir = folders.pop() as string;
-      const real = await realpath(dir).catch(() => dir);
+      let real = dir;
+      try {
+        real = realpathSync(dir);
+      } catch {
+        // Unresolvable: readdir below reports it.
+      }
       if (visited.has(real)) continue;
       visited.add(real);
-      let names: string[];
+      let entries: Dirent[];
       try {
-        names = (await readdir(dir)).sort();
+        entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+          a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+        );
       } catch (e) {
         missing.push({ path: dir, reason: describeError(e) });
         continue;
       }
       const subfolders: string[] = [];
-      for (const name of names) {
-        const child = join(dir, name);
-        const s = await stat(child).catch(() => undefined);
-        if (s?.isDirectory()) {
+      for (const entry of entries) {
+        const child = join(dir, entry.name);
+        // The entry's own type spares a stat, except for links (followed) and unknown types.
+        const kind = entry.isFile() ? "file" : entry.isDirectory() ? "folder" : kindOf(child);
+        if (kind === "folder") {
           if (recurse) subfolders.push(child);
-        } else if (s?.isFile()) files.push({ path: child, named: false });
+        } else if (kind === "file") files.push({ path: child, named: false });
       }
       folders.push(...subfolders.reverse());
     }
@@ -254,45 +273,74 @@ function hex(code: number): string {
   return `0x${code.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
+// The UIDs that name an instance, by tag rather than keyword: a keyword lookup builds the whole
+// PS3.6 dictionary (~5 ms and a few MB of heap) in a process that otherwise never needs it.
+/** (0002,0002) Media Storage SOP Class UID. */
+const MEDIA_STORAGE_SOP_CLASS_UID = 0x00020002;
+/** (0002,0003) Media Storage SOP Instance UID. */
+const MEDIA_STORAGE_SOP_INSTANCE_UID = 0x00020003;
+/** (0008,0016) SOP Class UID. */
+const SOP_CLASS_UID = 0x00080016;
+/** (0008,0018) SOP Instance UID. */
+const SOP_INSTANCE_UID = 0x00080018;
+
 /** Bytes read from the start of each file to find its SOP Class and Instance UIDs. */
 const HEAD_BYTES = 16 * 1024;
 
 /** (0008,0018) SOP Instance UID is the last element needed; reading stops after it. */
 const AFTER_SOP_INSTANCE_UID = 0x00080019;
 
+/** The buffer {@link quickHead} reads into, reused: only strings are kept from what it holds. */
+let headBuffer: Buffer | undefined;
+
 /**
- * The UIDs of a file from its first {@link HEAD_BYTES}, read with synchronous calls (one open,
- * fstat, read, close: from the page cache far cheaper than the thread-pool round trips of an
- * asynchronous read, which dominated thousands of tiny files). Undefined when they are not in
- * that prefix (an unusual header), so the caller falls back to the streaming reader.
+ * The UIDs of a file from its first {@link HEAD_BYTES}, read with synchronous calls (open, read,
+ * fstat only for a larger file, close: from the page cache far cheaper than the thread-pool round
+ * trips of an asynchronous read, which dominated thousands of tiny files). The File Meta Information's Media
+ * Storage SOP Class and Instance UIDs name the instance, as `sendCStore` takes them, so the
+ * contexts planned are the ones it looks for; the data set is read only when they are missing.
+ * Undefined when the UIDs are not in that prefix (an unusual header), so the caller falls back
+ * to the streaming reader.
  */
 function quickHead(path: string): FileToSend | undefined {
   const fd = openSync(path, "r");
   let buf: Buffer;
   let size: number;
   try {
-    size = fstatSync(fd).size;
-    buf = Buffer.allocUnsafe(Math.min(size, HEAD_BYTES));
-    buf = buf.subarray(0, readSync(fd, buf, 0, buf.byteLength, 0));
+    headBuffer ??= Buffer.allocUnsafe(HEAD_BYTES);
+    buf = headBuffer.subarray(0, readSync(fd, headBuffer, 0, HEAD_BYTES, 0));
+    // A regular file reads short only at its end: a small file's size is known without a stat.
+    size = buf.byteLength < HEAD_BYTES ? buf.byteLength : fstatSync(fd).size;
   } finally {
     closeSync(fd);
+  }
+  // The plain header of nearly every file is scanned in place; anything else is read in full.
+  const quick = scanFileMeta(buf);
+  if (quick) {
+    const { sopClassUid, sopInstanceUid, transferSyntaxUid: transferSyntax } = quick;
+    return { path, sopClassUid, sopInstanceUid, transferSyntax, size };
   }
   const partial = buf.byteLength < size;
   const meta = readFileMeta(buf, { partial });
   if (!meta.complete || meta.meta.size === 0) return undefined;
-  const enc = transferSyntaxInfo(meta.transferSyntaxUid);
-  if (!enc || enc.deflated) return undefined;
-  const { dataset } = readDataset(buf, {
-    explicitVr: enc.explicitVr,
-    littleEndian: enc.littleEndian,
-    offset: meta.datasetOffset,
-    stopAtTag: AFTER_SOP_INSTANCE_UID,
-    partial,
-  });
-  const sopClassUid = dataset.string("SOPClassUID") ?? meta.meta.string("MediaStorageSOPClassUID");
-  const sopInstanceUid = dataset.string("SOPInstanceUID") ?? meta.meta.string("MediaStorageSOPInstanceUID");
+  const transferSyntax = meta.transferSyntaxUid;
+  let sopClassUid = meta.meta.string(MEDIA_STORAGE_SOP_CLASS_UID);
+  let sopInstanceUid = meta.meta.string(MEDIA_STORAGE_SOP_INSTANCE_UID);
+  if (!sopClassUid || !sopInstanceUid) {
+    const enc = transferSyntaxInfo(transferSyntax);
+    if (!enc || enc.deflated) return undefined;
+    const { dataset } = readDataset(buf, {
+      explicitVr: enc.explicitVr,
+      littleEndian: enc.littleEndian,
+      offset: meta.datasetOffset,
+      stopAtTag: AFTER_SOP_INSTANCE_UID,
+      partial,
+    });
+    sopClassUid ||= dataset.string(SOP_CLASS_UID);
+    sopInstanceUid ||= dataset.string(SOP_INSTANCE_UID);
+  }
   if (!sopClassUid || !sopInstanceUid) return undefined;
-  return { path, sopClassUid, sopInstanceUid, transferSyntax: meta.transferSyntaxUid, size };
+  return { path, sopClassUid, sopInstanceUid, transferSyntax, size };
 }
 
 async function readHeaders(
@@ -324,8 +372,10 @@ async function readHeaders(
         // PS3.10 7.1: a DICOM file has a File Meta Information header; without it (a text file
         // parses as an odd "data set") the transfer syntax is unknown.
         if (head.meta.size === 0) throw new Error("no DICOM File Meta Information");
-        const sopClassUid = head.dataset.string("SOPClassUID") ?? head.meta.string("MediaStorageSOPClassUID");
-        const sopInstanceUid = head.dataset.string("SOPInstanceUID") ?? head.meta.string("MediaStorageSOPInstanceUID");
+        // As quickHead: the meta's UIDs first, as sendCStore takes them.
+        const sopClassUid = head.meta.string(MEDIA_STORAGE_SOP_CLASS_UID) || head.dataset.string(SOP_CLASS_UID);
+        const sopInstanceUid =
+          head.meta.string(MEDIA_STORAGE_SOP_INSTANCE_UID) || head.dataset.string(SOP_INSTANCE_UID);
         if (sopClassUid && sopInstanceUid) {
           const t = head.transferSyntaxUid;
           files[i] = { path: f.path, sopClassUid, sopInstanceUid, transferSyntax: t, size: head.fileSize };
@@ -353,7 +403,8 @@ interface SendContext {
   readonly calledAet: string;
   readonly tls: Awaited<ReturnType<typeof clientTls>>;
   readonly log: AppLogger;
-  readonly note: (line: string) => void;
+  /** Logs the line `line()` gives at -v (built only then: the names cost time per instance). */
+  readonly note: (line: () => string) => void;
   readonly tick: (bytes: number) => void;
 }
 
@@ -417,19 +468,19 @@ async function sendOne(
   c: SendContext,
   outcomes: Outcome[],
 ): Promise<number> {
-  const what = `${f.path} (${uidName(f.sopClassUid)}, ${f.sopInstanceUid})`;
+  const what = () => `${f.path} (${uidName(f.sopClassUid)}, ${f.sopInstanceUid})`;
   try {
     const r = await assoc.sendCStore(f.path);
     const category =
       r.statusInfo.category === "success" || r.statusInfo.category === "warning" ? r.statusInfo.category : "failure";
     outcomes.push({ path: f.path, category, status: r.status, meaning: r.statusInfo.meaning });
     c.tick(r.bytes);
-    c.note(`${category === "failure" ? "failed" : "sent"} ${what}: ${hex(r.status)} ${r.statusInfo.meaning}`);
+    c.note(() => `${category === "failure" ? "failed" : "sent"} ${what()}: ${hex(r.status)} ${r.statusInfo.meaning}`);
     return r.bytes;
   } catch (e) {
     outcomes.push({ path: f.path, category: "failure", meaning: describeError(e) });
     c.tick(0);
-    c.note(`failed ${what}: ${describeError(e)}`);
+    c.note(() => `failed ${what()}: ${describeError(e)}`);
     return 0;
   }
 }
@@ -484,10 +535,10 @@ export async function runStorescu(args: readonly string[], io: CliIo, isTty = fa
   const bar =
     isTty && !quiet && files.length > 0 ? new ProgressBar({ total: files.length, write: io.stderr }) : undefined;
   // Per-file lines at -v; above the bar on a terminal.
-  const note = (line: string) => {
+  const note = (line: () => string) => {
     if (log.info === undefined) return;
-    if (bar) bar.log(`I: ${line}\n`);
-    else io.stderr(`I: ${line}\n`);
+    if (bar) bar.log(`I: ${line()}\n`);
+    else io.stderr(`I: ${line()}\n`);
   };
   const ae = new AE({ aeTitle: String(values["calling-aet"]), ...settings, logger: log });
   // Codecs for the compressed syntaxes among the files (RLE built in; dcmjs-codecs when installed).

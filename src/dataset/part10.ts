@@ -1,4 +1,4 @@
-import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { zlib } from "../util/builtins.js";
 import { ByteWriter } from "../util/byte-writer.js";
 import { Dataset } from "./dataset.js";
 import { DicomParseError } from "./errors.js";
@@ -109,7 +109,7 @@ export function readPart10(bytes: Uint8Array, options: ReadPart10Options = {}): 
   let offset = datasetOffset;
   if (enc.deflated) {
     try {
-      body = inflateRawSync(bytes.subarray(datasetOffset), {
+      body = zlib().inflateRawSync(bytes.subarray(datasetOffset), {
         maxOutputLength: options.maxInflatedBytes ?? 512 * 2 ** 20,
       });
     } catch (e) {
@@ -182,7 +182,7 @@ export function writePart10(ds: Dataset, options: WritePart10Options = {}): Uint
   writeElements(body, ds, { explicitVr: enc.explicitVr, littleEndian: enc.littleEndian });
   let data = body.written();
   if (enc.deflated) {
-    data = deflateRawSync(data);
+    data = zlib().deflateRawSync(data);
     // PS3.5 A.5: an odd-length deflated stream is padded with one trailing NUL
     if (data.byteLength % 2 === 1) data = Buffer.concat([data, new Uint8Array(1)]);
   }

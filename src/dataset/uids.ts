@@ -1,4 +1,4 @@
-import { ts, uidRegistry } from "./generated/uids.js";
+import { ts, uidColumns } from "./generated/uids.js";
 
 export { sop, ts, uids, wellKnown } from "./generated/uids.js";
 
@@ -33,11 +33,29 @@ export interface TransferSyntaxInfo {
 let byUid: Map<string, UidEntry> | undefined;
 let storage: readonly string[] | undefined;
 
+/** Builds the registry's entries on first use (the generated table is columns of text, see its doc). */
 function entries(): Map<string, UidEntry> {
   if (byUid === undefined) {
     byUid = new Map();
-    for (const [uid, keyword, name, type, info, retired] of uidRegistry) {
-      byUid.set(uid, Object.freeze({ uid, keyword, name, type, info, retired: retired === 1 }));
+    const columns = uidColumns();
+    const keywords = columns.keywords.split("\n");
+    const names = columns.names.split("\n");
+    const types = columns.types.split("\n");
+    const infos = columns.infos.split("\n");
+    const list = columns.uids.split("\n");
+    for (let row = 0; row < list.length; row++) {
+      const uid = list[row]!;
+      byUid.set(
+        uid,
+        Object.freeze({
+          uid,
+          keyword: keywords[row]!,
+          name: names[row]!,
+          type: types[row]!,
+          info: infos[row]!,
+          retired: columns.retired.charCodeAt(row) === 0x31, // "1"
+        }),
+      );
     }
   }
   return byUid;

@@ -30,14 +30,24 @@ export interface CStoreRqParams {
   readonly moveOriginatorMessageId?: number;
 }
 
-/** Builds a C-STORE-RQ (a data set follows). */
+/**
+ * Builds a C-STORE-RQ (a data set follows). One object literal, the optional fields added only
+ * when set: the sender builds one per instance, and copying through `compact` cost more than
+ * encoding the command.
+ */
 export function cStoreRq(p: CStoreRqParams): DimseCommand {
-  return compact({
-    ...p,
+  const rq: { -readonly [K in keyof DimseCommand]: DimseCommand[K] } = {
     commandField: CommandField.C_STORE_RQ,
     hasDataset: true,
+    messageId: p.messageId,
+    affectedSopClassUid: p.affectedSopClassUid,
+    affectedSopInstanceUid: p.affectedSopInstanceUid,
     priority: p.priority ?? Priority.Medium,
-  });
+  };
+  if (p.moveOriginatorApplicationEntityTitle !== undefined)
+    rq.moveOriginatorApplicationEntityTitle = p.moveOriginatorApplicationEntityTitle;
+  if (p.moveOriginatorMessageId !== undefined) rq.moveOriginatorMessageId = p.moveOriginatorMessageId;
+  return rq;
 }
 
 /** Parameters of {@link cStoreRsp}. */

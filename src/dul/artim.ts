@@ -2,11 +2,8 @@
 export interface Clock {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
-  /**
-   * Milliseconds on a monotonic scale. Optional: with it, {@link ArtimTimer.touch} only notes
-   * the time; without it, each touch re-arms the timer.
-   */
-  nowMs?(): number;
+  /** Restarts a running timer's full delay in place (optional: without it, clear and set again). */
+  refresh?(handle: unknown): void;
 }
 
 /** The real clock (node timers, unref'd so an idle timer never keeps the process alive). */
@@ -19,7 +16,9 @@ export const systemClock: Clock = {
   clearTimeout(handle) {
     clearTimeout(handle as ReturnType<typeof setTimeout>);
   },
-  nowMs: () => performance.now(),
+  refresh(handle) {
+    (handle as ReturnType<typeof setTimeout>).refresh();
+  },
 };
 
 /**
@@ -30,8 +29,6 @@ export const systemClock: Clock = {
 export class ArtimTimer {
   private handle: unknown;
   private armed = false;
-  /** When the timer was last armed or touched (clock.nowMs()), for {@link touch}. */
-  private since = 0;
 
   constructor(
     readonly timeoutMs: number,
@@ -48,37 +45,11 @@ export class ArtimTimer {
   start(): void {
     if (this.armed) return;
     this.armed = true;
-    this.since = this.clock.nowMs?.() ?? 0;
-    this.arm(this.timeoutMs);
-  }
-
-  private arm(ms: number): void {
     this.handle = this.clock.setTimeout(() => {
-      // Touched since it was armed: wait for the rest of the period from the last touch.
-      const now = this.clock.nowMs?.();
-      const left = now === undefined ? 0 : this.since + this.timeoutMs - now;
-      if (left >= 1) {
-        this.arm(left);
-        return;
-      }
       this.armed = false;
       this.handle = undefined;
       this.onExpired();
-    }, ms);
-  }
-
-  /**
-   * Notes activity: the timer (armed if it was not) now expires `timeoutMs` after this call.
-   * With a clock that tells the time, this records the time and the timer, when it goes off
-   * early, waits for the rest, rather than clearing and re-creating a timer on every read.
-   */
-  touch(): void {
-    const now = this.clock.nowMs?.();
-    if (!this.armed || now === undefined) {
-      this.restart();
-      return;
-    }
-    this.since = now;
+    }, this.timeoutMs);
   }
 
   /** Disarms the timer if running. */
@@ -91,6 +62,12 @@ export class ArtimTimer {
 
   /** Starts the timer afresh (AA-1: "start, or restart if already started"). */
   restart(): void {
+    // The idle timer restarts on every chunk received: refreshing the running timer spares a
+    // clear, a new timer and a closure each time.
+    if (this.armed && this.clock.refresh) {
+      this.clock.refresh(this.handle);
+      return;
+    }
     this.stop();
     this.start();
   }

@@ -156,6 +156,8 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     },
   );
   private framingBroken = false;
+  /** The transport is corked by {@link batch} until the next tick. */
+  private corked = false;
   private failure: Error | undefined;
   private finished = false;
   private readonly assocConfirm = new Pending<AAssociateAc | AAssociateRj>();
@@ -285,17 +287,23 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   }
 
   /**
-   * Runs `fn`, which sends PDUs without awaiting them, with the transport corked: what it writes
-   * leaves in one system call (and, on loopback, wakes the peer once). `fn` must not wait for a
-   * write, which would not drain until the end of the batch.
+   * Runs `fn`, which sends PDUs without awaiting them, with the transport corked until the
+   * current run of callbacks and promise reactions is over (the next `process.nextTick`): what it
+   * writes, and what any other batch of the same turn writes (C-STOREs of an asynchronous window
+   * answered together send their next ones together), leaves in one system call and, on
+   * loopback, wakes the peer once. `fn` must not wait for a write, which would not drain until
+   * the transport is uncorked.
    */
   batch<T>(fn: () => T): T {
-    this.transport.cork?.();
-    try {
-      return fn();
-    } finally {
-      this.transport.uncork?.();
+    if (!this.corked) {
+      this.corked = true;
+      this.transport.cork?.();
+      process.nextTick(() => {
+        this.corked = false;
+        this.transport.uncork?.();
+      });
     }
+    return fn();
   }
 
   /**
@@ -366,7 +374,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   }
 
   private onData(chunk: Uint8Array): void {
-    this.idle?.touch();
+    this.idle?.restart();
     if (this.framingBroken) return;
     let framed: FramedPdu[];
     try {

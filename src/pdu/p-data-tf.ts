@@ -50,13 +50,21 @@ export function encodePDataTf(pdu: PDataTf, w: ByteWriter): void {
 export function pDataTfHeader(contextId: number, isCommand: boolean, isLast: boolean, dataLength: number): Uint8Array {
   if (dataLength < 0 || dataLength > 0xffffffff - 6)
     throw new PduEncodeError(`PDV length ${dataLength} is out of range`);
+  // Byte stores, big endian (PS3.8 9.3.1): a DataView would move the small array off the heap.
   const h = new Uint8Array(pDataTfHeaderLength);
-  const v = new DataView(h.buffer);
-  v.setUint8(0, PduType.PDataTf);
-  v.setUint32(2, 6 + dataLength);
-  v.setUint32(6, 2 + dataLength);
-  v.setUint8(10, contextId);
-  v.setUint8(11, controlHeader(isCommand, isLast));
+  const pduLength = 6 + dataLength;
+  const itemLength = 2 + dataLength;
+  h[0] = PduType.PDataTf;
+  h[2] = pduLength >>> 24;
+  h[3] = (pduLength >>> 16) & 0xff;
+  h[4] = (pduLength >>> 8) & 0xff;
+  h[5] = pduLength & 0xff;
+  h[6] = itemLength >>> 24;
+  h[7] = (itemLength >>> 16) & 0xff;
+  h[8] = (itemLength >>> 8) & 0xff;
+  h[9] = itemLength & 0xff;
+  h[10] = contextId;
+  h[11] = controlHeader(isCommand, isLast);
   return h;
 }
 

@@ -17,8 +17,10 @@ import {
   tagForKeyword,
   type VR,
 } from "../../src/dataset/dictionary.js";
-import { dataElements } from "../../src/dataset/generated/dictionary.js";
+import { dataElementColumns as columnsOf } from "../../src/dataset/generated/dictionary.js";
 import { NetdicomError } from "../../src/util/errors.js";
+
+const dataElementColumns = columnsOf();
 
 // The compiled test runs from build/test/dataset/, three levels below the repo root.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -134,14 +136,45 @@ test("unknown public tags and keywords give undefined", () => {
 
 test("every keyword resolves back to its own entry", () => {
   let n = 0;
-  for (const [tag, mask, keyword] of dataElements) {
+  const patterns = dataElementColumns.tags.split("\n");
+  const keywords = dataElementColumns.keywords.split("\n");
+  const details = dataElementColumns.details.split("\n").map((line) => line.split("\t"));
+  const starts = dataElementColumns.detailStarts.split("\n").map((h) => Number.parseInt(h, 16));
+  for (const [i, keyword] of keywords.entries()) {
     if (keyword === "") continue;
+    const pattern = patterns[i]!;
+    const tag = Number.parseInt(pattern.replaceAll("x", "0"), 16);
     const e = lookupKeyword(keyword);
     assert.equal(e?.tag, tag, keyword);
-    if (mask === 0) assert.equal(lookupTag(tag), e, keyword);
+    assert.deepEqual(
+      [e.name, e.vrs.join("|"), e.vm, e.retired],
+      [...details[i]!, dataElementColumns.retired[i] === "1"],
+      keyword,
+    );
+    assert.equal(e?.mask !== undefined, pattern.includes("x"), keyword);
+    if (!pattern.includes("x")) assert.equal(lookupTag(tag), e, keyword);
+    const end = dataElementColumns.details.indexOf("\n", starts[i]);
+    assert.equal(dataElementColumns.details.slice(starts[i], end < 0 ? undefined : end), details[i]!.join("\t"));
     n++;
   }
   assert.ok(n > 5000, `only ${n} keywords`);
+});
+
+test("keyword lookups agree before and after the keyword index is built", () => {
+  assert.equal(lookupKeyword(""), undefined);
+  // More distinct keywords than the scans done before the index is built (dictionary.ts)
+  const keywords = dataElementColumns.keywords
+    .split("\n")
+    .filter((k) => k !== "")
+    .slice(0, 200);
+  const first = keywords.map((k) => lookupKeyword(k));
+  for (const [i, k] of keywords.entries()) {
+    assert.ok(first[i], k);
+    assert.equal(lookupKeyword(k), first[i], k);
+    if (first[i]!.mask === undefined) assert.equal(lookupTag(first[i]!.tag), first[i], k);
+  }
+  assert.equal(lookupKeyword("NoSuchKeyword"), undefined);
+  assert.equal(lookupKeyword("CommandGroupLength")?.tag, 0);
 });
 
 test("parseTag accepts the usual spellings and keywords", () => {
@@ -186,7 +219,10 @@ test("the generated table has one entry per row of data-elements.tsv", (t) => {
     .split(/\r?\n/)
     .slice(1)
     .filter((l) => l !== "");
-  assert.equal(dataElements.length, rows.length);
+  for (const column of ["tags", "keywords", "details", "detailStarts"] as const) {
+    assert.equal(dataElementColumns[column].split("\n").length, rows.length, column);
+  }
+  assert.equal(dataElementColumns.retired.length, rows.length);
   assert.ok(rows.length > 5000);
 });
 

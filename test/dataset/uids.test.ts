@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { uidRegistry } from "../../src/dataset/generated/uids.js";
+import { uidColumns as columnsOf } from "../../src/dataset/generated/uids.js";
 import {
   isTransferSyntax,
   sop,
@@ -15,6 +15,8 @@ import {
   uids,
   wellKnown,
 } from "../../src/dataset/uids.js";
+
+const uidColumns = columnsOf();
 
 // The compiled test runs from build/test/dataset/, three levels below the repo root.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -160,10 +162,12 @@ test("storageSopClasses: storage of patient and non-patient objects, not Storage
 });
 
 test("counts match the registry table", (t) => {
-  const keyed = uidRegistry.filter((r) => r[1] !== "");
+  const keywords = uidColumns.keywords.split("\n");
+  const types = uidColumns.types.split("\n");
+  const keyed = keywords.flatMap((k, i) => (k === "" ? [] : [[k, types[i]!] as const]));
   assert.equal(Object.keys(uids).length, keyed.length);
-  assert.equal(Object.keys(sop).length, keyed.filter((r) => r[3] === "SOP Class" || r[3] === "Meta SOP Class").length);
-  assert.equal(Object.keys(ts).length, keyed.filter((r) => r[3] === "Transfer Syntax").length);
+  assert.equal(Object.keys(sop).length, keyed.filter((r) => r[1] === "SOP Class" || r[1] === "Meta SOP Class").length);
+  assert.equal(Object.keys(ts).length, keyed.filter((r) => r[1] === "Transfer Syntax").length);
   for (const [keyword, uid] of Object.entries(sop)) assert.equal(uidEntry(uid)?.keyword, keyword);
   if (!existsSync(tsvPath)) return t.skip(`reference data not found at ${tsvPath}`);
   const rows = readFileSync(tsvPath, "utf8")
@@ -171,7 +175,10 @@ test("counts match the registry table", (t) => {
     .slice(1)
     .filter((l) => l !== "")
     .map((l) => l.split("\t"));
-  assert.equal(uidRegistry.length, rows.length);
+  for (const column of ["uids", "keywords", "names", "types", "infos"] as const) {
+    assert.equal(uidColumns[column].split("\n").length, rows.length, column);
+  }
+  assert.equal(uidColumns.retired.length, rows.length);
   // Independent count of storage classes straight from the TSV: names with "Storage" in them,
   // less Storage Commitment.
   const expected = rows.filter(

@@ -5,7 +5,7 @@ import { ArtimTimer, type Clock } from "../../src/dul/artim.js";
 /** A clock driven by hand: `advance(ms)` fires what is due, in deadline order. */
 class FakeClock implements Clock {
   now = 0;
-  private timers = new Map<number, { at: number; fn: () => void }>();
+  protected timers = new Map<number, { at: number; fn: () => void }>();
   private nextId = 1;
   setTimeout(fn: () => void, ms: number): unknown {
     const id = this.nextId++;
@@ -88,38 +88,41 @@ test("ARTIM on the system clock fires (its timer is unref'd, so a ref'd one keep
   assert.equal(fired, true);
 });
 
-/** A FakeClock that also tells the time, as the system clock does. */
-class TellingClock extends FakeClock {
-  nowMs(): number {
-    return this.now;
+/** A FakeClock whose running timers can be refreshed in place, as node's Timeout can. */
+class RefreshingClock extends FakeClock {
+  sets = 0;
+  refreshes = 0;
+  private readonly delays = new Map<number, number>();
+  override setTimeout(fn: () => void, ms: number): unknown {
+    this.sets++;
+    const id = super.setTimeout(fn, ms) as number;
+    this.delays.set(id, ms);
+    return id;
+  }
+  refresh(handle: unknown): void {
+    this.refreshes++;
+    const t = this.timers.get(handle as number);
+    if (t) t.at = this.now + (this.delays.get(handle as number) ?? 0);
   }
 }
 
-for (const [name, make] of [
-  ["a clock that tells the time", () => new TellingClock()],
-  ["a clock without nowMs", () => new FakeClock()],
-] as const) {
-  test(`idle touch with ${name}: expiry moves to timeoutMs after the last touch, once`, () => {
-    const clock = make();
-    let fired = 0;
-    const t = new ArtimTimer(1000, () => fired++, clock);
-    t.start();
-    clock.advance(600);
-    t.touch();
-    clock.advance(500); // 1100: past the first deadline, 500 after the touch
-    assert.equal(fired, 0);
-    assert.equal(t.running, true);
-    t.touch(); // 1100
-    clock.advance(999);
-    assert.equal(fired, 0);
-    clock.advance(1);
-    assert.equal(fired, 1);
-    assert.equal(t.running, false);
-    assert.equal(clock.pending, 0);
-    t.touch(); // not running: arms it afresh
-    assert.equal(t.running, true);
-    t.stop();
-    clock.advance(5000);
-    assert.equal(fired, 1);
-  });
-}
+test("ARTIM restart of a running timer refreshes it in place when the clock can, with the full delay again", () => {
+  const clock = new RefreshingClock();
+  let fired = 0;
+  const t = new ArtimTimer(1000, () => fired++, clock);
+  t.restart(); // not running: a plain start
+  assert.equal(clock.sets, 1);
+  clock.advance(900);
+  t.restart();
+  assert.equal(clock.sets, 1, "no new timer for a restart");
+  assert.equal(clock.refreshes, 1);
+  clock.advance(900);
+  assert.equal(fired, 0, "the deadline moved to 1000 ms after the restart");
+  clock.advance(100);
+  assert.equal(fired, 1);
+  assert.equal(t.running, false);
+  t.restart(); // expired: started afresh
+  assert.equal(clock.sets, 2);
+  t.stop();
+  assert.equal(clock.pending, 0);
+});

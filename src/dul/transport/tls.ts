@@ -1,14 +1,8 @@
 // TLS transport (PS3.15 B.9-B.11: the secure transport connection profiles built on BCP 195):
 // the profiles as node:tls settings, a client connect and a server whose connections arrive as
 // transports once the handshake is done.
-import {
-  type ConnectionOptions,
-  createServer,
-  type SecureContextOptions,
-  type SecureVersion,
-  type Server,
-  connect as tlsConnect,
-} from "node:tls";
+import type { ConnectionOptions, SecureContextOptions, SecureVersion, Server } from "node:tls";
+import { tls as tlsModule } from "../../util/builtins.js";
 import { NetdicomError } from "../../util/errors.js";
 import { SocketTransport } from "./socket-transport.js";
 import { awaitConnected, type TcpConnectOptions } from "./tcp.js";
@@ -134,7 +128,7 @@ export async function connectTls(options: TlsConnectOptions): Promise<SocketTran
   };
   // Certificate names are never IP addresses in SNI (RFC 6066 3), so only send a host name.
   if (opts.servername === undefined && !/^[\d.]+$|:/.test(options.host)) opts.servername = options.host;
-  const socket = tlsConnect(opts);
+  const socket = tlsModule().connect(opts);
   socket.on("error", () => {}); // reported through awaitConnected / SocketTransport
   await awaitConnected(socket, "secureConnect", options.connectTimeoutMs ?? 30_000, options.signal);
   return new SocketTransport(socket, options);
@@ -152,7 +146,7 @@ export interface TlsServerOptions extends SocketOptions {
  */
 export function createTlsServer(onTransport: (t: SocketTransport) => void, options: TlsServerOptions): Server {
   const { profile, ...tls } = options.tls;
-  const server = createServer({
+  const server = tlsModule().createServer({
     ...profileContextOptions(checkProfile(profile)),
     // RFC 9325 4.2.1 (BCP 195): servers choose the suite by their own order, strongest first.
     honorCipherOrder: true,

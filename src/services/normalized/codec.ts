@@ -1,11 +1,11 @@
 // The data sets of the DIMSE-N messages (Attribute List, Modification List, Action/Event
 // Information and Reply): encoded in, and decoded from, the presentation context's transfer
 // syntax (PS3.7 10.3: "encoded according to the transfer syntax of the presentation context").
-import { inflateRawSync } from "node:zlib";
 import { Dataset } from "../../dataset/dataset.js";
 import { DicomParseError } from "../../dataset/errors.js";
 import { readDataset } from "../../dataset/reader.js";
 import { transferSyntaxInfo } from "../../dataset/uids.js";
+import { zlib } from "../../util/builtins.js";
 import { NetdicomError } from "../../util/errors.js";
 import { DEFAULT_MAX_DATASET_BYTES } from "../storage/memory-sink.js";
 import { encodeDataset } from "../storage/source.js";
@@ -35,7 +35,7 @@ export function decodeNDataset(
   let bytes: Uint8Array = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   if (enc.deflated) {
     try {
-      bytes = inflateRawSync(bytes, { maxOutputLength: maxBytes });
+      bytes = zlib().inflateRawSync(bytes, { maxOutputLength: maxBytes });
     } catch (e) {
       throw new DicomParseError("deflated data set cannot be inflated", { offset: 0 }, { cause: e });
     }

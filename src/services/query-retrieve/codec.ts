@@ -1,10 +1,10 @@
 // Identifiers on the wire: encoded and decoded in the transfer syntax of the presentation context
 // they travel on (PS3.7 9.1.2.1.3: the identifier is a data set like any other).
-import { inflateRawSync } from "node:zlib";
 import type { Dataset } from "../../dataset/dataset.js";
 import { DicomParseError } from "../../dataset/errors.js";
 import { readDataset } from "../../dataset/reader.js";
 import { transferSyntaxInfo } from "../../dataset/uids.js";
+import { zlib } from "../../util/builtins.js";
 import { encodeDataset } from "../storage/source.js";
 
 /** Largest inflated identifier accepted from a deflated transfer syntax (bytes). */
@@ -36,7 +36,7 @@ export function decodeIdentifier(chunks: readonly Uint8Array[], transferSyntax: 
   let bytes: Uint8Array = chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);
   if (enc.deflated) {
     try {
-      bytes = inflateRawSync(bytes, { maxOutputLength: MAX_INFLATED_IDENTIFIER_BYTES });
+      bytes = zlib().inflateRawSync(bytes, { maxOutputLength: MAX_INFLATED_IDENTIFIER_BYTES });
     } catch (err) {
       throw new DicomParseError("the deflated identifier cannot be inflated", { offset: 0 }, { cause: err });
     }

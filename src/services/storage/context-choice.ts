@@ -59,13 +59,15 @@ export function chooseContext(
 ): PresentationContext {
   const accepted = channel.acceptedContexts ?? [channel.contextFor(sopClassUid, "scu")];
   const usable = accepted.filter((cx) => cx.abstractSyntax === sopClassUid && cx.asScu !== false);
-  const what = sourceTs === undefined ? uidName(sopClassUid) : `${uidName(sopClassUid)} in ${uidName(sourceTs)}`;
+  // Named only for an error: this runs for every instance sent.
+  const what = () =>
+    sourceTs === undefined ? uidName(sopClassUid) : `${uidName(sopClassUid)} in ${uidName(sourceTs)}`;
   if (usable.length === 0) {
     const offered = accepted.some((cx) => cx.abstractSyntax === sopClassUid);
     throw new NoPresentationContextError(
       sopClassUid,
       "scu",
-      `${what} (${sopClassUid}${sourceTs === undefined ? "" : `, ${sourceTs}`})${offered ? ": accepted, but not as SCU" : ""}`,
+      `${what()} (${sopClassUid}${sourceTs === undefined ? "" : `, ${sourceTs}`})${offered ? ": accepted, but not as SCU" : ""}`,
     );
   }
   const reachable = (cx: PresentationContext): boolean => {
@@ -94,6 +96,6 @@ export function chooseContext(
   throw new NoPresentationContextError(
     sopClassUid,
     "scu",
-    `${what} (${sourceTs ?? "uncompressed"}): the peer accepted ${uidName(sopClassUid)} only in ${names(usable)} ${why}`,
+    `${what()} (${sourceTs ?? "uncompressed"}): the peer accepted ${uidName(sopClassUid)} only in ${names(usable)} ${why}`,
   );
 }

@@ -3,7 +3,6 @@
 // per word when the byte order changes), or an in-memory Dataset encoded once.
 import { once } from "node:events";
 import type { FileHandle } from "node:fs/promises";
-import { createDeflateRaw, deflateRawSync } from "node:zlib";
 import type { Dataset } from "../../dataset/dataset.js";
 import { DicomParseError } from "../../dataset/errors.js";
 import { type DicomFileHead, readDicomFileHead } from "../../dataset/file.js";
@@ -11,6 +10,7 @@ import { encodingOf, readPart10 } from "../../dataset/part10.js";
 import { PIXEL_DATA, readDataset } from "../../dataset/reader.js";
 import type { TransferSyntaxInfo } from "../../dataset/uids.js";
 import { writeDataset } from "../../dataset/writer.js";
+import { zlib } from "../../util/builtins.js";
 import { ByteWriter } from "../../util/byte-writer.js";
 import type { DatasetSource, OutgoingDataset } from "../channel.js";
 
@@ -103,7 +103,7 @@ async function* aligned(src: AsyncIterable<Uint8Array>, maxPdvLength: number): A
 
 /** Raw-deflates `src` as it streams (PS3.5 A.5), padding an odd total with one NUL. */
 async function* deflated(src: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const z = createDeflateRaw();
+  const z = zlib().createDeflateRaw();
   const feed = (async () => {
     try {
       for await (const c of src) if (!z.write(c)) await once(z, "drain");
@@ -125,7 +125,7 @@ async function* deflated(src: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Ar
 export function encodeDataset(ds: Dataset, enc: TransferSyntaxInfo): Uint8Array {
   const bytes = writeDataset(ds, { explicitVr: enc.explicitVr, littleEndian: enc.littleEndian });
   if (!enc.deflated) return bytes;
-  const out = deflateRawSync(bytes);
+  const out = zlib().deflateRawSync(bytes);
   // PS3.5 A.5: an odd-length deflated stream is padded with one trailing NUL
   return out.byteLength % 2 === 1 ? Buffer.concat([out, new Uint8Array(1)]) : out;
 }

@@ -1,11 +1,11 @@
 // Where received instances are written while they arrive: a private netdicom-* folder in the
 // OS temporary directory, or the directory the AE was given (so that the final rename stays on
 // one file system).
-import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { crypto } from "../../util/builtins.js";
 
 let defaultArea: Promise<string> | undefined;
 let defaultReady: string | undefined;
@@ -67,7 +67,7 @@ let prefix: string | undefined;
  * (the pid and a random tag drawn once per process, not per file).
  */
 export function tempFileName(): string {
-  prefix ??= `.netdicom-${process.pid}-${randomBytes(4).toString("hex")}`;
+  prefix ??= `.netdicom-${process.pid}-${crypto().randomBytes(4).toString("hex")}`;
   counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
   return `${prefix}-${counter}.part`;
 }

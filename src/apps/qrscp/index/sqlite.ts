@@ -1,6 +1,5 @@
 // The embedded backend: one SQLite file through better-sqlite3 (an optional dependency, loaded
 // only when qrscp opens a SQLite index), in WAL mode so readers never wait for the writer.
-import { createRequire } from "node:module";
 import type { InstanceIndex } from "./index.js";
 import { IndexError } from "./index.js";
 import { type QueryFn, type Row, SCHEMA, type SqlDriver, SqlIndex } from "./sql-index.js";
@@ -27,7 +26,7 @@ export type SqliteConstructor = new (path: string, options?: { timeout?: number 
 export function loadSqliteDriver(name = "better-sqlite3"): SqliteConstructor {
   try {
     // A native addon with a CommonJS entry: require keeps it out of every other app's load.
-    return createRequire(import.meta.url)(name) as SqliteConstructor;
+    return process.getBuiltinModule("node:module").createRequire(import.meta.url)(name) as SqliteConstructor;
   } catch (e) {
     throw new IndexError(
       `the SQLite index needs the package ${name} (an optional dependency that builds from source): ` +
