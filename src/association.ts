@@ -103,6 +103,10 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   };
   #handlers: HandlerTable;
   #ul: UpperLayer | undefined;
+  /** The logger's debug method when the upper layer was attached (it dumps every PDU). */
+  #debug: ((message: string) => void) | undefined;
+  #tappedPdus = false;
+  #tappedTransitions = false;
   #established = false;
   #rejected = false;
   #aborted = false;
@@ -229,6 +233,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   /** Binds a handler to an event at run time (an intervention's handler replaces the previous one). */
   bind<K extends EventName>(event: K, handler: Handler<K>): void {
     this.#handlers.bind(event, handler);
+    this.#syncTaps();
   }
   /** Unbinds a handler (all handlers of `event` when none is given). */
   unbind<K extends EventName>(event: K, handler?: Handler<K>): void {
@@ -266,18 +271,8 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   /** @internal Attaches the upper layer and subscribes to its events. */
   attach(ul: UpperLayer): void {
     this.#ul = ul;
-    const debug = this.logger.debug?.bind(this.logger);
-    ul.on("pduSent", (pdu) => {
-      if (debug && !isTracing("pdu")) for (const line of describePdu(pdu)) debug(`> ${line}`);
-      this.fire("PDU_SENT", { pdu });
-    });
-    ul.on("pduReceived", (pdu) => {
-      if (debug && !isTracing("pdu")) for (const line of describePdu(pdu)) debug(`< ${line}`);
-      this.fire("PDU_RECV", { pdu });
-    });
-    ul.on("transition", (t) =>
-      this.fire("FSM_TRANSITION", { currentState: t.from, fsmEvent: t.event, action: t.action, nextState: t.to }),
-    );
+    this.#debug = this.logger.debug?.bind(this.logger);
+    this.#syncTaps();
     ul.on("aborted", (error) => this.markAborted(error));
     ul.on("closed", (error) => {
       this.#established = false;
@@ -293,6 +288,41 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
         this.fire("CONN_CLOSE", { address: t.remoteAddress ?? "", port: t.remotePort, error });
       this.#closedResolve();
     });
+  }
+
+  /**
+   * Subscribes to the upper layer's PDU and transition events once something here wants them
+   * (a debug logger, a handler or a listener): otherwise the upper layer builds no event object
+   * for each of an association's dozen transitions and every PDU it sends.
+   */
+  #syncTaps(): void {
+    const ul = this.#ul;
+    if (!ul) return;
+    const debug = this.#debug;
+    if (!this.#tappedPdus && (debug || this.isObserved("PDU_SENT") || this.isObserved("PDU_RECV"))) {
+      this.#tappedPdus = true;
+      ul.on("pduSent", (pdu) => {
+        if (debug && !isTracing("pdu")) for (const line of describePdu(pdu)) debug(`> ${line}`);
+        this.fire("PDU_SENT", { pdu });
+      });
+      ul.on("pduReceived", (pdu) => {
+        if (debug && !isTracing("pdu")) for (const line of describePdu(pdu)) debug(`< ${line}`);
+        this.fire("PDU_RECV", { pdu });
+      });
+    }
+    if (!this.#tappedTransitions && this.isObserved("FSM_TRANSITION")) {
+      this.#tappedTransitions = true;
+      ul.on("transition", (t) =>
+        this.fire("FSM_TRANSITION", { currentState: t.from, fsmEvent: t.event, action: t.action, nextState: t.to }),
+      );
+    }
+  }
+
+  /** Adds a listener (see {@link AssociationEvents}). */
+  override on<K extends keyof AssociationEvents>(event: K, listener: (...args: AssociationEvents[K]) => void): this {
+    super.on(event, listener);
+    this.#syncTaps();
+    return this;
   }
 
   /** @internal An A-ASSOCIATE-RQ was sent or received: the service users become read-only. */

@@ -297,3 +297,33 @@ test("an acceptor's supported contexts are copies: changing them in a handler ch
     await assoc.release();
   }
 });
+
+test("PDU and FSM notifications bound after the association is established still arrive (both sides)", async (t) => {
+  const serverSeen: string[] = [];
+  const server = await echoServer(t, {
+    [Event.C_ECHO]: (event) => {
+      // Bound on the acceptor's association while it serves its first request.
+      if (serverSeen.length === 0) {
+        event.assoc.bind(Event.PDU_SENT, (e) => {
+          serverSeen.push(`sent ${e.pdu.type}`);
+        });
+        event.assoc.on("transition", (e) => serverSeen.push(`${e.currentState}->${e.nextState}`));
+      }
+      return 0x0000;
+    },
+  });
+  const assoc = await connect(t, server.port);
+  const seen: string[] = [];
+  assoc.on("pduReceived", (e) => seen.push(`recv ${e.pdu.type}`));
+  assoc.bind(Event.FSM_TRANSITION, (e) => {
+    seen.push(`${e.currentState}->${e.nextState}`);
+  });
+  assert.equal((await assoc.sendCEcho()).status, 0x0000);
+  await assoc.release();
+  assert.ok(seen.includes("recv 4"), `the C-ECHO-RSP's P-DATA-TF: ${seen.join(", ")}`);
+  assert.ok(seen.includes("recv 6"), "the A-RELEASE-RP");
+  assert.ok(seen.includes("Sta6->Sta7"), "the release request's transition");
+  assert.ok(serverSeen.includes("sent 4"), `the acceptor's C-ECHO-RSP: ${serverSeen.join(", ")}`);
+  assert.ok(serverSeen.includes("sent 6"), "the acceptor's A-RELEASE-RP");
+  assert.ok(serverSeen.includes("Sta6->Sta8"), "the acceptor's release indication");
+});

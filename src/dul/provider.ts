@@ -445,7 +445,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     if (isTracing("fsm")) {
       trace("fsm", `${isRequestor ? "R" : "A"}: ${from} + ${event} -> ${action ?? "(empty cell)"} -> ${r.next}`);
     }
-    this.emit("transition", { from, event, action, to: r.next });
+    if (this.listenerCount("transition") > 0) this.emit("transition", { from, event, action, to: r.next });
     const p = action === undefined ? done : this.perform(action, input, rqRejection);
     // A close in Sta1 (before any association) is an empty cell but still ends this provider.
     if (this.currentState === "Sta1" && (action !== undefined || event === "Evt17")) this.finish(input.error);
