@@ -55,7 +55,7 @@ import { cancelAllOperations } from "./services/query-retrieve/cancellation.js";
 import type { IdentifierInit } from "./services/query-retrieve/identifier.js";
 import { sendCFind, sendCGet, sendCMove } from "./services/query-retrieve/scu.js";
 import type { QueryOptions, QueryResponse, RetrieveResponse } from "./services/query-retrieve/types.js";
-import { type CStoreOptions, type CStoreResult, sendCStore } from "./services/storage/scu.js";
+import { type CStoreOptions, type CStoreResult, readAheadOf, sendCStore } from "./services/storage/scu.js";
 import { type CEchoOptions, type CEchoResult, sendCEcho } from "./services/verification/scu.js";
 import { isTracing, type Logger } from "./util/logger.js";
 
@@ -466,9 +466,15 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
    * file is streamed, never loaded whole. See `services/storage/scu`.
    */
   sendCStore(datasetOrPath: Dataset | string, options: CStoreOptions = {}): Promise<CStoreResult> {
-    // The window slot is taken before the file is opened or read, so calls queued behind a full
-    // window hold no file and no buffer; the request itself then goes out without waiting again.
-    return this.#windows.holdingSlot(this, options.signal, (held) => sendCStore(held, datasetOrPath, options));
+    // The window slot is taken before the request is sent; while it waits, only the first of the
+    // calls queued behind a full window reads its file's first bytes (at most 1 MiB, one file), so
+    // that it sends as soon as the slot is free; the others hold no file and no buffer.
+    return this.#windows.holdingSlot(
+      this,
+      options.signal,
+      (held, started) => sendCStore(held, datasetOrPath, options, started),
+      readAheadOf(datasetOrPath),
+    );
   }
 
   /**

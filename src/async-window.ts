@@ -222,17 +222,89 @@ export function inWindow<T>(
   signal: AbortSignal | undefined,
   run: () => Promise<T>,
 ): Promise<T> {
-  const go = (): Promise<T> => {
-    let p: Promise<T>;
-    try {
-      p = run();
-    } catch (err) {
-      window.release();
-      return Promise.reject(err);
-    }
-    return p.finally(() => window.release());
-  };
+  const go = () => runHolding(window, run);
   return window.tryAcquire() ? go() : window.acquire(signal).then(go);
+}
+
+/** Runs `run`, which holds a slot of `window` already taken, and gives the slot back when it settles. */
+function runHolding<T>(window: OperationWindow, run: () => Promise<T>): Promise<T> {
+  let p: Promise<T>;
+  try {
+    p = run();
+  } catch (err) {
+    window.release();
+    return Promise.reject(err);
+  }
+  return p.finally(() => window.release());
+}
+
+/**
+ * Work a call queued behind a full window may do before its slot comes (a C-STORE reads its file's
+ * first bytes), so that it sends as soon as the slot is free.
+ */
+export interface WorkAhead<A> {
+  /** Does the work; called at most once, only while the call still waits. Must not throw. */
+  start(): A;
+  /** Undoes the work of a call that never got its slot (aborted, or the association ended). */
+  drop(done: A): void;
+}
+
+/**
+ * The calls waiting for a slot of one window with work to do ahead ({@link WorkAhead}). Only the
+ * first of them does its work, so that the queue holds one call's worth of it at most (a file and
+ * its first read buffer) however many wait; the next starts when it leaves the queue. The work is
+ * started on the next turn of the event loop (`setImmediate`), after the writes of the request
+ * that just took the slot have gone out, so that it never delays them.
+ */
+export class AheadLine {
+  readonly #waiting: (() => void)[] = [];
+
+  /**
+   * Runs `run` holding a slot of `window`, as {@link inWindow} does; when it must wait, `ahead`'s
+   * work is done in turn while it waits and handed to `run` (undefined when it was not done).
+   */
+  inWindow<T, A>(
+    window: OperationWindow,
+    signal: AbortSignal | undefined,
+    ahead: WorkAhead<A>,
+    run: (done: A | undefined) => Promise<T>,
+  ): Promise<T> {
+    if (window.tryAcquire()) return runHolding(window, () => run(undefined));
+    let done: A | undefined;
+    let waiting = true;
+    const startAhead = () => {
+      if (!waiting || done !== undefined) return;
+      done = ahead.start();
+    };
+    this.#waiting.push(startAhead);
+    if (this.#waiting.length === 1) this.#startFirst();
+    const leave = () => {
+      waiting = false;
+      const at = this.#waiting.indexOf(startAhead);
+      if (at >= 0) this.#waiting.splice(at, 1);
+      if (at === 0 && this.#waiting.length > 0) this.#startFirst();
+    };
+    return window.acquire(signal).then(
+      () => {
+        leave();
+        return runHolding(window, () => run(done));
+      },
+      (err: unknown) => {
+        leave();
+        if (done !== undefined) ahead.drop(done);
+        throw err;
+      },
+    );
+  }
+
+  /** Calls waiting with work to do ahead. */
+  get waiting(): number {
+    return this.#waiting.length;
+  }
+
+  #startFirst(): void {
+    setImmediate(() => this.#waiting[0]?.());
+  }
 }
 
 /**

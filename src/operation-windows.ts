@@ -3,11 +3,13 @@
 // the peer's requests a slot of the performed window; both limits come from negotiation.
 import type { ServiceUser } from "./acse/index.js";
 import {
+  AheadLine,
   type AsyncOperationsWindow,
   inWindow,
   negotiatedWindow,
   OperationWindow,
   SYNCHRONOUS_WINDOW,
+  type WorkAhead,
   windowedStream,
   withRequestsInWindow,
 } from "./async-window.js";
@@ -23,6 +25,8 @@ export class OperationWindows {
   readonly invoked = new OperationWindow(1);
   /** Requests of the peer being performed by this side. */
   readonly performed = new OperationWindow(1);
+  /** The requests waiting for an invoked slot with work to do ahead (one does it at a time). */
+  readonly ahead = new AheadLine();
   #window: AsyncOperationsWindow = SYNCHRONOUS_WINDOW;
   #held: DimseChannel | undefined;
 
@@ -65,17 +69,21 @@ export class OperationWindows {
 
   /**
    * Runs `run` holding a slot of the invoked window, taken before `run` starts, with a view of
-   * `channel` whose requests go out without waiting for a slot again.
+   * `channel` whose requests go out without waiting for a slot again. With `ahead`, a call that
+   * must wait for its slot does that work meanwhile (one such call at a time, see `AheadLine`) and
+   * hands it to `run`.
    */
-  holdingSlot<T>(
+  holdingSlot<T, A = never>(
     channel: DimseChannel,
     signal: AbortSignal | undefined,
-    run: (held: DimseChannel) => Promise<T>,
+    run: (held: DimseChannel, done?: A) => Promise<T>,
+    ahead?: WorkAhead<A>,
   ): Promise<T> {
     this.#held ??= withRequestsInWindow(channel, (c, cmd, o) => this.requests.request(c, cmd, o));
     const held = this.#held;
     // Not established: no slot to wait for, the call fails at once (AssociationNotEstablishedError).
     if (this.host.notEstablished() !== undefined) return run(held);
+    if (ahead) return this.ahead.inWindow(this.invoked, signal, ahead, (done) => run(held, done));
     return inWindow(this.invoked, signal, () => run(held));
   }
 }

@@ -6,6 +6,7 @@ import { AsynchronousOperationsWindowNegotiation } from "../src/acse/index.js";
 import { AE, type AEOptions } from "../src/ae.js";
 import type { Association } from "../src/association.js";
 import {
+  AheadLine,
   type AsyncOperationsWindow,
   answerProposal,
   minWindow,
@@ -67,6 +68,86 @@ test("OperationWindow: a signal gives up the place; close rejects waiters and la
   await assert.rejects(w.acquire(), WindowClosedError);
   const unlimited = new OperationWindow(0);
   for (let i = 0; i < 100; i++) assert.equal(unlimited.tryAcquire(), true);
+});
+
+/** Resolves after the event loop's check phase (when `AheadLine` starts work ahead) has run. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+test("AheadLine: only the first waiting call works ahead, the next when it leaves; the work goes to run", async () => {
+  const w = new OperationWindow(1);
+  const line = new AheadLine();
+  const started: string[] = [];
+  const dropped: string[] = [];
+  const ahead = (name: string) => ({
+    start: () => {
+      started.push(name);
+      return name;
+    },
+    drop: (done: string) => dropped.push(done),
+  });
+  const got: (string | undefined)[] = [];
+  let finishFirst!: () => void;
+  const first = line.inWindow(w, undefined, ahead("a"), (done) => {
+    got.push(done);
+    return new Promise<void>((resolve) => {
+      finishFirst = resolve;
+    });
+  });
+  let finishSecond!: () => void;
+  const second = line.inWindow(w, undefined, ahead("b"), (done) => {
+    got.push(done);
+    return new Promise<void>((resolve) => {
+      finishSecond = resolve;
+    });
+  });
+  const third = line.inWindow(w, undefined, ahead("c"), async (done) => {
+    got.push(done);
+  });
+  assert.equal(line.waiting, 2);
+  await nextTurn();
+  await nextTurn();
+  // The call with a free slot did nothing ahead; of the two waiting, only the first did.
+  assert.deepEqual(started, ["b"]);
+  finishFirst();
+  await first;
+  await nextTurn();
+  assert.deepEqual(started, ["b", "c"], "the next in line works ahead once the first leaves");
+  finishSecond();
+  await Promise.all([second, third]);
+  assert.deepEqual(got, [undefined, "b", "c"]);
+  assert.deepEqual(dropped, []);
+  assert.equal(w.held, 0);
+  assert.equal(line.waiting, 0);
+});
+
+test("AheadLine: a call that never gets its slot drops its work; one not started has nothing to drop", async () => {
+  const w = new OperationWindow(1);
+  const line = new AheadLine();
+  const dropped: string[] = [];
+  const ahead = (name: string) => ({ start: () => name, drop: (done: string) => dropped.push(done) });
+  assert.equal(w.tryAcquire(), true);
+  const ac = new AbortController();
+  const ran: string[] = [];
+  const run = (name: string) => async () => {
+    ran.push(name);
+  };
+  const aborted = line.inWindow(w, ac.signal, ahead("a"), run("a"));
+  const closed = line.inWindow(w, undefined, ahead("b"), run("b"));
+  const notStarted = line.inWindow(w, undefined, ahead("c"), run("c"));
+  await nextTurn();
+  ac.abort(new Error("stop"));
+  await assert.rejects(aborted, /stop/);
+  assert.deepEqual(dropped, ["a"]);
+  // "b" is now first in line: its work starts on the next turn, then the window closes.
+  await nextTurn();
+  w.close(new WindowClosedError("aborted"));
+  await assert.rejects(closed, WindowClosedError);
+  await assert.rejects(notStarted, WindowClosedError);
+  assert.deepEqual(dropped, ["a", "b"]);
+  assert.deepEqual(ran, []);
+  assert.equal(line.waiting, 0);
 });
 
 async function pair(

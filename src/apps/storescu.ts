@@ -449,9 +449,11 @@ async function sendPlan(plan: AssociationPlan, c: SendContext, outcomes: Outcome
       bytes += await sendOne(assoc, f, c, outcomes);
     }
   };
-  // As many senders as the negotiated window lets be outstanding (--async); one by default.
+  // As many senders as the negotiated window lets be outstanding (--async), plus one: that one
+  // waits for a slot with its next file already read (sendCStore reads ahead while it queues), so
+  // with a window of 1 (most peers) the next instance leaves as soon as the previous is answered.
   const window = assoc.asyncOperationsWindow.invoked;
-  const senders = Math.min(plan.files.length, window === 0 ? UNLIMITED_SENDERS : window);
+  const senders = Math.min(plan.files.length, window === 0 ? UNLIMITED_SENDERS : window + 1);
   await Promise.all(Array.from({ length: Math.max(1, senders) }, sendNext));
   if (assoc.isEstablished)
     await assoc.release().catch((e: unknown) => c.log.warn?.(`release failed: ${describeError(e)}`));

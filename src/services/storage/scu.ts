@@ -1,10 +1,8 @@
 // Storage Service Class, SCU half (PS3.4 Annex B; C-STORE, PS3.7 9.1.1): sends an instance from a
 // file (streamed, never loaded whole) or from an in-memory Dataset.
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { ensureCodec, transcodeDataset } from "../../codecs/index.js";
 import { Dataset } from "../../dataset/dataset.js";
-import { DicomParseError } from "../../dataset/errors.js";
 import { readDicomFileHead } from "../../dataset/file.js";
 import { scanFileMeta } from "../../dataset/file-meta-scan.js";
 import { readFileMeta, readPart10 } from "../../dataset/part10.js";
@@ -13,6 +11,15 @@ import { cStoreRq, type DimseCommand, Priority, type StatusInfo, status as statu
 import { NetdicomError } from "../../util/errors.js";
 import type { DimseChannel, OutgoingDataset } from "../channel.js";
 import { chooseContext, needsCodec } from "./context-choice.js";
+import {
+  dropFile,
+  type FileStart,
+  finishFile,
+  keepSpare,
+  READ_AHEAD_BYTES,
+  startFile,
+  unreadable,
+} from "./file-start.js";
 import {
   CONVERT_IN_MEMORY_BYTES,
   convertInMemory,
@@ -23,6 +30,8 @@ import {
   READ_CHUNK_BYTES,
   readExactly,
 } from "./source.js";
+
+export { SYNC_READ_BYTES } from "./file-start.js";
 
 // The UIDs that name an instance, by tag rather than keyword: a keyword lookup builds the whole
 // PS3.6 dictionary (~5 ms and a few MB of heap) in a process that otherwise never needs it.
@@ -77,12 +86,6 @@ interface Prepared {
   readonly data: OutgoingDataset;
 }
 
-function unreadable(path: string, err: unknown): DicomParseError {
-  if (err instanceof DicomParseError) return err;
-  const why = err instanceof Error ? err.message : String(err);
-  return new DicomParseError(`cannot read ${path}: ${why}`, { offset: 0 }, { cause: err });
-}
-
 function missingUid(what: string, where: string): NetdicomError {
   return new NetdicomError("ERR_NO_SOP_UID", `${where} has no ${what}; a C-STORE needs it (PS3.7 9.1.1.1)`);
 }
@@ -113,92 +116,6 @@ async function prepareDataset(channel: DimseChannel, ds: Dataset, preferred: str
     transferSyntax: t,
     data: encodeDataset(out, enc),
   };
-}
-
-/**
- * Files up to this size are read whole with synchronous calls (open, fstat, read, close) and sent
- * from that one buffer: from the page cache this costs far less than the four thread-pool round
- * trips of an asynchronous read, which leave both peers idle between instances (measured on
- * loopback, 200 x 0.5 MiB: see the commit). It bounds the memory one C-STORE holds.
- */
-export const SYNC_READ_BYTES = 4 * 1024 * 1024;
-
-/**
- * Read buffers kept for the next small files, one per C-STORE that may be outstanding at once (an
- * asynchronous operations window keeps several in flight). A buffer goes back here only after its
- * C-STORE was answered with a status: the peer has then received every byte, so no socket write
- * still refers to it. Reusing them spares an allocation per instance, which otherwise churns
- * external memory and triggers garbage collections (measured: see the commit).
- */
-const spares: Buffer[] = [];
-/** At most this many spare buffers are kept (they hold at most {@link SYNC_READ_BYTES} each). */
-const MAX_SPARES = 8;
-
-/** A kept buffer of at least `size` bytes, taken out of {@link spares}, or undefined. */
-function takeSpare(size: number): Buffer | undefined {
-  const at = spares.findIndex((b) => b.byteLength >= size);
-  return at < 0 ? undefined : spares.splice(at, 1)[0];
-}
-
-/** Keeps `buf` for a later file when there is room; else the smallest kept one makes way for a larger one. */
-function keepSpare(buf: Buffer): void {
-  if (spares.length < MAX_SPARES) {
-    spares.push(buf);
-    return;
-  }
-  let smallest = 0;
-  for (let i = 1; i < spares.length; i++) if (spares[i]!.byteLength < spares[smallest]!.byteLength) smallest = i;
-  if (spares[smallest]!.byteLength < buf.byteLength) spares[smallest] = buf;
-}
-
-/** Reads from `fd` into `buf` from `filled` on, until `buf` is full or the file ends; returns the bytes now in `buf`. */
-function readUntilFull(fd: number, buf: Buffer, filled: number): number {
-  while (filled < buf.byteLength) {
-    const n = readSync(fd, buf, filled, buf.byteLength - filled, filled);
-    if (n === 0) break;
-    filled += n;
-  }
-  return filled;
-}
-
-/** A read buffer for a file of `size` bytes: whole MiB, so that files of nearly the same size (a series) share one. */
-function readBuffer(size: number): Buffer {
-  return Buffer.allocUnsafeSlow(Math.min(SYNC_READ_BYTES, Math.ceil(Math.max(size, 1) / 2 ** 20) * 2 ** 20));
-}
-
-/**
- * The whole file when it is small (read synchronously), else undefined. The file is read into a
- * kept buffer first; only when it fills the buffer is its size asked for (fstat). A small file
- * thus costs open, read, a read that finds the end, close: the Stats object of an fstat per
- * instance showed among the largest allocations.
- */
-function readSmall(path: string): Buffer | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, "r");
-    let buf = takeSpare(0) ?? readBuffer(0);
-    let filled = readUntilFull(fd, buf, 0);
-    if (filled === buf.byteLength) {
-      const size = fstatSync(fd).size;
-      if (size > SYNC_READ_BYTES) {
-        keepSpare(buf);
-        return undefined;
-      }
-      if (size > buf.byteLength) {
-        const larger = takeSpare(size) ?? readBuffer(size);
-        larger.set(buf.subarray(0, filled));
-        keepSpare(buf);
-        buf = larger;
-        filled = readUntilFull(fd, buf, filled);
-      }
-    }
-    return buf.subarray(0, filled);
-  } catch (err) {
-    // A failed read may leave `buf` unreferenced: it is simply dropped.
-    throw unreadable(path, err);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
 
 async function prepareFile(
@@ -289,6 +206,20 @@ async function prepareFile(
 }
 
 /**
+ * What a C-STORE of `datasetOrPath` may do while it waits for a window slot: read the file's first
+ * bytes (at most {@link READ_AHEAD_BYTES}; nothing for a Dataset), so that once the slot comes the
+ * request leaves without waiting for the disk. The read is synchronous, and its errors are kept
+ * for the C-STORE to report; `drop` closes the file and keeps the buffer when the C-STORE never
+ * gets its slot.
+ */
+export function readAheadOf(
+  datasetOrPath: Dataset | string,
+): { start(): FileStart; drop(started: FileStart): void } | undefined {
+  if (typeof datasetOrPath !== "string") return undefined;
+  return { start: () => startFile(datasetOrPath, READ_AHEAD_BYTES), drop: dropFile };
+}
+
+/**
  * Sends a C-STORE-RQ for `datasetOrPath` and resolves with the response's status. A path is
  * streamed: unchanged when an accepted context has the file's transfer syntax, else converted
  * between the uncompressed syntaxes with its pixel data streamed. A compressed file whose syntax
@@ -297,12 +228,14 @@ async function prepareFile(
  * made-up status) on: no accepted context for the SOP class and syntax
  * (`NoPresentationContextError`, naming the missing codec when one would have helped), an
  * unreadable file (`DicomParseError`), pixel data a codec cannot decode (`CodecError`), abort,
- * DIMSE timeout.
+ * DIMSE timeout. `started` is the file's first read when it was done ahead (see `startFile`): the
+ * file is not opened again, and a read that failed then fails this C-STORE now.
  */
 export async function sendCStore(
   channel: DimseChannel,
   datasetOrPath: Dataset | string,
   options: CStoreOptions = {},
+  started?: FileStart,
 ): Promise<CStoreResult> {
   let fh: FileHandle | undefined;
   let whole: Buffer | undefined;
@@ -310,7 +243,7 @@ export async function sendCStore(
     let p: Prepared;
     if (datasetOrPath instanceof Dataset) p = await prepareDataset(channel, datasetOrPath, options.transferSyntax);
     else {
-      whole = readSmall(datasetOrPath);
+      whole = finishFile(started ?? startFile(datasetOrPath));
       if (!whole) {
         fh = await open(datasetOrPath, "r").catch((err: unknown) => {
           throw unreadable(datasetOrPath, err);
