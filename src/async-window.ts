@@ -243,7 +243,7 @@ function runHolding<T>(window: OperationWindow, run: () => Promise<T>): Promise<
  * first bytes), so that it sends as soon as the slot is free.
  */
 export interface WorkAhead<A> {
-  /** Does the work; called at most once, only while the call still waits. Must not throw. */
+  /** Does the work; called at most once, only while the call still waits (an error thrown is ignored). */
   start(): A;
   /** Undoes the work of a call that never got its slot (aborted, or the association ended). */
   drop(done: A): void;
@@ -274,7 +274,11 @@ export class AheadLine {
     let waiting = true;
     const startAhead = () => {
       if (!waiting || done !== undefined) return;
-      done = ahead.start();
+      try {
+        done = ahead.start();
+      } catch {
+        // Work ahead is only a head start: the call does it again, and meets the error, in turn.
+      }
     };
     this.#waiting.push(startAhead);
     if (this.#waiting.length === 1) this.#startFirst();
@@ -291,7 +295,11 @@ export class AheadLine {
       },
       (err: unknown) => {
         leave();
-        if (done !== undefined) ahead.drop(done);
+        try {
+          if (done !== undefined) ahead.drop(done);
+        } catch {
+          // Undoing the work failed (closing a file): the call's own error is the one to report.
+        }
         throw err;
       },
     );

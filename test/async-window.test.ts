@@ -150,6 +150,29 @@ test("AheadLine: a call that never gets its slot drops its work; one not started
   assert.equal(line.waiting, 0);
 });
 
+test("AheadLine: work ahead that throws is ignored; the call runs without it in turn", async () => {
+  const w = new OperationWindow(1);
+  const line = new AheadLine();
+  assert.equal(w.tryAcquire(), true);
+  let tried = 0;
+  const ahead = {
+    start: (): string => {
+      tried++;
+      throw new Error("no head start");
+    },
+    drop: () => assert.fail("nothing to drop"),
+  };
+  const got: (string | undefined)[] = [];
+  const queued = line.inWindow(w, undefined, ahead, async (done) => {
+    got.push(done);
+  });
+  await nextTurn();
+  assert.equal(tried, 1);
+  w.release();
+  await queued;
+  assert.deepEqual(got, [undefined]);
+});
+
 async function pair(
   t: { after: (fn: () => Promise<unknown>) => void },
   scu: AEOptions,
