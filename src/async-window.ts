@@ -253,8 +253,8 @@ export interface WorkAhead<A> {
  * The calls waiting for a slot of one window with work to do ahead ({@link WorkAhead}). Only the
  * first of them does its work, so that the queue holds one call's worth of it at most (a file and
  * its first read buffer) however many wait; the next starts when it leaves the queue. The work is
- * started on the next turn of the event loop (`setImmediate`), after the writes of the request
- * that just took the slot have gone out, so that it never delays them.
+ * started a little later (after the process ticks queued by then), so that the writes of the
+ * request that just took the slot go out first.
  */
 export class AheadLine {
   readonly #waiting: (() => void)[] = [];
@@ -311,7 +311,11 @@ export class AheadLine {
   }
 
   #startFirst(): void {
-    setImmediate(() => this.#waiting[0]?.());
+    // Two ticks on: the call that just took the slot (whose promise reaction called this) sends in
+    // the same run of promise reactions, and its writes leave on the tick its batch queues, which
+    // then comes before this work. A whole loop turn (setImmediate) costs a poll per instance:
+    // measured, 2000 tiny files cost 6% more CPU that way.
+    process.nextTick(() => process.nextTick(() => this.#waiting[0]?.()));
   }
 }
 
