@@ -449,11 +449,12 @@ async function sendPlan(plan: AssociationPlan, c: SendContext, outcomes: Outcome
       bytes += await sendOne(assoc, f, c, outcomes);
     }
   };
-  // As many senders as the negotiated window lets be outstanding (--async), plus one: that one
-  // waits for a slot with its next file already read (sendCStore reads ahead while it queues), so
-  // with a window of 1 (most peers) the next instance leaves as soon as the previous is answered.
+  // As many senders as the negotiated window lets be outstanding (--async). With a window of 1
+  // (most peers), one more: it waits for the slot with its file already read (sendCStore reads
+  // ahead while it queues), so the next instance leaves as soon as the previous is answered. A
+  // wider window already overlaps the reads with the transfers (measured: one more costs there).
   const window = assoc.asyncOperationsWindow.invoked;
-  const senders = Math.min(plan.files.length, window === 0 ? UNLIMITED_SENDERS : window + 1);
+  const senders = Math.min(plan.files.length, window === 0 ? UNLIMITED_SENDERS : window === 1 ? 2 : window);
   await Promise.all(Array.from({ length: Math.max(1, senders) }, sendNext));
   if (assoc.isEstablished)
     await assoc.release().catch((e: unknown) => c.log.warn?.(`release failed: ${describeError(e)}`));
