@@ -21,12 +21,13 @@ test(`fuzz: ${CASES} cases over every decoder end in a value or a NetdicomError`
   assert.ok(rssGrowth < 256 * 2 ** 20, `RSS grew by ${Math.round(rssGrowth / 2 ** 20)} MB`);
 });
 
-test("fuzz: the targets cover PDUs, framer, commands, reassembly, three encodings, Part 10, streams, JSON, charsets", () => {
+test("fuzz: the targets cover PDUs, both framers, commands, reassembly, three encodings, Part 10, streams, JSON, charsets", () => {
   assert.deepEqual(
     fuzzTargets.map((t) => t.name),
     [
       "decodePdu",
       "PduFramer",
+      "PduReadBuffer",
       "decodeCommand",
       "MessageReassembler",
       "readDataset(implicit-le)",

@@ -27,7 +27,7 @@ import {
   MessageReassembler,
   nActionRq,
 } from "../../src/dimse/index.js";
-import { decodePdu, encodePdu, PduFramer, PduType, pDataTfHeader } from "../../src/pdu/index.js";
+import { decodePdu, encodePdu, PduFramer, PduReadBuffer, PduType, pDataTfHeader } from "../../src/pdu/index.js";
 import { vrSampleDataset } from "../helpers/vr-samples.js";
 import { concat, mutate, type Rng } from "./fuzz-rng.js";
 
@@ -348,6 +348,63 @@ export const fuzzTargets: readonly FuzzTarget[] = [
               decodePdu(pdu.bytes);
             }
           return n;
+        },
+      };
+    },
+  },
+  {
+    name: "PduReadBuffer",
+    generate(rng) {
+      // The same streams as PduFramer's, read the way a socket fills the reusable buffer (each
+      // chunk copied into readTarget(), as many reads as it needs): the PDUs must be those
+      // PduFramer cuts, byte for byte, and a stream one refuses the other must refuse too.
+      const count = 1 + rng.below(3);
+      const once = mutate(rng, concat(...Array.from({ length: count }, () => rng.pick(pduSeeds))), MAX_INPUT);
+      // Repeated past the buffer's 32 KiB read size, so that it must move bytes and grow.
+      const reps = Math.min(1 + rng.below(400), Math.max(1, Math.floor((256 * 1024) / Math.max(1, once.byteLength))));
+      const stream = concat(...Array.from({ length: reps }, () => once));
+      const cuts = splits(rng, stream);
+      const maxPduLength = rng.pick([16, 200, 1024, 16382, 70000]);
+      return {
+        bytes: stream,
+        note: `maxPduLength ${maxPduLength}, cuts ${cuts.join(",")}`,
+        run: () => {
+          const cut = (push: (chunk: Uint8Array) => Uint8Array[]): { pdus: Uint8Array[]; error?: unknown } => {
+            const pdus: Uint8Array[] = [];
+            try {
+              for (const chunk of chunked(stream, cuts)) pdus.push(...push(chunk).map((b) => b.slice()));
+            } catch (error) {
+              return { pdus, error };
+            }
+            return { pdus };
+          };
+          const framer = new PduFramer({ maxPduLength });
+          const expected = cut((chunk) => framer.push(chunk).map((p) => p.bytes));
+          const reader = new PduReadBuffer({ maxPduLength });
+          const got = cut((chunk) => {
+            const out: Uint8Array[] = [];
+            for (let at = 0; at < chunk.byteLength; ) {
+              const target = reader.readTarget();
+              const n = Math.min(target.byteLength, chunk.byteLength - at);
+              target.set(chunk.subarray(at, at + n));
+              at += n;
+              // Copied before the next readTarget(), which may move what is left in the buffer.
+              out.push(...reader.push(target.subarray(0, n)).map((p) => p.bytes.slice()));
+            }
+            return out;
+          });
+          if ((expected.error === undefined) !== (got.error === undefined))
+            throw new Error(
+              `PduReadBuffer ${got.error ? "refused" : "accepted"} a stream PduFramer ${expected.error ? "refused" : "accepted"}`,
+            );
+          if (got.error !== undefined) throw got.error;
+          if (got.pdus.length !== expected.pdus.length) throw new Error("PduReadBuffer cut a different number of PDUs");
+          got.pdus.forEach((b, i) => {
+            if (Buffer.compare(b, expected.pdus[i] as Uint8Array) !== 0)
+              throw new Error(`PDU ${i} differs from PduFramer's`);
+            decodePdu(b);
+          });
+          return got.pdus.length;
         },
       };
     },
