@@ -15,8 +15,10 @@ import { Event } from "../../../src/events.js";
 import {
   dropFile,
   finishFile,
+  keepSpare,
   READ_AHEAD_BYTES,
   SYNC_READ_BYTES,
+  sparesHeld,
   startFile,
 } from "../../../src/services/storage/file-start.js";
 import { datasetBytes, storeClient, storeServer, tempDir } from "./helpers.js";
@@ -202,3 +204,14 @@ function holdsOpen(path: string): boolean {
     }
   });
 }
+
+test("spare read buffers: at most 24 kept and never more than 32 MiB together, larger ones preferred", () => {
+  for (let i = 0; i < 40; i++) keepSpare(Buffer.allocUnsafeSlow(1024 * 1024));
+  const ones = sparesHeld();
+  assert.ok(ones.count <= 24 && ones.count >= 8, `${ones.count} kept`);
+  assert.ok(ones.bytes <= 32 * 1024 * 1024);
+  for (let i = 0; i < 40; i++) keepSpare(Buffer.allocUnsafeSlow(4 * 1024 * 1024));
+  const fours = sparesHeld();
+  assert.ok(fours.bytes <= 32 * 1024 * 1024, `${fours.bytes} bytes kept`);
+  assert.ok(fours.bytes > ones.bytes || fours.bytes === 32 * 1024 * 1024, "larger buffers replace smaller ones");
+});
