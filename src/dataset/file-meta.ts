@@ -19,10 +19,11 @@ export function fileMetaDataset(
   sourceAeTitle: string,
 ): Dataset {
   const extra = new Dataset();
-  extra.set("MediaStorageSOPClassUID", sopClassUid);
-  extra.set("MediaStorageSOPInstanceUID", sopInstanceUid);
+  // By tag and VR, not keyword (see buildFileMeta): no dictionary table on the receive path.
+  extra.set(0x00020002, sopClassUid, "UI"); // MediaStorageSOPClassUID
+  extra.set(0x00020003, sopInstanceUid, "UI"); // MediaStorageSOPInstanceUID
   // PS3.10 7.1: the AE title of the sender, when known
-  if (sourceAeTitle !== "") extra.set("SourceApplicationEntityTitle", sourceAeTitle);
+  if (sourceAeTitle !== "") extra.set(0x00020016, sourceAeTitle, "AE"); // SourceApplicationEntityTitle
   return buildFileMeta(new Dataset(), transferSyntaxUid, extra);
 }
 
