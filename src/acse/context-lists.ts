@@ -43,22 +43,25 @@ export function storagePresentationContexts(
     .map((uid) => buildContext(uid));
 }
 
+/** The SOP classes of the Query/Retrieve information models (PS3.4 Annex C and Z): FIND, MOVE, GET. */
+export const queryRetrieveSopClasses: readonly string[] = [
+  sop.PatientRootQueryRetrieveInformationModelFind,
+  sop.PatientRootQueryRetrieveInformationModelMove,
+  sop.PatientRootQueryRetrieveInformationModelGet,
+  sop.StudyRootQueryRetrieveInformationModelFind,
+  sop.StudyRootQueryRetrieveInformationModelMove,
+  sop.StudyRootQueryRetrieveInformationModelGet,
+  sop.PatientStudyOnlyQueryRetrieveInformationModelFind,
+  sop.PatientStudyOnlyQueryRetrieveInformationModelMove,
+  sop.PatientStudyOnlyQueryRetrieveInformationModelGet,
+  sop.CompositeInstanceRootRetrieveMove,
+  sop.CompositeInstanceRootRetrieveGet,
+  sop.CompositeInstanceRetrieveWithoutBulkDataGet,
+];
+
 /** Fresh contexts for the Query/Retrieve information models (PS3.4 Annex C and Z): FIND, MOVE, GET. */
 export function queryRetrievePresentationContexts(): PresentationContext[] {
-  return [
-    sop.PatientRootQueryRetrieveInformationModelFind,
-    sop.PatientRootQueryRetrieveInformationModelMove,
-    sop.PatientRootQueryRetrieveInformationModelGet,
-    sop.StudyRootQueryRetrieveInformationModelFind,
-    sop.StudyRootQueryRetrieveInformationModelMove,
-    sop.StudyRootQueryRetrieveInformationModelGet,
-    sop.PatientStudyOnlyQueryRetrieveInformationModelFind,
-    sop.PatientStudyOnlyQueryRetrieveInformationModelMove,
-    sop.PatientStudyOnlyQueryRetrieveInformationModelGet,
-    sop.CompositeInstanceRootRetrieveMove,
-    sop.CompositeInstanceRootRetrieveGet,
-    sop.CompositeInstanceRetrieveWithoutBulkDataGet,
-  ].map((uid) => buildContext(uid));
+  return queryRetrieveSopClasses.map((uid) => buildContext(uid));
 }
 
 /** Fresh contexts for Modality Worklist (PS3.4 Annex K). */

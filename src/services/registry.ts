@@ -1,6 +1,7 @@
 // Which service class each SOP class belongs to, and the DIMSE operations it uses (PS3.4): the
 // counterpart of pynetdicom's uid_to_service_class, so that the SCP dispatch can refuse an
 // operation a SOP class does not have, and a meta SOP class can stand for its members (PS3.4 H).
+import { queryRetrieveSopClasses } from "../acse/context-lists.js";
 import { sop, storageSopClasses, uidEntry } from "../dataset/uids.js";
 
 /** A DIMSE operation, as PS3.7 names it. */
@@ -94,20 +95,7 @@ function queryModels(
 function build(): Map<string, SopClassInfo> {
   const rows: (readonly [string, ServiceClassName, readonly DimseOperation[]])[] = [
     [sop.Verification, "Verification", ["C-ECHO"]],
-    ...queryModels("QueryRetrieve", [
-      sop.PatientRootQueryRetrieveInformationModelFind,
-      sop.PatientRootQueryRetrieveInformationModelMove,
-      sop.PatientRootQueryRetrieveInformationModelGet,
-      sop.StudyRootQueryRetrieveInformationModelFind,
-      sop.StudyRootQueryRetrieveInformationModelMove,
-      sop.StudyRootQueryRetrieveInformationModelGet,
-      sop.PatientStudyOnlyQueryRetrieveInformationModelFind,
-      sop.PatientStudyOnlyQueryRetrieveInformationModelMove,
-      sop.PatientStudyOnlyQueryRetrieveInformationModelGet,
-      sop.CompositeInstanceRootRetrieveMove,
-      sop.CompositeInstanceRootRetrieveGet,
-      sop.CompositeInstanceRetrieveWithoutBulkDataGet,
-    ]),
+    ...queryModels("QueryRetrieve", queryRetrieveSopClasses),
     [sop.ModalityWorklistInformationModelFind, "BasicWorklistManagement", FIND],
     // PS3.4 F.7, F.8, F.9: MPPS, its retrieve and its notification SOP classes.
     [sop.ModalityPerformedProcedureStep, "ModalityPerformedProcedureStep", ["N-CREATE", "N-SET"]],
