@@ -28,7 +28,7 @@ export interface StorageRun {
  * dot or a `.part` suffix): a store is complete once its response has been sent, and both
  * senders wait for every response before they exit.
  */
-async function countStored(dir: string): Promise<{ files: number; bytes: number }> {
+export async function countStored(dir: string): Promise<{ files: number; bytes: number }> {
   let files = 0;
   let bytes = 0;
   for (const entry of await readdir(dir, { withFileTypes: true })) {

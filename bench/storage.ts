@@ -14,6 +14,7 @@ import {
   type StorageImpl,
 } from "./storage-impls.js";
 import { runStorage, type StorageRun } from "./storage-run.js";
+import { warmLibraryRows } from "./storage-warm.js";
 import { fixed, formatTable } from "./table.js";
 
 /** Options of the storage section. */
@@ -152,8 +153,6 @@ export async function storageBench(dir: string, options: StorageBenchOptions): P
     if (netdicomMissing) cells.push({ impl: netdicomImpl(), scenario, run: undefined, missing: netdicomMissing });
   }
 
-  await rm(received, { recursive: true, force: true });
-
   console.log(
     `\n${formatTable(
       [
@@ -186,4 +185,20 @@ export async function storageBench(dir: string, options: StorageBenchOptions): P
       "\nworkers' CPU is counted once reaped), and netdicom's ratio is taken against the faster DCMTK row." +
       "\n'vs DCMTK' is netdicom MiB/s divided by DCMTK MiB/s in the same scenario.",
   );
+
+  if (dcmtk && netdicomMissing === undefined) {
+    const dcmtkMibPerSecond = new Map<string, number>();
+    for (const c of cells) {
+      if (c.impl.family === "dcmtk" && c.impl.name === "DCMTK" && c.run !== undefined && c.run.failure === undefined) {
+        dcmtkMibPerSecond.set(c.scenario.key, c.scenario.datasetBytes / MIB / (c.run.wallMs / 1000));
+      }
+    }
+    await warmLibraryRows(scenarios, {
+      receivers: [netdicomImpl(), dcmtkImpl(false)],
+      repeat: options.repeat,
+      receivedDir: received,
+      dcmtkMibPerSecond,
+    });
+  }
+  await rm(received, { recursive: true, force: true });
 }

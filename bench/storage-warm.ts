@@ -1,0 +1,146 @@
+// The warm-library rows of the storage benchmark: the same scenarios sent from one Node process
+// through `assoc.sendCStore(path)` after a warm-up set, to netdicom's storescp and DCMTK's. The
+// app rows above them include a Node process start per sender (~40 ms of CPU before any JS of
+// ours runs); these show what a long-running netdicom application (a forwarder, a gateway)
+// pays per instance once V8 has compiled the hot paths.
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort, Receiver, runMeasured } from "./procs.js";
+import type { Scenario } from "./storage-corpus.js";
+import type { StorageImpl } from "./storage-impls.js";
+import { countStored } from "./storage-run.js";
+import type { StoreChildReport } from "./store-child.js";
+import { fixed, formatTable } from "./table.js";
+
+const CHILD = fileURLToPath(new URL("./store-child.js", import.meta.url));
+
+/** Files sent before the measured set: 50 of (d)'s that (a) does not send (the same CT shape, other UIDs). */
+const WARM_FILES = 50;
+
+/** One measured warm run. */
+export interface WarmRun {
+  readonly failure: string | undefined;
+  readonly report: StoreChildReport | undefined;
+}
+
+/** Options of {@link warmLibraryRows}. */
+export interface WarmRowsOptions {
+  /** The receivers, by report name (their `receiver` command lines are used). */
+  readonly receivers: readonly StorageImpl[];
+  /** Runs per row; the median by time is shown. */
+  readonly repeat: number;
+  /** Folder to receive into (one subfolder per run, left for the caller to delete). */
+  readonly receivedDir: string;
+  /** DCMTK storescu -> storescp MiB/s per scenario key, from the app rows, for the ratio column. */
+  readonly dcmtkMibPerSecond: ReadonlyMap<string, number>;
+  /** Where the table goes (default console.log). */
+  readonly print?: (text: string) => void;
+}
+
+/** What {@link warmLibraryRows} measured, for tests. */
+export interface WarmRowsReport {
+  /** Row name and its median run. */
+  readonly rows: readonly { readonly name: string; readonly scenario: Scenario; readonly run: WarmRun | undefined }[];
+}
+
+async function runWarm(
+  receiver: StorageImpl,
+  warm: readonly string[],
+  scenario: Scenario,
+  outDir: string,
+): Promise<WarmRun> {
+  await mkdir(outDir, { recursive: true });
+  const listFile = `${outDir}-list.json`;
+  const timed = scenario.senders.flatMap((s) => s.paths);
+  await writeFile(listFile, JSON.stringify({ warm, timed }));
+  const port = await freePort();
+  const rx = receiver.receiver(port, outDir);
+  const server = await Receiver.start(rx.command, rx.args, port, { env: rx.env });
+  try {
+    const child = await runMeasured(process.execPath, [CHILD, "127.0.0.1", String(port), listFile]);
+    const line = child.output.split("\n").find((l) => l.startsWith("{"));
+    if (child.code !== 0 || line === undefined) {
+      return {
+        failure: `exited with ${child.signal ?? `status ${child.code}`}: ${child.output.slice(-300)}`,
+        report: undefined,
+      };
+    }
+    const report = JSON.parse(line) as StoreChildReport;
+    // Both sets end with a release, which waits for every response: all files are complete.
+    const { files } = await countStored(outDir);
+    if (files !== warm.length + timed.length) {
+      return { failure: `receiver stored ${files} of ${warm.length + timed.length} files`, report };
+    }
+    return { failure: undefined, report };
+  } finally {
+    await server.stop();
+  }
+}
+
+function median(runs: readonly WarmRun[]): WarmRun | undefined {
+  const failed = runs.find((r) => r.failure !== undefined);
+  if (failed) return failed;
+  const sorted = [...runs].sort((x, y) => (x.report?.seconds ?? 0) - (y.report?.seconds ?? 0));
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+/**
+ * Runs (a), (b) and (c) from one warm library process to each receiver and prints a table. (d)
+ * is left out: it is about eight sender processes at once.
+ */
+export async function warmLibraryRows(
+  scenarios: readonly Scenario[],
+  options: WarmRowsOptions,
+): Promise<WarmRowsReport> {
+  const print = options.print ?? console.log;
+  const measured: WarmRowsReport["rows"][number][] = [];
+  // Files the measured sets do not hold: the same SOP Instance UID again would replace a stored
+  // file (and be a different, slower operation on ext4).
+  const measuredPaths = new Set(
+    scenarios.filter((s) => s.key !== "d").flatMap((s) => s.senders.flatMap((f) => f.paths)),
+  );
+  const pool = scenarios.find((s) => s.key === "d")?.senders.flatMap((f) => f.paths) ?? [];
+  const warm = pool.filter((p) => !measuredPaths.has(p)).slice(0, WARM_FILES);
+  const rows: string[][] = [];
+  let n = 0;
+  for (const scenario of scenarios) {
+    if (scenario.key === "d") continue;
+    for (const receiver of options.receivers) {
+      const runs: WarmRun[] = [];
+      for (let r = 0; r < options.repeat; r++) {
+        runs.push(await runWarm(receiver, warm, scenario, join(options.receivedDir, `warm-${++n}`)));
+      }
+      const m = median(runs);
+      const rep = m?.report;
+      const name = `(${scenario.key}) library (warm) -> ${receiver.name} storescp`;
+      measured.push({ name, scenario, run: m });
+      if (rep === undefined || m?.failure !== undefined) {
+        rows.push([name, "FAILED", "", "", "", "", m?.failure?.slice(0, 80) ?? ""]);
+        continue;
+      }
+      const mibs = scenario.datasetBytes / 2 ** 20 / rep.seconds;
+      const dcmtk = options.dcmtkMibPerSecond.get(scenario.key);
+      rows.push([
+        name,
+        fixed(mibs),
+        fixed(rep.count / rep.seconds),
+        fixed(rep.cpuSeconds, 2),
+        String(rep.window),
+        dcmtk === undefined ? "" : `${fixed(mibs / dcmtk, 2)}x`,
+        rep.failed > 0 ? `${rep.failed} not Success` : "",
+      ]);
+    }
+  }
+  print(
+    `\n${formatTable(["scenario, path", "MiB/s", "inst/s", "client CPU s", "window", "vs DCMTK apps", "note"], rows)}`,
+  );
+  print(
+    `\nOne Node process sends ${warm.length} other CT files on one association first, then the scenario on a` +
+      "\nsecond association (timed from its request to its release, median of runs): netdicom's library with" +
+      "\nits process start-up and first compilation left out, proposing an asynchronous operations window of 16" +
+      "\n(netdicom's storescp accepts it; DCMTK's answers one at a time). 'vs DCMTK apps' divides by the DCMTK" +
+      "\nstorescu -> storescp row above, whose process start is part of its time (a few ms for DCMTK).",
+  );
+  return { rows: measured };
+}
