@@ -1,5 +1,4 @@
-#!/usr/bin/env node
-// The `netdicom` executable (package.json "bin"): dispatches to the subcommands of commands.ts.
+// The command-line apps' entry (bundled into build/netdicom-cli.cjs, which launcher.ts runs): dispatches to the subcommands of commands.ts.
 import { main } from "./main.js";
 
 const io = {

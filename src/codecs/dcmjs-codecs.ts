@@ -2,6 +2,7 @@
 // libjpeg, CharLS, OpenJPEG, OpenJPH and libjxl), loaded on first use with a dynamic import so
 // that netdicom works, and loads nothing, without it.
 import { ts } from "../dataset/uids.js";
+import { importPackage } from "../util/import-package.js";
 import { type Codec, CodecError, type DecodedFrame, type EncodedFrame, type ImagePixelInfo } from "./codec.js";
 
 /** The npm package this adapter loads. */
@@ -103,17 +104,17 @@ function contextAttrs(info: ImagePixelInfo): Record<string, unknown> {
 
 /** Options of {@link loadDcmjsCodecs}. */
 export interface DcmjsCodecsOptions {
-  /** The module to import (default "dcmjs-codecs"; e.g. the path of a vendored copy). */
+  /** The module to import (default "dcmjs-codecs"; e.g. the absolute path of a vendored copy). */
   readonly moduleName?: string;
 }
 
 const loading = new Map<string, Promise<DcmjsCodecsModule>>();
 
-async function importPackage(specifier: string): Promise<DcmjsCodecsModule> {
+async function importCodecs(specifier: string): Promise<DcmjsCodecsModule> {
   // A variable specifier: TypeScript does not resolve it, so netdicom builds without the package.
   let mod: { default?: DcmjsCodecsModule } & Partial<DcmjsCodecsModule>;
   try {
-    mod = (await import(specifier)) as typeof mod;
+    mod = (await importPackage(specifier)) as typeof mod;
   } catch (err) {
     throw new CodecError(
       `the optional package ${DCMJS_CODECS_PACKAGE} is not installed (cannot import "${specifier}"): ` +
@@ -142,7 +143,7 @@ async function importPackage(specifier: string): Promise<DcmjsCodecsModule> {
 export async function loadDcmjsCodecs(options: DcmjsCodecsOptions = {}): Promise<Codec> {
   const specifier = options.moduleName ?? DCMJS_CODECS_PACKAGE;
   let pending = loading.get(specifier);
-  if (!pending) loading.set(specifier, (pending = importPackage(specifier)));
+  if (!pending) loading.set(specifier, (pending = importCodecs(specifier)));
   let lib: DcmjsCodecsModule;
   try {
     lib = await pending;

@@ -33,13 +33,14 @@ export interface ToolResult {
 export function runTool(
   name: string,
   args: readonly string[],
-  options: { timeoutMs?: number; cwd?: string } = {},
+  options: { timeoutMs?: number; cwd?: string; env?: Readonly<Record<string, string>> } = {},
 ): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(name, [...args], {
       timeout: options.timeoutMs ?? 30_000,
       stdio: ["ignore", "pipe", "pipe"],
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }),
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -30,8 +30,9 @@ const SCHEMA_LOCK = 0x6e6463;
 export async function openPostgresIndex(url: string): Promise<InstanceIndex> {
   let pg: PgModule;
   try {
-    const mod = (await import("pg")) as unknown as { default?: PgModule } & PgModule;
-    pg = mod.default ?? mod;
+    // pg has a CommonJS entry: require, like the SQLite driver, works from the library's ES
+    // modules and from the command-line bundle alike (which runs without an import() loader).
+    pg = process.getBuiltinModule("node:module").createRequire(import.meta.url)("pg") as PgModule;
   } catch (e) {
     throw new IndexError(`the PostgreSQL index needs the package pg: install it with "npm install pg"`, { cause: e });
   }
