@@ -180,6 +180,8 @@ export async function storageBench(dir: string, options: StorageBenchOptions): P
       "\n(CPU summed over (d)'s senders, peak RSS the largest of them); receiver CPU (its reaped children" +
       "\nincluded) and peak RSS (VmHWM, its own image) come from /proc just before it is sent SIGTERM." +
       `\nBoth receivers announce a max PDU of ${MAX_PDU} and write every instance to a file on ${dir}.` +
+      "\nnetdicom's apps run as installed: the first run of each app saves V8's code cache for it" +
+      "\n(build/.netdicom-cache, cleared by the build), so its later runs start from compiled code." +
       "\nDCMTK: storescp +B (bit-preserving, no re-encoding), storescu -R, TCP_NODELAY=1 in both environments;" +
       "\nin (d) storescp also runs with --fork (its receiver peak RSS is then the parent's alone; the" +
       "\nworkers' CPU is counted once reaped), and netdicom's ratio is taken against the faster DCMTK row." +
