@@ -11,14 +11,16 @@ import { cStoreRq, type DimseCommand, Priority, type StatusInfo, status as statu
 import { NetdicomError } from "../../util/errors.js";
 import type { DimseChannel, OutgoingDataset } from "../channel.js";
 import { chooseContext, needsCodec } from "./context-choice.js";
+import type { FileRead } from "./file-start.js";
 import {
   dropFile,
   type FileStart,
-  finishFile,
+  finishRead,
   keepSpare,
   READ_AHEAD_BYTES,
   startFile,
   unreadable,
+  wholeBuffer,
 } from "./file-start.js";
 import {
   CONVERT_IN_MEMORY_BYTES,
@@ -27,7 +29,6 @@ import {
   counted,
   encodeDataset,
   fileRangeSource,
-  READ_CHUNK_BYTES,
   readExactly,
 } from "./source.js";
 
@@ -118,12 +119,17 @@ async function prepareDataset(channel: DimseChannel, ds: Dataset, preferred: str
   };
 }
 
+/**
+ * What a file's C-STORE sends. `read` is the file's first read: the whole file, or the head and
+ * size of one to stream from `fh`. The read buffers a streamed file borrows go into `borrowed`.
+ */
 async function prepareFile(
   channel: DimseChannel,
   path: string,
   fh: FileHandle | undefined,
   preferred: string | undefined,
-  whole?: Buffer,
+  read: FileRead,
+  borrowed: Buffer[],
 ): Promise<Prepared> {
   let size: number;
   let head: Buffer;
@@ -133,12 +139,12 @@ async function prepareFile(
   let datasetOffset: number;
   let complete = true;
   try {
-    if (whole) {
-      size = whole.byteLength;
-      head = whole;
+    if ("whole" in read) {
+      size = read.whole.byteLength;
+      head = read.whole;
     } else {
-      size = (await fh!.stat()).size;
-      head = await readExactly(fh!, 0, Math.min(size, READ_CHUNK_BYTES));
+      size = read.size;
+      head = read.head;
     }
     // The plain header of nearly every file is scanned in place; anything else is read in full.
     const quick = scanFileMeta(head);
@@ -176,7 +182,10 @@ async function prepareFile(
   const t = cx.transferSyntax ?? "";
   const base = { sopClassUid, sopInstanceUid, contextId: cx.contextId ?? 0, transferSyntax: t };
   if (t === sourceTs) {
-    return { ...base, data: fh ? fileRangeSource(fh, head, datasetOffset, size) : head.subarray(datasetOffset) };
+    return {
+      ...base,
+      data: fh ? fileRangeSource(fh, head, datasetOffset, size, { borrowed }) : head.subarray(datasetOffset),
+    };
   }
   const target = transferSyntaxInfo(t)!;
   if (needsCodec(sourceTs, t)) {
@@ -238,18 +247,20 @@ export async function sendCStore(
   started?: FileStart,
 ): Promise<CStoreResult> {
   let fh: FileHandle | undefined;
-  let whole: Buffer | undefined;
+  // The read buffers this C-STORE holds: given back to the spare ones once the peer has answered.
+  const borrowed: Buffer[] = [];
   try {
     let p: Prepared;
     if (datasetOrPath instanceof Dataset) p = await prepareDataset(channel, datasetOrPath, options.transferSyntax);
     else {
-      whole = finishFile(started ?? startFile(datasetOrPath));
-      if (!whole) {
+      const read = finishRead(started ?? startFile(datasetOrPath));
+      borrowed.push(wholeBuffer("whole" in read ? read.whole : read.head));
+      if (!("whole" in read)) {
         fh = await open(datasetOrPath, "r").catch((err: unknown) => {
           throw unreadable(datasetOrPath, err);
         });
       }
-      p = await prepareFile(channel, datasetOrPath, fh, options.transferSyntax, whole);
+      p = await prepareFile(channel, datasetOrPath, fh, options.transferSyntax, read, borrowed);
     }
     const messageId = channel.nextMessageId();
     const rq = cStoreRq({
@@ -272,8 +283,8 @@ export async function sendCStore(
       }),
     });
     const code = rsp.command.status ?? 0;
-    // Answered: every byte of the data set has been received, the buffer is free again.
-    if (whole) keepSpare(Buffer.from(whole.buffer, 0, whole.buffer.byteLength));
+    // Answered: every byte of the data set has been received, the buffers are free again.
+    for (const b of borrowed) keepSpare(b);
     return {
       status: code,
       statusInfo: statusTable.describe(code, { commandField: rsp.command.commandField, sopClassUid: p.sopClassUid }),

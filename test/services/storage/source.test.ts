@@ -40,7 +40,7 @@ for (const [name, slowReadMs] of [
     t.after(() => fh.close());
     const start = 37;
     const head = bytes.slice(0, 100_000);
-    const chunks = await collect(fileRangeSource(fh, head, start, size, slowReadMs));
+    const chunks = await collect(fileRangeSource(fh, head, start, size, { slowReadMs }));
     assert.ok(chunks.length > 3, `${chunks.length} chunks`);
     for (const c of chunks.slice(0, -1)) assert.equal(c.byteLength % MAX_PDV, 0, "only the last chunk is short");
     assert.ok(Buffer.concat(chunks).equals(bytes.subarray(start)));
@@ -52,7 +52,7 @@ for (const [name, slowReadMs] of [
     const { path, bytes } = await patternFile(dir, size);
     const fh = await open(path, "r");
     t.after(() => fh.close());
-    await assert.rejects(collect(fileRangeSource(fh, bytes.slice(0, 1000), 0, size + 4096, slowReadMs)), (err) => {
+    await assert.rejects(collect(fileRangeSource(fh, bytes.slice(0, 1000), 0, size + 4096, { slowReadMs })), (err) => {
       assert.ok(err instanceof DicomParseError);
       assert.equal(err.code, "ERR_DICOM_PARSE");
       return true;
