@@ -249,6 +249,12 @@ export async function sendCStore(
   let fh: FileHandle | undefined;
   // The read buffers this C-STORE holds: given back to the spare ones once the peer has answered.
   const borrowed: Buffer[] = [];
+  // Once the request is made, the file and the buffers belong to the sender until it is done with
+  // the data set (onSent): a peer may answer, or the call be given up, while the data set is still
+  // being read and sent. Closing the file or reusing a buffer then would cut the message short or
+  // change another C-STORE's data.
+  let requested = false;
+  let closing: Promise<void> | undefined;
   try {
     let p: Prepared;
     if (datasetOrPath instanceof Dataset) p = await prepareDataset(channel, datasetOrPath, options.transferSyntax);
@@ -276,15 +282,34 @@ export async function sendCStore(
         : { moveOriginatorMessageId: options.moveOriginatorMessageId }),
     });
     let bytes = 0;
+    // The read buffers are free again once the request has been written and answered (the peer
+    // then has every byte); if it is never answered they are left to the garbage collector.
+    let sent = false;
+    let answered = false;
+    const giveBack = () => {
+      for (const b of borrowed) keepSpare(b);
+      borrowed.length = 0;
+    };
+    const file = fh;
+    requested = true;
     const rsp = await channel.request(p.contextId, rq, {
       signal: options.signal,
       dataset: counted(p.data, (n) => {
         bytes += n;
       }),
+      ...(borrowed.length === 0 && file === undefined
+        ? {}
+        : {
+            onSent: (error?: unknown) => {
+              sent = error === undefined;
+              closing = file?.close().catch(() => {});
+              if (sent && answered) giveBack();
+            },
+          }),
     });
+    answered = true;
+    if (sent) giveBack();
     const code = rsp.command.status ?? 0;
-    // Answered: every byte of the data set has been received, the buffers are free again.
-    for (const b of borrowed) keepSpare(b);
     return {
       status: code,
       statusInfo: statusTable.describe(code, { commandField: rsp.command.commandField, sopClassUid: p.sopClassUid }),
@@ -296,6 +321,9 @@ export async function sendCStore(
       response: rsp.command,
     };
   } finally {
-    await fh?.close().catch(() => {});
+    // Not yet requested: the file is still this call's to close. Requested: the sender closes it
+    // when done (awaited here when that was before the answer, as it nearly always is).
+    if (!requested) await fh?.close().catch(() => {});
+    else await closing;
   }
 }
