@@ -247,7 +247,8 @@ export async function sendCStore(
   started?: FileStart,
 ): Promise<CStoreResult> {
   let fh: FileHandle | undefined;
-  // The read buffers this C-STORE holds: given back to the spare ones once the peer has answered.
+  // The read buffers this C-STORE holds: given back to the spare ones once the data set has been
+  // written and answered.
   const borrowed: Buffer[] = [];
   // Once the request is made, the file and the buffers belong to the sender until it is done with
   // the data set (onSent): a peer may answer, or the call be given up, while the data set is still

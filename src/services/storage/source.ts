@@ -43,8 +43,8 @@ export interface RangeSourceOptions {
   readonly slowReadMs?: number;
   /**
    * When given, the read buffers are borrowed from the spare ones ({@link borrowBuffer}) and
-   * pushed here, for the caller to give back once the peer has answered (no write then refers
-   * to them); else they are new and left to the garbage collector.
+   * pushed here, for the caller to give back once the data set has been written and answered (no
+   * write then refers to them); else they are new and left to the garbage collector.
    */
   readonly borrowed?: Buffer[];
 }
