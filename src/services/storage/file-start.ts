@@ -129,16 +129,25 @@ export function startFile(path: string, limit = SYNC_READ_BYTES): FileStart {
  * What {@link finishRead} found: a small file whole, or the first bytes of a larger one (a full
  * read buffer) and its size, for the caller to stream the rest.
  */
-export type FileRead = { readonly whole: Buffer } | { readonly head: Buffer; readonly size: number };
+export type FileRead =
+  | { readonly whole: Buffer }
+  | {
+      readonly head: Buffer;
+      readonly size: number;
+      /** The file, still open: the caller streams the rest from it and closes it. */
+      readonly fd: number;
+    };
 
 /**
  * The whole file begun by `start` when it is small (read synchronously, up to
- * {@link SYNC_READ_BYTES}), else its first bytes and size (the caller streams it; the head spares
- * it reading them again). Only when the first read filled its buffer is the size asked for
+ * {@link SYNC_READ_BYTES}), else its first bytes, size and open descriptor (the caller streams the
+ * rest from it and closes it; the head spares it reading them again, the descriptor opening the
+ * file again). Only when the first read filled its buffer is the size asked for
  * (fstat): a small file thus costs open, read, a read that finds the end, close; the Stats object
  * of an fstat per instance showed among the largest allocations. The buffers returned are views
  * of kept (or new) read buffers: give them back with {@link keepSpare} once no write refers to
- * them. Throws `DicomParseError` when the file could not be read. Closes the descriptor.
+ * them. Throws `DicomParseError` when the file could not be read. Closes the descriptor of a
+ * small file.
  */
 export function finishRead(start: FileStart): FileRead {
   const { path, fd } = start;
@@ -146,13 +155,17 @@ export function finishRead(start: FileStart): FileRead {
   start.fd = undefined;
   start.buf = undefined;
   if (start.error !== undefined || !buf) throw unreadable(path, start.error);
+  let streamed = false;
   try {
     let filled = start.filled;
     if (fd !== undefined) {
       filled = readUntil(fd, buf, filled, buf.byteLength);
       if (filled === buf.byteLength) {
         const size = fstatSync(fd).size;
-        if (size > SYNC_READ_BYTES) return { head: buf.subarray(0, filled), size };
+        if (size > SYNC_READ_BYTES) {
+          streamed = true;
+          return { head: buf.subarray(0, filled), size, fd };
+        }
         if (size > buf.byteLength) {
           const larger = takeSpare(size) ?? readBuffer(size);
           larger.set(buf.subarray(0, filled));
@@ -167,17 +180,18 @@ export function finishRead(start: FileStart): FileRead {
     // A failed read may leave `buf` unreferenced: it is simply dropped.
     throw unreadable(path, err);
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    if (fd !== undefined && !streamed) closeSync(fd);
   }
 }
 
 /**
  * The whole file begun by `start` when it is small, else undefined (the caller streams it): as
- * {@link finishRead}, the head of a larger file going back to the spare buffers.
+ * {@link finishRead}, a larger file closed and its head going back to the spare buffers.
  */
 export function finishFile(start: FileStart): Buffer | undefined {
   const read = finishRead(start);
   if ("whole" in read) return read.whole;
+  closeSync(read.fd);
   keepSpare(wholeBuffer(read.head));
   return undefined;
 }

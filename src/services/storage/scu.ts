@@ -1,5 +1,6 @@
 // Storage Service Class, SCU half (PS3.4 Annex B; C-STORE, PS3.7 9.1.1): sends an instance from a
 // file (streamed, never loaded whole) or from an in-memory Dataset.
+import { closeSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { ensureCodec, transcodeDataset } from "../../codecs/index.js";
 import { Dataset } from "../../dataset/dataset.js";
@@ -120,13 +121,32 @@ async function prepareDataset(channel: DimseChannel, ds: Dataset, preferred: str
 }
 
 /**
+ * A file too large to read whole: the descriptor its first read left open (it is streamed from
+ * that), and a FileHandle opened when a conversion reads it that way.
+ */
+interface OpenFile {
+  readonly fd: number;
+  fh?: FileHandle;
+}
+
+/** Closes what `file` holds open. */
+function closeFile(file: OpenFile): Promise<void> {
+  try {
+    closeSync(file.fd);
+  } catch {
+    // Already closed: nothing holds it.
+  }
+  return file.fh?.close().catch(() => {}) ?? Promise.resolve();
+}
+
+/**
  * What a file's C-STORE sends. `read` is the file's first read: the whole file, or the head and
- * size of one to stream from `fh`. The read buffers a streamed file borrows go into `borrowed`.
+ * size of one to stream from `file`. The read buffers a streamed file borrows go into `borrowed`.
  */
 async function prepareFile(
   channel: DimseChannel,
   path: string,
-  fh: FileHandle | undefined,
+  file: OpenFile | undefined,
   preferred: string | undefined,
   read: FileRead,
   borrowed: Buffer[],
@@ -184,10 +204,17 @@ async function prepareFile(
   if (t === sourceTs) {
     return {
       ...base,
-      data: fh ? fileRangeSource(fh, head, datasetOffset, size, { borrowed }) : head.subarray(datasetOffset),
+      data: file ? fileRangeSource(file.fd, head, datasetOffset, size, { borrowed }) : head.subarray(datasetOffset),
     };
   }
   const target = transferSyntaxInfo(t)!;
+  // The conversions read the file through a FileHandle.
+  let fh: FileHandle | undefined;
+  if (file) {
+    fh = file.fh ??= await open(path, "r").catch((err: unknown) => {
+      throw unreadable(path, err);
+    });
+  }
   if (needsCodec(sourceTs, t)) {
     // Compressed pixel data is decoded (or encoded) whole: the instance is held in memory, once
     // compressed and once native, for the time of the C-STORE.
@@ -246,7 +273,7 @@ export async function sendCStore(
   options: CStoreOptions = {},
   started?: FileStart,
 ): Promise<CStoreResult> {
-  let fh: FileHandle | undefined;
+  let file: OpenFile | undefined;
   // The read buffers this C-STORE holds: given back to the spare ones once the data set has been
   // written and answered.
   const borrowed: Buffer[] = [];
@@ -262,12 +289,8 @@ export async function sendCStore(
     else {
       const read = finishRead(started ?? startFile(datasetOrPath));
       borrowed.push(wholeBuffer("whole" in read ? read.whole : read.head));
-      if (!("whole" in read)) {
-        fh = await open(datasetOrPath, "r").catch((err: unknown) => {
-          throw unreadable(datasetOrPath, err);
-        });
-      }
-      p = await prepareFile(channel, datasetOrPath, fh, options.transferSyntax, read, borrowed);
+      if (!("whole" in read)) file = { fd: read.fd };
+      p = await prepareFile(channel, datasetOrPath, file, options.transferSyntax, read, borrowed);
     }
     const messageId = channel.nextMessageId();
     const rq = cStoreRq({
@@ -291,19 +314,19 @@ export async function sendCStore(
       for (const b of borrowed) keepSpare(b);
       borrowed.length = 0;
     };
-    const file = fh;
+    const opened = file;
     requested = true;
     const rsp = await channel.request(p.contextId, rq, {
       signal: options.signal,
       dataset: counted(p.data, (n) => {
         bytes += n;
       }),
-      ...(borrowed.length === 0 && file === undefined
+      ...(borrowed.length === 0 && opened === undefined
         ? {}
         : {
             onSent: (error?: unknown) => {
               sent = error === undefined;
-              closing = file?.close().catch(() => {});
+              if (opened) closing = closeFile(opened);
               if (sent && answered) giveBack();
             },
           }),
@@ -324,7 +347,7 @@ export async function sendCStore(
   } finally {
     // Not yet requested: the file is still this call's to close. Requested: the sender closes it
     // when done (awaited here when that was before the answer, as it nearly always is).
-    if (!requested) await fh?.close().catch(() => {});
+    if (!requested && file) await closeFile(file);
     else await closing;
   }
 }

@@ -2,7 +2,8 @@
 // while the reads are quick and through the thread pool after a slow one: both ways give the same
 // bytes, and a file shorter than announced fails with a DicomParseError either way.
 import assert from "node:assert/strict";
-import { open, writeFile } from "node:fs/promises";
+import { closeSync, openSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { DicomParseError } from "../../../src/dataset/errors.js";
@@ -36,11 +37,11 @@ for (const [name, slowReadMs] of [
     const dir = await tempDir(t);
     const size = 3 * READ_CHUNK_BYTES + 12_345;
     const { path, bytes } = await patternFile(dir, size);
-    const fh = await open(path, "r");
-    t.after(() => fh.close());
+    const fd = openSync(path, "r");
+    t.after(() => closeSync(fd));
     const start = 37;
     const head = bytes.slice(0, 100_000);
-    const chunks = await collect(fileRangeSource(fh, head, start, size, { slowReadMs }));
+    const chunks = await collect(fileRangeSource(fd, head, start, size, { slowReadMs }));
     assert.ok(chunks.length > 3, `${chunks.length} chunks`);
     for (const c of chunks.slice(0, -1)) assert.equal(c.byteLength % MAX_PDV, 0, "only the last chunk is short");
     assert.ok(Buffer.concat(chunks).equals(bytes.subarray(start)));
@@ -50,9 +51,9 @@ for (const [name, slowReadMs] of [
     const dir = await tempDir(t);
     const size = 2 * READ_CHUNK_BYTES;
     const { path, bytes } = await patternFile(dir, size);
-    const fh = await open(path, "r");
-    t.after(() => fh.close());
-    await assert.rejects(collect(fileRangeSource(fh, bytes.slice(0, 1000), 0, size + 4096, { slowReadMs })), (err) => {
+    const fd = openSync(path, "r");
+    t.after(() => closeSync(fd));
+    await assert.rejects(collect(fileRangeSource(fd, bytes.slice(0, 1000), 0, size + 4096, { slowReadMs })), (err) => {
       assert.ok(err instanceof DicomParseError);
       assert.equal(err.code, "ERR_DICOM_PARSE");
       return true;

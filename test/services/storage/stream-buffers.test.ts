@@ -2,6 +2,7 @@
 // and given back once the C-STORE is answered: the second file of the same size finds them there
 // (no new ones), and both arrive byte for byte. A C-STORE that gets no answer keeps them out.
 import assert from "node:assert/strict";
+import { readdirSync, readlinkSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -22,6 +23,17 @@ function fileOfSize(size: number, index: number): Uint8Array {
   for (let i = 0; i < pixels.byteLength; i++) pixels[i] = (i * 11 + index) & 0xff;
   ds.set("PixelData", pixels, "OW");
   return writePart10(ds, { transferSyntaxUid: EXPLICIT });
+}
+
+/** True when a descriptor of this process is open on `path` (Linux). */
+function holdsOpen(path: string): boolean {
+  return readdirSync("/proc/self/fd").some((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    } catch {
+      return false;
+    }
+  });
 }
 
 test("a streamed file's read buffers go back to the spare ones after the answer, and serve the next", async (t) => {
@@ -53,6 +65,7 @@ test("a streamed file's read buffers go back to the spare ones after the answer,
   for (const path of paths.slice(0, 2)) {
     const r = await assoc.sendCStore(path);
     assert.equal(r.status, 0x0000);
+    assert.equal(holdsOpen(path), false, "the file is closed once sent and answered");
     counts.push(sparesHeld().count);
   }
   // The head buffer and the three-buffer ring of the first file.
