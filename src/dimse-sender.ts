@@ -1,6 +1,7 @@
 // Sending DIMSE messages (PS3.8 9.3.5): the command set, then the data set, each
 // cut into PDVs that fit the peer's maximum PDU length, one message after the other.
 import { type DimseCommand, describeCommand, encodeCommand, fragment, maxPdvDataLength } from "./dimse/index.js";
+import { AbortSource } from "./dul/errors.js";
 import type { UpperLayer } from "./dul/provider.js";
 import type { EventPayloads, NotificationEventName } from "./events.js";
 import type { OutgoingDataset } from "./services/channel.js";
@@ -68,7 +69,17 @@ export class DimseSender {
       await this.#sendPieces(ul, contextId, true, fragment(bytes, max));
       if (dataset === undefined || !command.hasDataset) return;
       if (dataset instanceof Uint8Array) await this.#sendPieces(ul, contextId, false, fragment(dataset, max));
-      else await this.#sendStream(ul, contextId, dataset.chunks(maxPdvDataLength(max)), maxPdvDataLength(max));
+      else {
+        try {
+          await this.#sendStream(ul, contextId, dataset.chunks(maxPdvDataLength(max)), maxPdvDataLength(max));
+        } catch (err) {
+          // The source failed (a file that cannot be read to its end) after the command set went
+          // out: PDVs cannot be taken back, and the peer would read the next message's PDVs as the
+          // rest of this data set. The association cannot go on: A-ABORT (PS3.8 7.3).
+          ul.abort(AbortSource.ServiceUser, 0).catch(() => {});
+          throw err;
+        }
+      }
     };
     const p = this.#chain.then(run);
     this.#chain = p.catch(() => {});

@@ -56,7 +56,20 @@ export class OperationWindows {
   /** Sends a request, in turn when the invoked window is full, and resolves with its final response. */
   request(contextId: number, command: DimseCommand, options: RequestOptions = {}): Promise<DimseMessage> {
     if (this.host.notEstablished() !== undefined) return this.requests.request(contextId, command, options);
-    return inWindow(this.invoked, options.signal, () => this.requests.request(contextId, command, options));
+    const onSent = options.onSent;
+    if (onSent === undefined) {
+      return inWindow(this.invoked, options.signal, () => this.requests.request(contextId, command, options));
+    }
+    // A request that never gets its slot is done with its data set too.
+    let reached = false;
+    const send = () => {
+      reached = true;
+      return this.requests.request(contextId, command, options);
+    };
+    return inWindow(this.invoked, options.signal, send).catch((err: unknown) => {
+      if (!reached) onSent(err);
+      throw err;
+    });
   }
 
   /** Sends a request and yields its responses, holding a slot from the first `next()` until the final one. */

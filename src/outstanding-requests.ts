@@ -100,12 +100,15 @@ export class OutstandingRequests {
   ): void {
     const state = this.host.notEstablished();
     if (state !== undefined) {
-      to.reject(new AssociationNotEstablishedError(state));
+      const error = new AssociationNotEstablishedError(state);
+      options.onSent?.(error);
+      to.reject(error);
       return;
     }
     const id = command.messageId ?? 0;
     const signal = options.signal;
     if (signal?.aborted) {
+      options.onSent?.(signal.reason);
       to.reject(signal.reason);
       return;
     }
@@ -158,7 +161,16 @@ export class OutstandingRequests {
     };
     this.#byId.set(id, entry);
     signal?.addEventListener("abort", onAbort, { once: true });
-    this.host.send(contextId, command, options.dataset).then(startTimer, (err: unknown) => {
+    const onSent = options.onSent;
+    const sent =
+      onSent === undefined
+        ? startTimer
+        : () => {
+            onSent();
+            startTimer();
+          };
+    this.host.send(contextId, command, options.dataset).then(sent, (err: unknown) => {
+      onSent?.(err);
       cleanup();
       to.reject(err as Error);
     });

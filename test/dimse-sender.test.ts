@@ -13,16 +13,20 @@ interface Pdv {
   length: number;
 }
 
-/** An upper layer that records the PDVs it is given. */
-function fakeUpperLayer(): { ul: UpperLayer; pdvs: Pdv[] } {
+/** An upper layer that records the PDVs it is given and the aborts asked of it. */
+function fakeUpperLayer(): { ul: UpperLayer; pdvs: Pdv[]; aborts: [number, number][] } {
   const pdvs: Pdv[] = [];
+  const aborts: [number, number][] = [];
   const ul = {
     batch: <T>(fn: () => T): T => fn(),
     sendPDataValue: async (contextId: number, isCommand: boolean, isLast: boolean, data: Uint8Array) => {
       pdvs.push({ contextId, isCommand, isLast, length: data.byteLength });
     },
+    abort: async (source: number, reason: number) => {
+      aborts.push([source, reason]);
+    },
   } as unknown as UpperLayer;
-  return { ul, pdvs };
+  return { ul, pdvs, aborts };
 }
 
 function host(ul: UpperLayer | undefined, fired: string[], maxPdu = 0): SenderHost {
@@ -124,4 +128,27 @@ test("messages are sent one after the other, never interleaved", async () => {
   assert.ok(firstOf3 > 0);
   assert.ok(pdvs.slice(firstOf3).every((p) => p.contextId === 3));
   assert.ok(pdvs.slice(0, firstOf3).every((p) => p.contextId === 1));
+});
+
+test("a streamed data set whose source fails midway: the send rejects with that error and the association is aborted", async () => {
+  const { ul, pdvs, aborts } = fakeUpperLayer();
+  const sender = new DimseSender(host(ul, [], 4096));
+  const failure = new Error("file ended early");
+  const dataset = {
+    async *chunks() {
+      yield new Uint8Array(10_000);
+      throw failure;
+    },
+  };
+  await assert.rejects(sender.send(1, store(true), dataset satisfies DatasetSource), (err) => err === failure);
+  assert.ok(
+    pdvs.some((p) => !p.isCommand),
+    "part of the data set went out",
+  );
+  assert.ok(
+    pdvs.every((p) => p.isCommand || !p.isLast),
+    "no PDV claims to end the data set",
+  );
+  // PS3.8 9.3.8: A-ABORT from the DICOM UL service-user (source 0), reason not significant.
+  assert.deepEqual(aborts, [[0, 0]]);
 });

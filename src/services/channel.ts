@@ -60,6 +60,14 @@ export interface RequestOptions {
    * whose own cancellation is a message (C-CANCEL), which therefore cannot pass `signal`.
    */
   readonly windowSignal?: AbortSignal | undefined;
+  /**
+   * Called once when the request is done with its data set: without an argument after the command
+   * and data set have all been written to the transport, or with the error that stopped the
+   * sending or refused the request before it was sent. A peer may answer before then (the call
+   * then resolves at once): what the data set is read from (a file, buffers) may be released
+   * only after this call.
+   */
+  readonly onSent?: ((error?: unknown) => void) | undefined;
 }
 
 /**

@@ -126,18 +126,36 @@ export function startFile(path: string, limit = SYNC_READ_BYTES): FileStart {
 }
 
 /**
- * The whole file begun by `start` when it is small (read synchronously, up to
- * {@link SYNC_READ_BYTES}), else undefined (the caller streams it). Only when the first read
- * filled its buffer is the size asked for (fstat): a small file thus costs open, read, a read that
- * finds the end, close; the Stats object of an fstat per instance showed among the largest
- * allocations. Throws `DicomParseError` when the file could not be read. Closes the descriptor.
+ * What {@link finishRead} found: a small file whole, or the first bytes of a larger one (a full
+ * read buffer) and its size, for the caller to stream the rest.
  */
-export function finishFile(start: FileStart): Buffer | undefined {
+export type FileRead =
+  | { readonly whole: Buffer }
+  | {
+      readonly head: Buffer;
+      readonly size: number;
+      /** The file, still open: the caller streams the rest from it and closes it. */
+      readonly fd: number;
+    };
+
+/**
+ * The whole file begun by `start` when it is small (read synchronously, up to
+ * {@link SYNC_READ_BYTES}), else its first bytes, size and open descriptor (the caller streams the
+ * rest from it and closes it; the head spares it reading them again, the descriptor opening the
+ * file again). Only when the first read filled its buffer is the size asked for
+ * (fstat): a small file thus costs open, read, a read that finds the end, close; the Stats object
+ * of an fstat per instance showed among the largest allocations. The buffers returned are views
+ * of kept (or new) read buffers: give them back with {@link keepSpare} once no write refers to
+ * them. Throws `DicomParseError` when the file could not be read. Closes the descriptor of a
+ * small file.
+ */
+export function finishRead(start: FileStart): FileRead {
   const { path, fd } = start;
   let buf = start.buf;
   start.fd = undefined;
   start.buf = undefined;
   if (start.error !== undefined || !buf) throw unreadable(path, start.error);
+  let streamed = false;
   try {
     let filled = start.filled;
     if (fd !== undefined) {
@@ -145,8 +163,8 @@ export function finishFile(start: FileStart): Buffer | undefined {
       if (filled === buf.byteLength) {
         const size = fstatSync(fd).size;
         if (size > SYNC_READ_BYTES) {
-          keepSpare(buf);
-          return undefined;
+          streamed = true;
+          return { head: buf.subarray(0, filled), size, fd };
         }
         if (size > buf.byteLength) {
           const larger = takeSpare(size) ?? readBuffer(size);
@@ -157,13 +175,40 @@ export function finishFile(start: FileStart): Buffer | undefined {
         }
       }
     }
-    return buf.subarray(0, filled);
+    return { whole: buf.subarray(0, filled) };
   } catch (err) {
     // A failed read may leave `buf` unreferenced: it is simply dropped.
     throw unreadable(path, err);
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    if (fd !== undefined && !streamed) closeSync(fd);
   }
+}
+
+/**
+ * The whole file begun by `start` when it is small, else undefined (the caller streams it): as
+ * {@link finishRead}, a larger file closed and its head going back to the spare buffers.
+ */
+export function finishFile(start: FileStart): Buffer | undefined {
+  const read = finishRead(start);
+  if ("whole" in read) return read.whole;
+  closeSync(read.fd);
+  keepSpare(wholeBuffer(read.head));
+  return undefined;
+}
+
+/** The whole read buffer a view returned by {@link finishRead} or {@link borrowBuffer} lies in. */
+export function wholeBuffer(view: Uint8Array): Buffer {
+  return Buffer.from(view.buffer, 0, view.buffer.byteLength);
+}
+
+/**
+ * A read buffer of at least `size` bytes (at most {@link SYNC_READ_BYTES}) from the spare ones,
+ * or a new one: for the chunks of a streamed file, given back with {@link keepSpare} once no
+ * write refers to it. Reusing them spares each file its own fresh megabytes, whose external
+ * memory otherwise drove full garbage collections (measured: see the commit).
+ */
+export function borrowBuffer(size: number): Buffer {
+  return takeSpare(size) ?? readBuffer(size);
 }
 
 /** Gives up a file begun by {@link startFile} and never sent: closes it and keeps its buffer. */

@@ -1,5 +1,6 @@
 // Storage Service Class, SCU half (PS3.4 Annex B; C-STORE, PS3.7 9.1.1): sends an instance from a
 // file (streamed, never loaded whole) or from an in-memory Dataset.
+import { closeSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { ensureCodec, transcodeDataset } from "../../codecs/index.js";
 import { Dataset } from "../../dataset/dataset.js";
@@ -11,14 +12,16 @@ import { cStoreRq, type DimseCommand, Priority, type StatusInfo, status as statu
 import { NetdicomError } from "../../util/errors.js";
 import type { DimseChannel, OutgoingDataset } from "../channel.js";
 import { chooseContext, needsCodec } from "./context-choice.js";
+import type { FileRead } from "./file-start.js";
 import {
   dropFile,
   type FileStart,
-  finishFile,
+  finishRead,
   keepSpare,
   READ_AHEAD_BYTES,
   startFile,
   unreadable,
+  wholeBuffer,
 } from "./file-start.js";
 import {
   CONVERT_IN_MEMORY_BYTES,
@@ -27,7 +30,6 @@ import {
   counted,
   encodeDataset,
   fileRangeSource,
-  READ_CHUNK_BYTES,
   readExactly,
 } from "./source.js";
 
@@ -118,12 +120,36 @@ async function prepareDataset(channel: DimseChannel, ds: Dataset, preferred: str
   };
 }
 
+/**
+ * A file too large to read whole: the descriptor its first read left open (it is streamed from
+ * that), and a FileHandle opened when a conversion reads it that way.
+ */
+interface OpenFile {
+  readonly fd: number;
+  fh?: FileHandle;
+}
+
+/** Closes what `file` holds open. */
+function closeFile(file: OpenFile): Promise<void> {
+  try {
+    closeSync(file.fd);
+  } catch {
+    // Already closed: nothing holds it.
+  }
+  return file.fh?.close().catch(() => {}) ?? Promise.resolve();
+}
+
+/**
+ * What a file's C-STORE sends. `read` is the file's first read: the whole file, or the head and
+ * size of one to stream from `file`. The read buffers a streamed file borrows go into `borrowed`.
+ */
 async function prepareFile(
   channel: DimseChannel,
   path: string,
-  fh: FileHandle | undefined,
+  file: OpenFile | undefined,
   preferred: string | undefined,
-  whole?: Buffer,
+  read: FileRead,
+  borrowed: Buffer[],
 ): Promise<Prepared> {
   let size: number;
   let head: Buffer;
@@ -133,12 +159,12 @@ async function prepareFile(
   let datasetOffset: number;
   let complete = true;
   try {
-    if (whole) {
-      size = whole.byteLength;
-      head = whole;
+    if ("whole" in read) {
+      size = read.whole.byteLength;
+      head = read.whole;
     } else {
-      size = (await fh!.stat()).size;
-      head = await readExactly(fh!, 0, Math.min(size, READ_CHUNK_BYTES));
+      size = read.size;
+      head = read.head;
     }
     // The plain header of nearly every file is scanned in place; anything else is read in full.
     const quick = scanFileMeta(head);
@@ -176,9 +202,19 @@ async function prepareFile(
   const t = cx.transferSyntax ?? "";
   const base = { sopClassUid, sopInstanceUid, contextId: cx.contextId ?? 0, transferSyntax: t };
   if (t === sourceTs) {
-    return { ...base, data: fh ? fileRangeSource(fh, head, datasetOffset, size) : head.subarray(datasetOffset) };
+    return {
+      ...base,
+      data: file ? fileRangeSource(file.fd, head, datasetOffset, size, { borrowed }) : head.subarray(datasetOffset),
+    };
   }
   const target = transferSyntaxInfo(t)!;
+  // The conversions read the file through a FileHandle.
+  let fh: FileHandle | undefined;
+  if (file) {
+    fh = file.fh ??= await open(path, "r").catch((err: unknown) => {
+      throw unreadable(path, err);
+    });
+  }
   if (needsCodec(sourceTs, t)) {
     // Compressed pixel data is decoded (or encoded) whole: the instance is held in memory, once
     // compressed and once native, for the time of the C-STORE.
@@ -237,19 +273,24 @@ export async function sendCStore(
   options: CStoreOptions = {},
   started?: FileStart,
 ): Promise<CStoreResult> {
-  let fh: FileHandle | undefined;
-  let whole: Buffer | undefined;
+  let file: OpenFile | undefined;
+  // The read buffers this C-STORE holds: given back to the spare ones once the data set has been
+  // written and answered.
+  const borrowed: Buffer[] = [];
+  // Once the request is made, the file and the buffers belong to the sender until it is done with
+  // the data set (onSent): a peer may answer, or the call be given up, while the data set is still
+  // being read and sent. Closing the file or reusing a buffer then would cut the message short or
+  // change another C-STORE's data.
+  let requested = false;
+  let closing: Promise<void> | undefined;
   try {
     let p: Prepared;
     if (datasetOrPath instanceof Dataset) p = await prepareDataset(channel, datasetOrPath, options.transferSyntax);
     else {
-      whole = finishFile(started ?? startFile(datasetOrPath));
-      if (!whole) {
-        fh = await open(datasetOrPath, "r").catch((err: unknown) => {
-          throw unreadable(datasetOrPath, err);
-        });
-      }
-      p = await prepareFile(channel, datasetOrPath, fh, options.transferSyntax, whole);
+      const read = finishRead(started ?? startFile(datasetOrPath));
+      borrowed.push(wholeBuffer("whole" in read ? read.whole : read.head));
+      if (!("whole" in read)) file = { fd: read.fd };
+      p = await prepareFile(channel, datasetOrPath, file, options.transferSyntax, read, borrowed);
     }
     const messageId = channel.nextMessageId();
     const rq = cStoreRq({
@@ -265,15 +306,34 @@ export async function sendCStore(
         : { moveOriginatorMessageId: options.moveOriginatorMessageId }),
     });
     let bytes = 0;
+    // The read buffers are free again once the request has been written and answered (the peer
+    // then has every byte); if it is never answered they are left to the garbage collector.
+    let sent = false;
+    let answered = false;
+    const giveBack = () => {
+      for (const b of borrowed) keepSpare(b);
+      borrowed.length = 0;
+    };
+    const opened = file;
+    requested = true;
     const rsp = await channel.request(p.contextId, rq, {
       signal: options.signal,
       dataset: counted(p.data, (n) => {
         bytes += n;
       }),
+      ...(borrowed.length === 0 && opened === undefined
+        ? {}
+        : {
+            onSent: (error?: unknown) => {
+              sent = error === undefined;
+              if (opened) closing = closeFile(opened);
+              if (sent && answered) giveBack();
+            },
+          }),
     });
+    answered = true;
+    if (sent) giveBack();
     const code = rsp.command.status ?? 0;
-    // Answered: every byte of the data set has been received, the buffer is free again.
-    if (whole) keepSpare(Buffer.from(whole.buffer, 0, whole.buffer.byteLength));
     return {
       status: code,
       statusInfo: statusTable.describe(code, { commandField: rsp.command.commandField, sopClassUid: p.sopClassUid }),
@@ -285,6 +345,9 @@ export async function sendCStore(
       response: rsp.command,
     };
   } finally {
-    await fh?.close().catch(() => {});
+    // Not yet requested: the file is still this call's to close. Requested: the sender closes it
+    // when done (awaited here when that was before the answer, as it nearly always is).
+    if (!requested && file) await closeFile(file);
+    else await closing;
   }
 }

@@ -2,6 +2,7 @@
 // a file converted between the uncompressed transfer syntaxes (the pixel data streamed, swapped
 // per word when the byte order changes), or an in-memory Dataset encoded once.
 import { once } from "node:events";
+import { read, readSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import type { Dataset } from "../../dataset/dataset.js";
 import { DicomParseError } from "../../dataset/errors.js";
@@ -13,6 +14,7 @@ import { writeDataset } from "../../dataset/writer.js";
 import { zlib } from "../../util/builtins.js";
 import { ByteWriter } from "../../util/byte-writer.js";
 import type { DatasetSource, OutgoingDataset } from "../channel.js";
+import { borrowBuffer } from "./file-start.js";
 
 /** Bytes read from a file per step (rounded down to whole PDVs): large enough to keep the disk and socket busy. */
 export const READ_CHUNK_BYTES = 1024 * 1024;
@@ -27,6 +29,26 @@ export function readExactly(fh: FileHandle, position: number, length: number): P
 /** Read buffers per file stream (see {@link fileRangeSource}). */
 const RING_SIZE = 3;
 
+/**
+ * A synchronous read of one chunk that takes longer than this (ms) says the file is not coming
+ * from the page cache (a 1 MiB read from it takes ~0.1 ms): the rest of that file is read through
+ * the thread pool, so that a slow disk or network file system does not hold up the event loop for
+ * more than one read.
+ */
+export const SLOW_READ_MS = 4;
+
+/** Options of {@link fileRangeSource}. */
+export interface RangeSourceOptions {
+  /** Default {@link SLOW_READ_MS}; tests lower it to exercise the thread-pool reads. */
+  readonly slowReadMs?: number;
+  /**
+   * When given, the read buffers are borrowed from the spare ones ({@link borrowBuffer}) and
+   * pushed here, for the caller to give back once the data set has been written and answered (no
+   * write then refers to them); else they are new and left to the garbage collector.
+   */
+  readonly borrowed?: Buffer[];
+}
+
 /** Reads exactly `length` bytes at `position` into the start of `buf`; returns that view. */
 async function readInto(fh: FileHandle, buf: Buffer, position: number, length: number): Promise<Buffer> {
   let filled = 0;
@@ -38,16 +60,59 @@ async function readInto(fh: FileHandle, buf: Buffer, position: number, length: n
   return buf.subarray(0, length);
 }
 
+/** Reads up to `length` bytes at `position` of `fd` into `buf` at `offset`, through the thread pool. */
+function readAt(fd: number, buf: Buffer, offset: number, length: number, position: number): Promise<number> {
+  return new Promise((resolve, reject) =>
+    read(fd, buf, offset, length, position, (err, n) => (err ? reject(err) : resolve(n))),
+  );
+}
+
+/** Reads exactly `length` bytes at `position` of `fd` into the start of `buf`; returns that view. */
+async function readIntoAsync(fd: number, buf: Buffer, position: number, length: number): Promise<Buffer> {
+  let filled = 0;
+  while (filled < length) {
+    const n = await readAt(fd, buf, filled, length - filled, position + filled);
+    if (n === 0) throw new DicomParseError("file ended early", { offset: position + filled });
+    filled += n;
+  }
+  return buf.subarray(0, length);
+}
+
+/** As {@link readIntoAsync}, with synchronous reads. */
+function readIntoSync(fd: number, buf: Buffer, position: number, length: number): Buffer {
+  let filled = 0;
+  while (filled < length) {
+    const n = readSync(fd, buf, filled, length - filled, position + filled);
+    if (n === 0) throw new DicomParseError("file ended early", { offset: position + filled });
+    filled += n;
+  }
+  return buf.subarray(0, length);
+}
+
 function chunkSize(maxPdvLength: number): number {
   return Math.max(1, Math.floor(READ_CHUNK_BYTES / maxPdvLength)) * maxPdvLength;
 }
 
 /**
- * The bytes `start`…`size` of an open file, unchanged. `head` holds the file's first bytes
+ * The bytes `start`…`size` of the file open as `fd` (which the caller closes once the data set has
+ * been sent), unchanged. `head` holds the file's first bytes
  * (already read to find the meta); pieces after it are whole multiples of the PDV length, so
  * every PDV but the last is full.
+ *
+ * The chunks are read synchronously while each read is quick (see {@link SLOW_READ_MS}): from
+ * the page cache this costs the process far less CPU than a thread-pool read per chunk (no
+ * thread wake-ups, and the bytes are still in this core's cache when the socket copies them):
+ * one 256 MiB file sent warm, 70 -> 40 ms CPU (see the commit).
  */
-export function fileRangeSource(fh: FileHandle, head: Uint8Array, start: number, size: number): DatasetSource {
+export function fileRangeSource(
+  fd: number,
+  head: Uint8Array,
+  start: number,
+  size: number,
+  options: RangeSourceOptions = {},
+): DatasetSource {
+  const slowReadMs = options.slowReadMs ?? SLOW_READ_MS;
+  const borrowed = options.borrowed;
   return {
     async *chunks(maxPdvLength: number) {
       const headEnd = Math.min(head.byteLength, size);
@@ -68,11 +133,21 @@ export function fileRangeSource(fh: FileHandle, head: Uint8Array, start: number,
       // none of its bytes can still be queued.
       const ring: Buffer[] = [];
       let turn = 0;
+      let sync = true;
       while (pos < size) {
         const n = Math.min(per, size - pos);
         const slot = turn++ % RING_SIZE;
-        ring[slot] ??= Buffer.allocUnsafe(per);
-        yield await readInto(fh, ring[slot], pos, n);
+        if (!ring[slot]) {
+          const buf = borrowed ? borrowBuffer(per) : Buffer.allocUnsafe(per);
+          borrowed?.push(buf);
+          ring[slot] = buf;
+        }
+        if (sync) {
+          const began = performance.now();
+          const chunk = readIntoSync(fd, ring[slot], pos, n);
+          sync = performance.now() - began < slowReadMs;
+          yield chunk;
+        } else yield await readIntoAsync(fd, ring[slot], pos, n);
         pos += n;
       }
     },
