@@ -19,8 +19,6 @@ export interface ReceiverHost extends DispatchAccess {
   readonly performWindow: OperationWindow;
   /** The requests this side is serving (one starts with its command set). */
   readonly operations: OperationsInFlight;
-  /** Keeps the work a message started (a service answering a request) and logs its failure. */
-  track(task: Promise<void>): void;
 }
 
 /** A message whose data set is arriving. */
@@ -194,15 +192,19 @@ export class DimseReceiver {
       if (op) operations.end(op, false);
       throw err;
     }
-    if (op) {
-      if (task)
-        task.then(
-          () => operations.end(op, true),
-          () => operations.end(op, false),
-        );
-      else operations.end(op, true);
-    }
-    if (task) this.host.track(task);
+    if (task) {
+      // One reaction per request ends its operation and logs a failure (what `track` would do,
+      // with the three promises it makes).
+      task.then(
+        () => {
+          if (op) operations.end(op, true);
+        },
+        (err: unknown) => {
+          if (op) operations.end(op, false);
+          assoc.logger.error?.("an association task failed", err);
+        },
+      );
+    } else if (op) operations.end(op, true);
     const held = this.#held;
     this.#held = undefined;
     return held;

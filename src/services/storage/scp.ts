@@ -103,7 +103,7 @@ export async function serveCStore(channel: DimseChannel, req: IncomingRequest, i
         affectedSopClassUid: rq.affectedSopClassUid ?? req.context.abstractSyntax ?? "",
         affectedSopInstanceUid: rq.affectedSopInstanceUid ?? "",
         status,
-        ...(errorComment === undefined ? {} : { errorComment: errorComment.slice(0, 64) }),
+        errorComment: errorComment?.slice(0, 64),
       }),
     );
   if (!sink || !received) {
