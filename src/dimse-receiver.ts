@@ -58,7 +58,8 @@ export class DimseReceiver {
   run(ul: UpperLayer): Promise<void> {
     return new Promise<void>((resolve) => {
       ul.consumePData(
-        (pdu) => this.#onPdvs(pdu.values, 0),
+        (pdu) =>
+          pdu.values.length === 1 ? this.#onPdv(pdu.values[0] as PresentationDataValue) : this.#onPdvs(pdu.values, 0),
         (error) => {
           // The abort error reaches the pending calls through the upper layer's "aborted" event.
           const left = this.#incoming;
@@ -99,6 +100,8 @@ export class DimseReceiver {
       this.#providerAbort();
       return undefined;
     }
+    // The usual PDV, the next fragment of a data set being received: no event object for it.
+    if (this.#reassembler.takeDataFragment(pdv)) return this.#onData(pdv.data, pdv.isLast);
     let events: ReturnType<MessageReassembler["push"]>;
     try {
       events = this.#reassembler.push(pdv);
@@ -120,10 +123,15 @@ export class DimseReceiver {
       }
       return this.#onCommand(e);
     }
+    return this.#onData(e.chunk, e.isLast);
+  }
+
+  /** A fragment of the data set being received goes to its sink; the last one ends the message. */
+  #onData(chunk: Uint8Array, isLast: boolean): Promise<void> | undefined {
     const m = this.#incoming;
     if (!m) return undefined;
-    const wrote = m.sink.write(e.chunk);
-    if (!e.isLast) return wrote ?? undefined;
+    const wrote = m.sink.write(chunk);
+    if (!isLast) return wrote ?? undefined;
     this.#incoming = undefined;
     return this.#finishIncoming(m, wrote ?? undefined);
   }
