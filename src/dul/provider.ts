@@ -374,7 +374,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   }
 
   private onData(chunk: Uint8Array): void {
-    this.idle?.restart();
+    this.idle?.touch();
     if (this.framingBroken) return;
     let framed: FramedPdu[];
     try {
