@@ -55,13 +55,11 @@ export interface DispatchAccess {
  * this side serves streams to a temporary file, anything else is held in memory up to the
  * association's `maxDatasetBytes`.
  */
-export function openSink(
+export const openSink: (
   assoc: Association,
   command: DimseCommand,
   context: PresentationContext | undefined,
-): DatasetSink {
-  return openDatasetSink(assoc, command, context);
-}
+) => DatasetSink = openDatasetSink;
 
 /** The fields every request event has, before a service's payload is merged in. */
 interface RequestEventBase extends DimseRequestEvent {
@@ -142,8 +140,17 @@ export function handleMessage(
       assoc,
       timestamp: new Date(),
     };
-    invoke = async (extra?: object) =>
-      (handler as (e: RequestEventBase) => unknown)(extra === undefined ? event : withEvent(extra, event));
+    // Not an async function: the handler's own promise (or value) is passed on as it is, and a
+    // handler that throws still gives a rejection.
+    invoke = (extra?: object) => {
+      try {
+        return Promise.resolve(
+          (handler as (e: RequestEventBase) => unknown)(extra === undefined ? event : withEvent(extra, event)),
+        );
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    };
   }
   // Spelled out rather than spread: a spread of a message (of two shapes) was a costly copy.
   const req: DimseMessage & { readonly context: PresentationContext } = {
