@@ -133,7 +133,6 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     fire: (name, payload) => this.fire(name, payload),
   });
   #receiveDone: Promise<void> = Promise.resolve();
-  readonly #tasks = new Set<Promise<void>>();
   readonly #ops = new OperationsInFlight(this.#windows.performed);
   readonly #receiver = new DimseReceiver({
     assoc: this,
@@ -141,7 +140,6 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     pending: (id) => this.#windows.requests.get(id),
     performWindow: this.#windows.performed,
     operations: this.#ops,
-    track: (task) => this.#track(task),
   });
   #closedResolve!: () => void;
   /** Resolves once the connection is closed (after release, rejection or abort); never rejects. */
@@ -563,9 +561,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
   }
 
   #track(task: Promise<void>): void {
-    const t = task.catch((err: unknown) => this.logger.error?.("an association task failed", err));
-    this.#tasks.add(t);
-    t.finally(() => this.#tasks.delete(t)).catch(() => {});
+    task.catch((err: unknown) => this.logger.error?.("an association task failed", err));
   }
 
   #stateName(): string {

@@ -19,8 +19,6 @@ export interface ReceiverHost extends DispatchAccess {
   readonly performWindow: OperationWindow;
   /** The requests this side is serving (one starts with its command set). */
   readonly operations: OperationsInFlight;
-  /** Keeps the work a message started (a service answering a request) and logs its failure. */
-  track(task: Promise<void>): void;
 }
 
 /** A message whose data set is arriving. */
@@ -60,7 +58,8 @@ export class DimseReceiver {
   run(ul: UpperLayer): Promise<void> {
     return new Promise<void>((resolve) => {
       ul.consumePData(
-        (pdu) => this.#onPdvs(pdu.values, 0),
+        (pdu) =>
+          pdu.values.length === 1 ? this.#onPdv(pdu.values[0] as PresentationDataValue) : this.#onPdvs(pdu.values, 0),
         (error) => {
           // The abort error reaches the pending calls through the upper layer's "aborted" event.
           const left = this.#incoming;
@@ -101,6 +100,8 @@ export class DimseReceiver {
       this.#providerAbort();
       return undefined;
     }
+    // The usual PDV, the next fragment of a data set being received: no event object for it.
+    if (this.#reassembler.takeDataFragment(pdv)) return this.#onData(pdv.data, pdv.isLast);
     let events: ReturnType<MessageReassembler["push"]>;
     try {
       events = this.#reassembler.push(pdv);
@@ -122,10 +123,15 @@ export class DimseReceiver {
       }
       return this.#onCommand(e);
     }
+    return this.#onData(e.chunk, e.isLast);
+  }
+
+  /** A fragment of the data set being received goes to its sink; the last one ends the message. */
+  #onData(chunk: Uint8Array, isLast: boolean): Promise<void> | undefined {
     const m = this.#incoming;
     if (!m) return undefined;
-    const wrote = m.sink.write(e.chunk);
-    if (!e.isLast) return wrote ?? undefined;
+    const wrote = m.sink.write(chunk);
+    if (!isLast) return wrote ?? undefined;
     this.#incoming = undefined;
     return this.#finishIncoming(m, wrote ?? undefined);
   }
@@ -194,15 +200,19 @@ export class DimseReceiver {
       if (op) operations.end(op, false);
       throw err;
     }
-    if (op) {
-      if (task)
-        task.then(
-          () => operations.end(op, true),
-          () => operations.end(op, false),
-        );
-      else operations.end(op, true);
-    }
-    if (task) this.host.track(task);
+    if (task) {
+      // One reaction per request ends its operation and logs a failure (what `track` would do,
+      // with the three promises it makes).
+      task.then(
+        () => {
+          if (op) operations.end(op, true);
+        },
+        (err: unknown) => {
+          if (op) operations.end(op, false);
+          assoc.logger.error?.("an association task failed", err);
+        },
+      );
+    } else if (op) operations.end(op, true);
     const held = this.#held;
     this.#held = undefined;
     return held;

@@ -8,6 +8,11 @@ import { NoPresentationContextError } from "./services/errors.js";
 export class NegotiatedContexts {
   #accepted: PresentationContext[] = [];
   #rejected: PresentationContext[] = [];
+  /**
+   * The accepted contexts by ID (PS3.8 9.3.2.2: 1 to 255). Every PDV and message looks its context
+   * up, and a storage SCP accepts a hundred or more: a scan per look-up showed in its profile.
+   */
+  #byId: (PresentationContext | undefined)[] = [];
 
   /** The accepted contexts, by increasing ID. */
   get accepted(): readonly PresentationContext[] {
@@ -22,11 +27,19 @@ export class NegotiatedContexts {
   set(contexts: readonly PresentationContext[]): void {
     this.#accepted = contexts.filter((cx) => cx.result === 0);
     this.#rejected = contexts.filter((cx) => cx.result !== 0);
+    const byId: (PresentationContext | undefined)[] = new Array(256).fill(undefined);
+    // The first of a repeated ID wins, as a scan would find it.
+    for (const cx of this.#accepted) {
+      const id = cx.contextId;
+      if (id !== undefined && id >= 0 && id <= 0xff && byId[id] === undefined) byId[id] = cx;
+    }
+    this.#byId = byId;
   }
 
   /** The accepted context with this ID (undefined: none was accepted with it). */
   byId(contextId: number): PresentationContext | undefined {
-    return this.#accepted.find((cx) => cx.contextId === contextId);
+    // An ID outside 0-255 was never accepted (and reads no array hole).
+    return contextId >= 0 && contextId <= 0xff ? this.#byId[contextId] : undefined;
   }
 
   /**

@@ -36,6 +36,19 @@ test("set splits the negotiated contexts into accepted and rejected; byId finds 
   assert.equal(contexts.byId(3), undefined);
 });
 
+test("byId: the first accepted context of an ID; IDs never accepted or out of range find none", () => {
+  const contexts = new NegotiatedContexts();
+  const many = Array.from({ length: 120 }, (_, i) => cx(2 * i + 1, i % 2 ? MR : CT, IVRLE, i % 3 === 0 ? 3 : 0));
+  contexts.set([...many, cx(255, US, IVRLE, 0), cx(255, CT, IVRLE, 0)]);
+  for (const c of many) assert.equal(contexts.byId(c.contextId ?? -1), c.result === 0 ? c : undefined);
+  assert.equal(contexts.byId(255)?.abstractSyntax, US, "the first of a repeated ID, as a scan finds it");
+  for (const id of [0, 2, 256, -1, 1.5, 511]) assert.equal(contexts.byId(id), undefined, String(id));
+  // set() again replaces the index.
+  contexts.set([cx(3, MR, EVRLE, 0)]);
+  assert.equal(contexts.byId(1), undefined);
+  assert.equal(contexts.byId(3)?.transferSyntax, EVRLE);
+});
+
 test("select prefers the requested transfer syntax, else the first usable context", () => {
   const contexts = new NegotiatedContexts();
   contexts.set([cx(1, CT, IVRLE, 0), cx(3, CT, EVRLE, 0)]);

@@ -10,6 +10,8 @@ const groupLengthValueAt = 132 + 8;
 /** The first element after (0002,0000), which is 12 bytes long. */
 const firstElementAt = 132 + 12;
 const instanceUidTag = 0x00020003;
+/** Characters written as they are (one byte each) into the UID element. */
+const printable = /^[\x20-\x7e]*$/;
 
 /** The File Meta Information of one instance, as a Dataset (PS3.10 7.1). */
 export function fileMetaDataset(
@@ -62,13 +64,8 @@ export class FileMetaTemplate {
   /** The file meta bytes with `sopInstanceUid` as (0002,0003) MediaStorageSOPInstanceUID. */
   encode(sopInstanceUid: string): Uint8Array {
     const n = sopInstanceUid.length;
-    let plain = n <= 0xfffe;
-    for (let i = 0; plain && i < n; i++) {
-      const c = sopInstanceUid.charCodeAt(i);
-      plain = c >= 0x20 && c < 0x7f;
-    }
     // Anything but a printable ASCII UID goes the general way (the writer decides its encoding).
-    if (!plain) {
+    if (n > 0xfffe || !printable.test(sopInstanceUid)) {
       return writeFileMetaBytes(
         fileMetaDataset(this.sopClassUid, sopInstanceUid, this.transferSyntaxUid, this.sourceAeTitle),
       );
@@ -77,15 +74,16 @@ export class FileMetaTemplate {
     const padded = n + (n & 1);
     const src = this.#bytes;
     const at = this.#at;
-    const out = new Uint8Array(src.byteLength + padded);
-    out.set(src.subarray(0, at), 0);
-    out.set(src.subarray(at + 8), at + 8 + padded);
-    out.set(src.subarray(at, at + 6), at);
+    // From Node's shared pool (a few hundred bytes: no allocation of its own), every byte written below.
+    const out = Buffer.allocUnsafe(src.byteLength + padded);
+    out.set(src.subarray(0, at + 6), 0);
     out[at + 6] = padded & 0xff;
     out[at + 7] = padded >>> 8;
-    for (let i = 0; i < n; i++) out[at + 8 + i] = sopInstanceUid.charCodeAt(i);
-    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-    view.setUint32(groupLengthValueAt, this.#groupLength + padded, true);
-    return out;
+    out.write(sopInstanceUid, at + 8, n, "latin1");
+    if (padded !== n) out[at + 8 + n] = 0;
+    out.set(src.subarray(at + 8), at + 8 + padded);
+    out.writeUInt32LE(this.#groupLength + padded, groupLengthValueAt);
+    // A plain Uint8Array, as documented (a Buffer's methods are not part of the contract).
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   }
 }

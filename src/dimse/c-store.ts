@@ -2,7 +2,7 @@
 
 import type { DimseCommand } from "./command.js";
 import { CommandField, Priority } from "./command-field.js";
-import { compact, type MessageSpec, type StatusDetails, statusDetailFields } from "./message-spec.js";
+import { type MessageSpec, type StatusDetails, statusDetailFields } from "./message-spec.js";
 
 /** C-STORE-RQ: the instance follows as the data set. Move Originator fields are set when a C-MOVE caused it. */
 export const cStoreRqSpec: MessageSpec = {
@@ -58,7 +58,22 @@ export interface CStoreRspParams extends StatusDetails {
   readonly affectedSopInstanceUid?: string;
 }
 
-/** Builds a C-STORE-RSP. */
+/**
+ * Builds a C-STORE-RSP. Like {@link cStoreRq}, one object literal with the optional fields added
+ * only when set (the SCP answers every instance with one).
+ */
 export function cStoreRsp(p: CStoreRspParams): DimseCommand {
-  return compact({ ...p, commandField: CommandField.C_STORE_RSP, hasDataset: false });
+  const rsp: { -readonly [K in keyof DimseCommand]: DimseCommand[K] } = {
+    commandField: CommandField.C_STORE_RSP,
+    hasDataset: false,
+    messageIdBeingRespondedTo: p.messageIdBeingRespondedTo,
+    status: p.status,
+  };
+  if (p.affectedSopClassUid !== undefined) rsp.affectedSopClassUid = p.affectedSopClassUid;
+  if (p.affectedSopInstanceUid !== undefined) rsp.affectedSopInstanceUid = p.affectedSopInstanceUid;
+  if (p.errorComment !== undefined) rsp.errorComment = p.errorComment;
+  if (p.errorId !== undefined) rsp.errorId = p.errorId;
+  if (p.offendingElement !== undefined) rsp.offendingElement = p.offendingElement;
+  if (p.attributeIdentifierList !== undefined) rsp.attributeIdentifierList = p.attributeIdentifierList;
+  return rsp;
 }

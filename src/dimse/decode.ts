@@ -1,11 +1,9 @@
 // PS3.7 6.3.1 and Annex E: decoding and validating a received command set.
-import { ByteReader } from "../util/byte-reader.js";
 import { OutOfBoundsError } from "../util/errors.js";
 import {
   CommandDataSetTypeElement,
   type CommandElement,
   CommandFieldElement,
-  type CommandKey,
   commandElements,
   type DimseCommand,
   formatTag,
@@ -13,6 +11,7 @@ import {
 } from "./command.js";
 import { commandName, isResponse } from "./command-field.js";
 import { DimseDecodeError } from "./errors.js";
+import type { MessageSpec } from "./message-spec.js";
 import { messageSpecs } from "./message-specs.js";
 
 const byElement: ReadonlyMap<number, CommandElement> = new Map(commandElements.map((e) => [e.element, e]));
@@ -23,14 +22,42 @@ const MistypedArgument = 0x0212; // an element's value has the wrong length for 
 const InvalidArgumentValue = 0x0115; // CommandDataSetType contradicts the message type
 const MissingAttribute = 0x0120; // a mandatory command element is absent
 
+/** Latin-1 text of `bytes[start, end)` (native: command strings are decoded once per message). */
+const latin1Slice = Buffer.prototype.latin1Slice as (this: Uint8Array, start: number, end: number) => string;
+
 /** Text of a string value: single-byte characters, trailing NUL and space padding removed (PS3.5 6.2). */
-function text(bytes: Uint8Array): string {
-  let end = bytes.length;
-  while (end > 0 && (bytes[end - 1] === 0 || bytes[end - 1] === 0x20)) end--;
-  let start = 0;
+function text(bytes: Uint8Array, from: number, to: number): string {
+  let end = to;
+  while (end > from && (bytes[end - 1] === 0 || bytes[end - 1] === 0x20)) end--;
+  let start = from;
   while (start < end && bytes[start] === 0x20) start++;
-  // Command strings are short (UIDs ≤ 64 bytes); fromCharCode beats TextDecoder at this size.
-  return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  return start === end ? "" : latin1Slice.call(bytes, start, end);
+}
+
+/** Little-endian 16-bit value at `at` (the caller checked the bounds). */
+function u16(b: Uint8Array, at: number): number {
+  return (b[at] as number) | ((b[at + 1] as number) << 8);
+}
+
+/** Little-endian 32-bit value at `at` (the caller checked the bounds). */
+function u32(b: Uint8Array, at: number): number {
+  return (
+    ((b[at] as number) | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16)) +
+    (b[at + 3] as number) * 0x1000000
+  );
+}
+
+/** The error for a read of `wanted` bytes at `at` with only `available` left. */
+function truncated(at: number, wanted: number, available: number): DimseDecodeError {
+  const e = new OutOfBoundsError(at, wanted, available);
+  return new DimseDecodeError(`command set is truncated: ${e.message}`, { abort: true }, { cause: e });
+}
+
+/** The error for an element header cut short: the read of the group, element or length that failed. */
+function truncatedHeader(at: number, left: number): DimseDecodeError {
+  if (left < 2) return truncated(at, 2, left);
+  if (left < 4) return truncated(at + 2, 2, left - 2);
+  return truncated(at + 4, 4, left - 4);
 }
 
 /**
@@ -46,69 +73,71 @@ function text(bytes: Uint8Array): string {
  * none where it needs one.
  */
 export function decodeCommand(bytes: Uint8Array): DimseCommand {
-  const r = new ByteReader(bytes, { littleEndian: true });
-  const out: Record<string, unknown> = {};
+  // One pass over the bytes with explicit bounds checks (no reader object, no view per value):
+  // every received message is decoded here, most of them in a process's first, unoptimised runs.
+  const total = bytes.byteLength;
+  // The two fields every command has come first, so every decoded command has the same shape.
+  const out: Record<string, unknown> = { commandField: 0, hasDataset: false };
   let commandField: number | undefined;
   let dataSetType: number | undefined;
   let mistyped: number | undefined;
-  try {
-    while (r.remaining > 0) {
-      const group = r.u16();
-      const element = r.u16();
-      const length = r.u32();
-      const at = r.position;
-      const value = r.bytesView(length); // throws before anything is allocated when the length overruns
-      if (group !== 0) continue;
-      if (element === 0) {
-        // PS3.7 E.1: the group length counts every byte after this element.
-        if (length !== 4) throw new DimseDecodeError(`CommandGroupLength has length ${length}, not 4`, { abort: true });
-        const declared = new DataView(value.buffer, value.byteOffset, 4).getUint32(0, true);
-        if (declared !== r.remaining)
-          throw new DimseDecodeError(
-            `CommandGroupLength is ${declared} but ${r.remaining} bytes follow it (at byte ${at})`,
-            { abort: true },
-          );
-        continue;
-      }
-      if (element === CommandFieldElement || element === CommandDataSetTypeElement) {
-        if (length !== 2) {
-          const name = element === CommandFieldElement ? "CommandField" : "CommandDataSetType";
-          throw new DimseDecodeError(`${name} has length ${length}, not 2`, { abort: true });
-        }
-        const v = (value[0] ?? 0) | ((value[1] ?? 0) << 8);
-        if (element === CommandFieldElement) commandField = v;
-        else dataSetType = v;
-        continue;
-      }
-      const def = byElement.get(element);
-      if (def === undefined) continue;
-      const v = decodeValue(def, value);
-      if (v === undefined) mistyped ??= element;
-      else out[def.key] = v;
+  let at = 0;
+  while (at < total) {
+    if (total - at < 8) throw truncatedHeader(at, total - at);
+    const group = u16(bytes, at);
+    const element = u16(bytes, at + 2);
+    const length = u32(bytes, at + 4);
+    const from = at + 8;
+    // Checked before anything is allocated: a length past the end is a truncated command set.
+    if (length > total - from) throw truncated(from, length, total - from);
+    at = from + length;
+    if (group !== 0) continue;
+    if (element === 0) {
+      // PS3.7 E.1: the group length counts every byte after this element.
+      if (length !== 4) throw new DimseDecodeError(`CommandGroupLength has length ${length}, not 4`, { abort: true });
+      const declared = u32(bytes, from);
+      if (declared !== total - at)
+        throw new DimseDecodeError(
+          `CommandGroupLength is ${declared} but ${total - at} bytes follow it (at byte ${from})`,
+          { abort: true },
+        );
+      continue;
     }
-  } catch (e) {
-    if (e instanceof DimseDecodeError) throw e;
-    if (e instanceof OutOfBoundsError)
-      throw new DimseDecodeError(`command set is truncated: ${e.message}`, { abort: true }, { cause: e });
-    throw e;
+    if (element === CommandFieldElement || element === CommandDataSetTypeElement) {
+      if (length !== 2) {
+        const name = element === CommandFieldElement ? "CommandField" : "CommandDataSetType";
+        throw new DimseDecodeError(`${name} has length ${length}, not 2`, { abort: true });
+      }
+      if (element === CommandFieldElement) commandField = u16(bytes, from);
+      else dataSetType = u16(bytes, from);
+      continue;
+    }
+    const def = byElement.get(element);
+    if (def === undefined) continue;
+    const v = decodeValue(def, bytes, from, length);
+    if (v === undefined) mistyped ??= element;
+    else out[def.key] = v;
   }
   return validate(out, commandField, dataSetType, mistyped);
 }
 
-function decodeValue(def: CommandElement, value: Uint8Array): string | number | number[] | undefined {
+function decodeValue(
+  def: CommandElement,
+  bytes: Uint8Array,
+  from: number,
+  length: number,
+): string | number | number[] | undefined {
   switch (def.vr) {
     case "US":
-      return value.length === 2 ? (value[0] ?? 0) | ((value[1] ?? 0) << 8) : undefined;
+      return length === 2 ? u16(bytes, from) : undefined;
     case "AT": {
-      if (value.length % 4 !== 0) return undefined;
-      const dv = new DataView(value.buffer, value.byteOffset, value.length);
+      if (length % 4 !== 0) return undefined;
       const tags: number[] = [];
-      for (let i = 0; i < value.length; i += 4)
-        tags.push(((dv.getUint16(i, true) << 16) | dv.getUint16(i + 2, true)) >>> 0);
+      for (let i = from; i < from + length; i += 4) tags.push(((u16(bytes, i) << 16) | u16(bytes, i + 2)) >>> 0);
       return tags;
     }
     default:
-      return text(value);
+      return text(bytes, from, from + length);
   }
 }
 
@@ -120,11 +149,38 @@ function validate(
 ): DimseCommand {
   if (commandField === undefined)
     throw new DimseDecodeError("command set has no CommandField (0000,0100)", { abort: true });
+  const spec = messageSpecs.get(commandField);
+  const hasDataset = dataSetType === undefined ? undefined : dataSetType !== NoDataSet;
+  // The usual case, checked without building anything: a known message with what it needs.
+  if (spec !== undefined && dataSetType !== undefined && mistyped === undefined) {
+    let complete = true;
+    for (const key of spec.required) {
+      if (out[key] === undefined) {
+        complete = false;
+        break;
+      }
+    }
+    if (complete && (spec.dataset === "optional" || (spec.dataset === "required") === hasDataset)) {
+      out.commandField = commandField;
+      out.hasDataset = hasDataset;
+      return out as unknown as DimseCommand;
+    }
+  }
+  return invalid(out, commandField, spec, dataSetType, hasDataset, mistyped);
+}
+
+/** Throws the {@link DimseDecodeError} that says what is wrong with a command set {@link validate} refused. */
+function invalid(
+  out: Record<string, unknown>,
+  commandField: number,
+  spec: MessageSpec | undefined,
+  dataSetType: number | undefined,
+  hasDataset: boolean | undefined,
+  mistyped: number | undefined,
+): never {
   const messageId = out.messageId as number | undefined;
   const affectedSopClassUid = out.affectedSopClassUid as string | undefined;
-  const hasDataset = dataSetType === undefined ? undefined : dataSetType !== NoDataSet;
   const base = { commandField, messageId, affectedSopClassUid, hasDataset };
-  const spec = messageSpecs.get(commandField);
   const name = commandName(commandField);
   // A response, or a C-CANCEL-RQ, has no response of its own: a bad one can only be aborted.
   const answerable = spec === undefined ? !isResponse(commandField) : spec.required.includes("messageId");
@@ -163,9 +219,6 @@ function validate(
       InvalidArgumentValue,
       CommandDataSetTypeElement,
     );
-  return {
-    commandField,
-    hasDataset: hasDataset === true,
-    ...(out as Partial<Record<CommandKey, never>>),
-  } as DimseCommand;
+  // validate() found something wrong, and every case of it has thrown above.
+  throw new DimseDecodeError(`${name} is invalid`, { ...base, abort: true });
 }

@@ -55,6 +55,18 @@ export class MessageReassembler {
     return this.state === "dataset";
   }
 
+  /**
+   * Takes `pdv` when it is the next fragment of the data set being received (what {@link push}
+   * would report as a data event, without building one): returns true, and the caller uses
+   * `pdv.data` and `pdv.isLast` itself. Returns false, changing nothing, for any other PDV, which
+   * then goes to {@link push}.
+   */
+  takeDataFragment(pdv: PresentationDataValue): boolean {
+    if (this.state !== "dataset" || pdv.isCommand || pdv.contextId !== this.contextId) return false;
+    if (pdv.isLast) this.state = "idle";
+    return true;
+  }
+
   /** Feeds one PDV; returns what it completes (zero or one event). */
   push(pdv: PresentationDataValue): ReassemblyEvent[] {
     if (this.state === "idle") {

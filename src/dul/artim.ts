@@ -4,6 +4,8 @@ export interface Clock {
   clearTimeout(handle: unknown): void;
   /** Restarts a running timer's full delay in place (optional: without it, clear and set again). */
   refresh?(handle: unknown): void;
+  /** A monotonic time in ms (optional: without it, {@link ArtimTimer.touch} restarts the timer). */
+  timeMs?(): number;
 }
 
 /** The real clock (node timers, unref'd so an idle timer never keeps the process alive). */
@@ -19,6 +21,7 @@ export const systemClock: Clock = {
   refresh(handle) {
     (handle as ReturnType<typeof setTimeout>).refresh();
   },
+  timeMs: () => performance.now(),
 };
 
 /**
@@ -29,6 +32,8 @@ export const systemClock: Clock = {
 export class ArtimTimer {
   private handle: unknown;
   private armed = false;
+  /** When {@link touch} last noted activity (clock time), if it did since the timer was armed. */
+  private touchedAt: number | undefined;
 
   constructor(
     readonly timeoutMs: number,
@@ -44,27 +49,49 @@ export class ArtimTimer {
   /** Arms the timer; a running timer keeps its original deadline (use {@link restart} to reset it). */
   start(): void {
     if (this.armed) return;
+    this.touchedAt = undefined;
+    this.arm(this.timeoutMs);
+  }
+
+  private arm(ms: number): void {
     this.armed = true;
     this.handle = this.clock.setTimeout(() => {
       this.armed = false;
       this.handle = undefined;
-      this.onExpired();
-    }, this.timeoutMs);
+      const touched = this.touchedAt;
+      this.touchedAt = undefined;
+      // Touched while running: the full delay counts from the last touch.
+      const left = touched === undefined ? 0 : touched + this.timeoutMs - (this.clock.timeMs?.() ?? 0);
+      if (left > 0) this.arm(left);
+      else this.onExpired();
+    }, ms);
   }
 
   /** Disarms the timer if running. */
   stop(): void {
+    this.touchedAt = undefined;
     if (!this.armed) return;
     this.clock.clearTimeout(this.handle);
     this.armed = false;
     this.handle = undefined;
   }
 
+  /**
+   * Notes activity: a running timer then expires its full delay after the last touch instead of
+   * after its start, as {@link restart} would make it, but by reading the clock instead of
+   * re-arming a timer (the idle timer is touched on every chunk received). Without the clock's
+   * `timeMs`, or when not running, it is {@link restart}.
+   */
+  touch(): void {
+    if (this.armed && this.clock.timeMs) this.touchedAt = this.clock.timeMs();
+    else this.restart();
+  }
+
   /** Starts the timer afresh (AA-1: "start, or restart if already started"). */
   restart(): void {
-    // The idle timer restarts on every chunk received: refreshing the running timer spares a
-    // clear, a new timer and a closure each time.
+    // Refreshing the running timer spares a clear, a new timer and a closure.
     if (this.armed && this.clock.refresh) {
+      this.touchedAt = undefined;
       this.clock.refresh(this.handle);
       return;
     }

@@ -374,7 +374,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   }
 
   private onData(chunk: Uint8Array): void {
-    this.idle?.restart();
+    this.idle?.touch();
     if (this.framingBroken) return;
     let framed: FramedPdu[];
     try {
@@ -410,7 +410,18 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     }
     if (isTracing("pdu")) for (const line of describePdu(pdu)) trace("pdu", `< ${line}`);
     this.emit("pduReceived", pdu);
+    // PS3.8 Table 9-10: Evt10 in Sta6 is DT-2 (P-DATA indication), staying in Sta6. The PDU that
+    // comes by the thousand takes that cell directly when nobody observes the transition.
+    if (pdu.type === PduType.PDataTf && this.currentState === "Sta6" && !this.observesSteps()) {
+      this.inbox.push(pdu);
+      return;
+    }
     this.dispatch(event, { pdu });
+  }
+
+  /** True when each step of the machine must be reported (FSM trace or a `transition` listener). */
+  private observesSteps(): boolean {
+    return isTracing("fsm") || this.listenerCount("transition") > 0;
   }
 
   private onIdle(ms: number): void {

@@ -15,7 +15,7 @@ import {
 } from "./a-release.js";
 import { AbortReason, PduDecodeError } from "./errors.js";
 import { toDecodeError } from "./fields.js";
-import { decodePDataTf, describePDataTf, encodePDataTf, type PDataTf } from "./p-data-tf.js";
+import { decodePDataTf, decodePDataTfItems, describePDataTf, encodePDataTf, type PDataTf } from "./p-data-tf.js";
 import { PduType } from "./pdu-type.js";
 
 /** Any of the seven PDUs; `switch (pdu.type)` narrows. */
@@ -61,6 +61,13 @@ export function encodePdu(pdu: Pdu): Uint8Array {
  * for a truncated or inconsistent one (PS3.8 9.3.8).
  */
 export function decodePdu(bytes: Uint8Array): Pdu {
+  // The PDU that comes by the thousand: read without a reader object (same checks, same errors).
+  if (bytes.byteLength >= 6 && bytes[0] === PduType.PDataTf) {
+    const length =
+      (bytes[2] as number) * 0x1000000 +
+      (((bytes[3] as number) << 16) | ((bytes[4] as number) << 8) | (bytes[5] as number));
+    if (length === bytes.byteLength - 6) return decodePDataTfItems(bytes, 6);
+  }
   const r = new ByteReader(bytes);
   try {
     const type = r.u8();

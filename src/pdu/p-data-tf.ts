@@ -1,6 +1,7 @@
 // PS3.8 9.3.5 and Annex E: the P-DATA-TF PDU and its Presentation Data Value items.
 import type { ByteReader } from "../util/byte-reader.js";
 import type { ByteWriter } from "../util/byte-writer.js";
+import { OutOfBoundsError } from "../util/errors.js";
 import { PduDecodeError, PduEncodeError } from "./errors.js";
 import { PduType } from "./pdu-type.js";
 
@@ -73,21 +74,45 @@ export function pDataTfHeader(contextId: number, isCommand: boolean, isLast: boo
  * PS3.8 E.2: bits 2–7 of the message control header are reserved and not tested.
  */
 export function decodePDataTf(r: ByteReader): PDataTf {
+  const n = r.remaining;
+  const start = r.position;
+  const pdu = decodePDataTfItems(r.bytesView(n), 0, start);
+  return pdu;
+}
+
+/** The error a read of `wanted` bytes at `at` with `available` left gives (as ByteReader's would). */
+function truncatedField(at: number, wanted: number, available: number): PduDecodeError {
+  const cause = new OutOfBoundsError(at, wanted, available);
+  return new PduDecodeError(`truncated field: ${cause.message}`, at, undefined, { cause });
+}
+
+/**
+ * Reads the PDV items of a P-DATA-TF from `bytes[from…]` to its end, with explicit bounds checks
+ * (no reader object: every received PDU goes through here). Offsets in errors are counted from
+ * `base` for `bytes[0]`. The data of each value is a view of `bytes`.
+ * PS3.8 E.2: bits 2–7 of the message control header are reserved and not tested.
+ */
+export function decodePDataTfItems(bytes: Uint8Array, from: number, base = 0): PDataTf {
   const values: PresentationDataValue[] = [];
-  while (r.remaining > 0) {
-    const at = r.position;
-    const length = r.u32();
+  const end = bytes.byteLength;
+  let at = from;
+  while (at < end) {
+    if (end - at < 4) throw truncatedField(base + at, 4, end - at);
+    const length =
+      (bytes[at] as number) * 0x1000000 +
+      (((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number));
     // PS3.8 9.3.5: the item length counts the context ID and control header, so it is at least 2.
-    if (length < 2) throw new PduDecodeError(`PDV item length ${length} is below the minimum of 2`, at);
-    const item = r.sub(length);
-    const contextId = item.u8();
-    const mch = item.u8();
+    if (length < 2) throw new PduDecodeError(`PDV item length ${length} is below the minimum of 2`, base + at);
+    const item = at + 4;
+    if (length > end - item) throw truncatedField(base + item, length, end - item);
+    const mch = bytes[item + 1] as number;
     values.push({
-      contextId,
+      contextId: bytes[item] as number,
       isCommand: (mch & 1) !== 0,
       isLast: (mch & 2) !== 0,
-      data: item.bytesView(item.remaining),
+      data: bytes.subarray(item + 2, item + length),
     });
+    at = item + length;
   }
   return { type: PduType.PDataTf, values };
 }

@@ -103,6 +103,30 @@ test("reassembly: a fragmented command then a fragmented data set, streamed; the
   assert.ok(chunks.every((c) => c.contextId === 5));
 });
 
+test("takeDataFragment: takes only the next fragment of the data set being received, as push would pass it", () => {
+  const r = new MessageReassembler();
+  const dataPdvs = pdvs(5, false, data, 4096);
+  // Nothing is expected before a command: refused, state unchanged (push still throws).
+  assert.equal(r.takeDataFragment(dataPdvs[0] as PresentationDataValue), false);
+  assert.throws(() => r.push(dataPdvs[0] as PresentationDataValue), ReassemblyError);
+  for (const p of pdvs(5, true, storeBytes, 20)) r.push(p);
+  assert.equal(r.expectingDataset, true);
+  // A command fragment or another context is left to push, which rejects it.
+  assert.equal(r.takeDataFragment({ ...(dataPdvs[0] as PresentationDataValue), isCommand: true }), false);
+  assert.equal(r.takeDataFragment({ ...(dataPdvs[0] as PresentationDataValue), contextId: 7 }), false);
+  assert.equal(r.expectingDataset, true);
+  for (const p of dataPdvs.slice(0, -1)) {
+    assert.equal(r.takeDataFragment(p), true);
+    assert.equal(r.expectingDataset, true);
+  }
+  assert.equal(r.takeDataFragment(dataPdvs.at(-1) as PresentationDataValue), true);
+  // After the last fragment the next message starts with its command set.
+  assert.equal(r.expectingDataset, false);
+  assert.equal(r.takeDataFragment(dataPdvs[0] as PresentationDataValue), false);
+  const out = pdvs(5, true, echoBytes, 30).flatMap((p) => r.push(p));
+  assert.equal(out[0]?.kind === "command" && out[0].command.messageId, 4);
+});
+
 function rejects(steps: PresentationDataValue[], pattern: RegExp, options?: { maxCommandBytes?: number }): void {
   const r = new MessageReassembler(options);
   assert.throws(

@@ -126,3 +126,58 @@ test("ARTIM restart of a running timer refreshes it in place when the clock can,
   t.stop();
   assert.equal(clock.pending, 0);
 });
+
+/** A fake clock that tells the time (so `touch` needs no timer operation). */
+class TimedClock extends FakeClock {
+  sets = 0;
+  override setTimeout(fn: () => void, ms: number): unknown {
+    this.sets++;
+    return super.setTimeout(fn, ms);
+  }
+  timeMs(): number {
+    return this.now;
+  }
+}
+
+test("ARTIM touch: expiry moves to the full delay after the last touch, without a timer operation per touch", () => {
+  const clock = new TimedClock();
+  let fired = 0;
+  const t = new ArtimTimer(1000, () => fired++, clock);
+  t.touch(); // not running: a plain start
+  assert.equal(clock.sets, 1);
+  for (let i = 0; i < 5; i++) {
+    clock.advance(300);
+    t.touch();
+  }
+  // Five touches, one timer operation: the re-arming when the first deadline (1000) came.
+  assert.equal(clock.sets, 2, "touches arm nothing");
+  // Last touch at 1500: the first timer (due at 1000) re-arms for the rest, then expiry at 2500.
+  clock.advance(999);
+  assert.equal(fired, 0, "not before the full delay after the last touch");
+  assert.equal(t.running, true);
+  clock.advance(1);
+  assert.equal(fired, 1);
+  assert.equal(t.running, false);
+  // Untouched, it expires after its own delay; stop() forgets a touch.
+  t.start();
+  clock.advance(500);
+  t.touch();
+  t.stop();
+  t.start();
+  clock.advance(1000);
+  assert.equal(fired, 2);
+  assert.equal(clock.pending, 0);
+});
+
+test("ARTIM touch without the clock's time is a restart", () => {
+  const clock = new FakeClock();
+  let fired = 0;
+  const t = new ArtimTimer(1000, () => fired++, clock);
+  t.start();
+  clock.advance(900);
+  t.touch();
+  clock.advance(900);
+  assert.equal(fired, 0);
+  clock.advance(100);
+  assert.equal(fired, 1);
+});

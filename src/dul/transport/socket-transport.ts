@@ -96,6 +96,18 @@ export class SocketTransport implements Transport {
     let ok = true;
     if (data instanceof Uint8Array) {
       ok = this.socket.write(data);
+    } else if (
+      data.length === 2 &&
+      (data[0] as Uint8Array).byteLength + (data[1] as Uint8Array).byteLength <= joinBytes
+    ) {
+      // A small PDU in two parts (a P-DATA-TF header and a command set): one copy into a pooled
+      // buffer is cheaper than the stream's corked, two-chunk writev path.
+      const a = data[0] as Uint8Array;
+      const b = data[1] as Uint8Array;
+      const joined = Buffer.allocUnsafe(a.byteLength + b.byteLength);
+      joined.set(a, 0);
+      joined.set(b, a.byteLength);
+      ok = this.socket.write(joined);
     } else {
       this.socket.cork();
       for (const part of data) ok = this.socket.write(part);
@@ -180,6 +192,9 @@ export class SocketTransport implements Transport {
     handler(error);
   }
 }
+
+/** Two-part writes up to this size are joined into one buffer (see `write`). */
+const joinBytes = 2048;
 
 /** The answer of every write the socket took without exceeding its high-water mark. */
 const written: Promise<void> = Promise.resolve();

@@ -89,25 +89,31 @@ async function copyInto(from: string, to: string, durable: boolean): Promise<voi
 
 /**
  * Moves `from` to `to` atomically; across file systems, copies to a temporary name beside `to`
- * first. The common case is one synchronous rename: a metadata update that costs less than a
- * thread-pool round trip.
+ * first. The common case is one synchronous rename, with no promise: a metadata update that costs
+ * less than a thread-pool round trip. Returns a promise only when it must do more.
  */
-async function moveInto(from: string, to: string, durable: boolean): Promise<void> {
+function moveInto(from: string, to: string, durable: boolean): Promise<void> | undefined {
   try {
     renameSync(from, to);
+    return undefined;
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") {
-      // The directory was removed since it was made: make it again, once.
-      madeDirs.delete(dirname(to));
-      await mkdir(dirname(to), { recursive: true });
-      await rename(from, to);
-      return;
-    }
-    if (code !== "EXDEV") throw err;
-    await copyInto(from, to, durable);
-    await unlink(from).catch(() => {});
+    return moveAfterFailedRename(err, from, to, durable);
   }
+}
+
+/** What {@link moveInto} does when the plain rename failed with `err`. */
+async function moveAfterFailedRename(err: unknown, from: string, to: string, durable: boolean): Promise<void> {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") {
+    // The directory was removed since it was made: make it again, once.
+    madeDirs.delete(dirname(to));
+    await mkdir(dirname(to), { recursive: true });
+    await rename(from, to);
+    return;
+  }
+  if (code !== "EXDEV") throw err;
+  await copyInto(from, to, durable);
+  await unlink(from).catch(() => {});
 }
 
 /**
@@ -192,7 +198,8 @@ export function makeStoreEvent(info: {
         }
         currentTs = wanted;
       } else if (!moved) {
-        await moveInto(current, target, durable);
+        const moving = moveInto(current, target, durable);
+        if (moving) await moving;
         forgetSyncedFile(info.path);
         moved = true;
         syncedMove = durable;

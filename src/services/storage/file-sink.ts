@@ -2,7 +2,7 @@
 // Part 10 file (file meta first). Fragments may alias the socket's read buffer, which the next
 // read reuses, so none is kept: large ones are written at once, small ones copied into a staging
 // buffer that is written out when full and at the end, all with synchronous calls.
-import { closeSync, fsync, openSync, writevSync } from "node:fs";
+import { closeSync, fsync, openSync, writeSync, writevSync } from "node:fs";
 import { open, unlink } from "node:fs/promises";
 import type { DatasetSink, StorageSettings } from "../channel.js";
 import { tempArea, tempAreaReady, tempFilePath } from "./temp-area.js";
@@ -77,11 +77,14 @@ function asError(err: unknown): Error {
 
 /** Writes all of `bufs` to `fd` (writev may write less than asked: the rest goes in further calls). */
 function writeAllSync(fd: number, bufs: Uint8Array[], total: number): void {
+  let n = bufs.length === 1 ? writeSync(fd, bufs[0] as Uint8Array) : writevSync(fd, bufs);
+  // The usual case, with nothing more to work out: one call wrote everything.
+  if (n === total) return;
   let left = total;
-  while (left > 0) {
-    let n = writevSync(fd, bufs);
+  for (;;) {
     if (n <= 0) throw new Error("writev wrote nothing");
     left -= n;
+    if (left <= 0) return;
     let drop = 0;
     while (n > 0 && drop < bufs.length) {
       const b = bufs[drop] as Uint8Array;
@@ -94,6 +97,7 @@ function writeAllSync(fd: number, bufs: Uint8Array[], total: number): void {
       }
     }
     bufs.splice(0, drop);
+    n = writevSync(fd, bufs);
   }
 }
 

@@ -4,7 +4,7 @@ import type { PresentationContext } from "../../acse/index.js";
 import type { Dataset } from "../../dataset/dataset.js";
 import { FileMetaTemplate, fileMetaDataset } from "../../dataset/file-meta.js";
 import { cStoreRsp, type DimseCommand } from "../../dimse/index.js";
-import type { DimseChannel } from "../channel.js";
+import type { DimseChannel, StorageSettings } from "../channel.js";
 import type { IncomingRequest, InvokeHandler } from "../dispatch.js";
 import { makeStoreEvent } from "./event.js";
 import { FileSink } from "./file-sink.js";
@@ -57,20 +57,35 @@ function templateFor(sopClassUid: string, transferSyntaxUid: string, sourceAeTit
   return t;
 }
 
-/** The sink a C-STORE-RQ's data set is written to: a temporary file starting with its file meta. */
-export function openStoreSink(channel: DimseChannel, command: DimseCommand, context: PresentationContext): FileSink {
-  const sourceAeTitle = channel.peerAeTitle ?? "";
-  const sopClassUid = command.affectedSopClassUid ?? context.abstractSyntax ?? "";
-  const instanceUid = command.affectedSopInstanceUid ?? "";
-  const transferSyntaxUid = context.transferSyntax ?? "";
-  // The bytes come from a template; the Dataset form is built only if the handler reads `fileMeta`.
-  const bytes = templateFor(sopClassUid, transferSyntaxUid, sourceAeTitle).encode(instanceUid);
-  const sink = new FileSink(bytes, channel.storageSettings);
-  storeMeta.set(sink, () => fileMetaDataset(sopClassUid, instanceUid, transferSyntaxUid, sourceAeTitle));
-  return sink;
+/** A C-STORE-RQ's file sink, which knows the file meta it starts with. */
+class StoreSink extends FileSink {
+  constructor(
+    meta: Uint8Array,
+    settings: StorageSettings | undefined,
+    readonly template: FileMetaTemplate,
+    readonly instanceUid: string,
+  ) {
+    super(meta, settings);
+  }
+
+  /** The file meta as a Dataset, built only when the handler reads `fileMeta`. */
+  fileMeta(): Dataset {
+    const t = this.template;
+    return fileMetaDataset(t.sopClassUid, this.instanceUid, t.transferSyntaxUid, t.sourceAeTitle);
+  }
 }
 
-const storeMeta = new WeakMap<FileSink, () => Dataset>();
+/** The sink a C-STORE-RQ's data set is written to: a temporary file starting with its file meta. */
+export function openStoreSink(channel: DimseChannel, command: DimseCommand, context: PresentationContext): FileSink {
+  const instanceUid = command.affectedSopInstanceUid ?? "";
+  // The bytes come from a template; the Dataset form is built only if the handler reads `fileMeta`.
+  const template = templateFor(
+    command.affectedSopClassUid ?? context.abstractSyntax ?? "",
+    context.transferSyntax ?? "",
+    channel.peerAeTitle ?? "",
+  );
+  return new StoreSink(template.encode(instanceUid), channel.storageSettings, template, instanceUid);
+}
 
 /** The status (and Error Comment) a C_STORE handler's answer gives; undefined when it is not one. */
 export function storeAnswer(answer: unknown): { status: number; errorComment?: string } | undefined {
@@ -103,7 +118,7 @@ export async function serveCStore(channel: DimseChannel, req: IncomingRequest, i
         affectedSopClassUid: rq.affectedSopClassUid ?? req.context.abstractSyntax ?? "",
         affectedSopInstanceUid: rq.affectedSopInstanceUid ?? "",
         status,
-        ...(errorComment === undefined ? {} : { errorComment: errorComment.slice(0, 64) }),
+        errorComment: errorComment?.slice(0, 64),
       }),
     );
   if (!sink || !received) {
@@ -115,7 +130,7 @@ export async function serveCStore(channel: DimseChannel, req: IncomingRequest, i
     sopClassUid: rq.affectedSopClassUid ?? "",
     sopInstanceUid: rq.affectedSopInstanceUid ?? "",
     transferSyntax: req.context.transferSyntax ?? "",
-    fileMeta: storeMeta.get(sink) ?? (() => fileMetaDataset("", "", "", "")),
+    fileMeta: sink instanceof StoreSink ? () => sink.fileMeta() : () => fileMetaDataset("", "", "", ""),
     path: received.path,
     fileSize: received.fileBytes,
     datasetBytes: received.datasetBytes,
