@@ -1,9 +1,10 @@
 // Sending DIMSE messages (PS3.8 9.3.5): the command set, then the data set, each
 // cut into PDVs that fit the peer's maximum PDU length, one message after the other.
-import { type DimseCommand, describeCommand, encodeCommand, fragment, maxPdvDataLength } from "./dimse/index.js";
+import { type DimseCommand, describeCommand, encodeCommandPdus, fragment, maxPdvDataLength } from "./dimse/index.js";
 import { AbortSource } from "./dul/errors.js";
 import type { UpperLayer } from "./dul/provider.js";
 import type { EventPayloads, NotificationEventName } from "./events.js";
+import { pDataTfHeaderLength } from "./pdu/index.js";
 import type { OutgoingDataset } from "./services/channel.js";
 import { AssociationNotEstablishedError } from "./services/errors.js";
 import { isTracing, type Logger, trace } from "./util/logger.js";
@@ -45,6 +46,11 @@ export function logDimse(logger: Logger, command: DimseCommand, direction: "inbo
 /** The DIMSE message sender of one association. */
 export class DimseSender {
   #chain: Promise<void> = Promise.resolve();
+  /** Messages on {@link #chain} not yet settled (see {@link send}). */
+  #queued = 0;
+  readonly #settle = (): void => {
+    this.#queued--;
+  };
 
   constructor(readonly host: SenderHost) {}
 
@@ -57,21 +63,30 @@ export class DimseSender {
     const host = this.host;
     const ul = host.upperLayer();
     if (!ul) return Promise.reject(new AssociationNotEstablishedError(host.stateName()));
-    const run = async () => {
-      const bytes = encodeCommand(command);
-      logDimse(host.logger(), command, "outbound");
-      host.fire("DIMSE_SENT", { message: command, contextId });
-      const max = host.peerMaxPduLength();
-      const data = command.hasDataset ? dataset : undefined;
-      if (data === undefined || (data instanceof Uint8Array && data.byteLength <= BURST_BYTES)) {
-        return this.#sendBurst(ul, contextId, fragment(bytes, max), data && fragment(data, max));
+    const data = command.hasDataset ? dataset : undefined;
+    const burst = data === undefined || (data instanceof Uint8Array && data.byteLength <= BURST_BYTES);
+    // A message that goes out in one burst is written whole before this returns, so when no
+    // streamed message is still being written (nothing queued) it cannot interleave with one: it
+    // goes at once, with no promise chain, closure or microtask hop (most messages: every
+    // response, every command without a data set, small C-STOREs).
+    if (burst && this.#queued === 0) {
+      try {
+        return this.#sendBurst(ul, contextId, command, data);
+      } catch (err) {
+        return Promise.reject(err);
       }
-      await this.#sendPieces(ul, contextId, true, fragment(bytes, max));
-      if (dataset === undefined || !command.hasDataset) return;
-      if (dataset instanceof Uint8Array) await this.#sendPieces(ul, contextId, false, fragment(dataset, max));
+    }
+    this.#queued++;
+    const run = async () => {
+      if (burst) return this.#sendBurst(ul, contextId, command, data);
+      const { max, pdus } = this.#encode(contextId, command);
+      const fire = host.firesDataSent();
+      await ul.batch(() => Promise.all(this.#writeCommand(ul, contextId, pdus, fire, [])));
+      if (data === undefined) return;
+      if (data instanceof Uint8Array) await this.#sendPieces(ul, contextId, false, fragment(data, max));
       else {
         try {
-          await this.#sendStream(ul, contextId, dataset.chunks(maxPdvDataLength(max)), maxPdvDataLength(max));
+          await this.#sendStream(ul, contextId, data.chunks(maxPdvDataLength(max)), maxPdvDataLength(max));
         } catch (err) {
           // The source failed (a file that cannot be read to its end) after the command set went
           // out: PDVs cannot be taken back, and the peer would read the next message's PDVs as the
@@ -82,35 +97,62 @@ export class DimseSender {
       }
     };
     const p = this.#chain.then(run);
-    this.#chain = p.catch(() => {});
+    this.#chain = p.then(this.#settle, this.#settle);
     return p;
+  }
+
+  /**
+   * Encodes the command set straight into its P-DATA-TF PDU(s) for the peer's maximum PDU length
+   * (throws {@link DimseEncodeError} when it is not valid), then logs it and fires DIMSE_SENT.
+   */
+  #encode(contextId: number, command: DimseCommand): { max: number; pdus: Uint8Array[] } {
+    const host = this.host;
+    const max = host.peerMaxPduLength();
+    const pdus = encodeCommandPdus(command, contextId, max);
+    logDimse(host.logger(), command, "outbound");
+    host.fire("DIMSE_SENT", { message: command, contextId });
+    return { max, pdus };
+  }
+
+  /** Writes the command's PDUs (in a batch), adding their writes to `out`. */
+  #writeCommand(
+    ul: UpperLayer,
+    contextId: number,
+    pdus: readonly Uint8Array[],
+    fire: boolean,
+    out: Promise<void>[],
+  ): Promise<void>[] {
+    for (const pdu of pdus) {
+      if (fire) this.host.fire("DATA_SENT", { data: pdu.subarray(pDataTfHeaderLength), contextId, isCommand: true });
+      out.push(ul.sendEncodedPData(pdu));
+    }
+    return out;
   }
 
   /**
    * Sends a whole small message, command and data set PDUs, in one burst: written back to back
    * into the corked socket, they leave in one system call and reach the peer together, instead
-   * of one wake-up of each side per PDU (measured: see the commit).
+   * of one wake-up of each side per PDU (measured: see the commit). Everything is written before
+   * it returns; the promise is the writes' (resolved once the socket took them). Throws
+   * {@link DimseEncodeError} (nothing written) when the command is not valid.
    */
-  async #sendBurst(ul: UpperLayer, contextId: number, command: Uint8Array[], data: Uint8Array[] | undefined) {
+  #sendBurst(ul: UpperLayer, contextId: number, command: DimseCommand, data: Uint8Array | undefined): Promise<void> {
+    const { max, pdus } = this.#encode(contextId, command);
     const fire = this.host.firesDataSent();
+    const pieces = data && fragment(data, max);
     const writes = ul.batch(() => {
-      const out: Promise<void>[] = [];
-      for (const [isCommand, pieces] of [
-        [true, command],
-        [false, data],
-      ] as const) {
-        if (pieces === undefined) continue;
-        // An empty data set is still one (empty, last) fragment.
-        const list = pieces.length === 0 ? [new Uint8Array(0)] : pieces;
-        for (let i = 0; i < list.length; i++) {
-          const piece = list[i]!;
-          if (fire) this.host.fire("DATA_SENT", { data: piece, contextId, isCommand });
-          out.push(ul.sendPDataValue(contextId, isCommand, i === list.length - 1, piece));
-        }
+      const out = this.#writeCommand(ul, contextId, pdus, fire, []);
+      if (pieces === undefined) return out;
+      for (let i = 0; i < pieces.length; i++) {
+        const piece = pieces[i]!;
+        if (fire) this.host.fire("DATA_SENT", { data: piece, contextId, isCommand: false });
+        out.push(ul.sendPDataValue(contextId, false, i === pieces.length - 1, piece));
       }
       return out;
     });
-    await Promise.all(writes);
+    // One write (a response, a command without data): its own promise, no Promise.all.
+    if (writes.length === 1) return writes[0]!;
+    return Promise.all(writes).then(nothing);
   }
 
   /**
@@ -177,3 +219,5 @@ export class DimseSender {
     await Promise.all(writes);
   }
 }
+
+const nothing = (): void => {};

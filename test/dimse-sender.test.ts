@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { CommandField, type DimseCommand } from "../src/dimse/index.js";
 import { DimseSender, type SenderHost } from "../src/dimse-sender.js";
 import type { UpperLayer } from "../src/dul/provider.js";
+import { decodePDataTfItems, PduType } from "../src/pdu/index.js";
 import type { DatasetSource } from "../src/services/channel.js";
 import { AssociationNotEstablishedError } from "../src/services/errors.js";
 
@@ -21,6 +22,14 @@ function fakeUpperLayer(): { ul: UpperLayer; pdvs: Pdv[]; aborts: [number, numbe
     batch: <T>(fn: () => T): T => fn(),
     sendPDataValue: async (contextId: number, isCommand: boolean, isLast: boolean, data: Uint8Array) => {
       pdvs.push({ contextId, isCommand, isLast, length: data.byteLength });
+    },
+    // A command set comes encoded in its whole P-DATA-TF PDU: recorded as the PDVs it holds.
+    sendEncodedPData: async (pdu: Uint8Array) => {
+      assert.equal(pdu[0], PduType.PDataTf);
+      assert.equal(pdu.byteLength, 6 + new DataView(pdu.buffer, pdu.byteOffset).getUint32(2));
+      for (const v of decodePDataTfItems(pdu, 6).values) {
+        pdvs.push({ contextId: v.contextId, isCommand: v.isCommand, isLast: v.isLast, length: v.data.byteLength });
+      }
     },
     abort: async (source: number, reason: number) => {
       aborts.push([source, reason]);

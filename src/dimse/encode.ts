@@ -1,6 +1,6 @@
 // PS3.7 6.3.1 and Annex E: a command set is group 0000 only, always Implicit VR Little Endian,
 // with CommandGroupLength (0000,0000) first giving the length of the elements after it.
-import { ByteWriter } from "../util/byte-writer.js";
+import { pDataTfHeaderLength, writePDataTfHeader } from "../pdu/p-data-tf.js";
 import {
   CommandDataSetTypeElement,
   type CommandElement,
@@ -12,6 +12,7 @@ import {
 } from "./command.js";
 import { commandName } from "./command-field.js";
 import { DimseEncodeError } from "./errors.js";
+import { defaultUnlimitedChunk, maxPdvDataLength } from "./fragment.js";
 import { messageSpecs } from "./message-specs.js";
 
 // PS3.5 Table 6.2-1: UI is digits and dots, at most 64 bytes.
@@ -114,6 +115,22 @@ function valueLength(el: CommandElement, v: string | number | readonly number[])
   return n + (n & 1);
 }
 
+/** The 12 bytes of the CommandGroupLength element (0000,0000) before the elements it counts. */
+const groupLengthElementLength = 12;
+
+/**
+ * Byte length of the elements after CommandGroupLength: the allowed elements that are set, plus
+ * CommandField and CommandDataSetType (8 + 2 bytes each).
+ */
+function bodyLength(cmd: DimseCommand, allowed: readonly CommandElement[]): number {
+  let body = 8 + 2 + 8 + 2;
+  for (const el of allowed) {
+    const v = cmd[el.key];
+    if (v !== undefined) body += 8 + valueLength(el, v);
+  }
+  return body;
+}
+
 /**
  * Encodes a command set in Implicit VR Little Endian with (0000,0000) CommandGroupLength first
  * (PS3.7 6.3.1, Annex E). Validates the fields required by the message type and throws
@@ -122,63 +139,152 @@ function valueLength(el: CommandElement, v: string | number | readonly number[])
 export function encodeCommand(cmd: DimseCommand): Uint8Array {
   // Validation leaves only the message type's own elements to look at.
   const { allowed } = validated(cmd);
-  // Size first, so the buffer is allocated once at its final length.
-  let body = 8 + 2 + 8 + 2; // CommandField and CommandDataSetType
-  for (const el of allowed) {
-    const v = cmd[el.key];
-    if (v !== undefined) body += 8 + valueLength(el, v);
+  const body = bodyLength(cmd, allowed);
+  const out = new Uint8Array(groupLengthElementLength + body);
+  writeCommandSet(cmd, allowed, body, out, 0);
+  return out;
+}
+
+/**
+ * Encodes a command set (as {@link encodeCommand} does, validating it) straight into the
+ * P-DATA-TF PDUs that carry it to a peer whose maximum PDU length is `maxPduLength` (0: no limit;
+ * see {@link maxPdvDataLength}): one PDU with one PDV, flagged command and last, unless the
+ * command set needs more (PS3.8 9.3.5, Annex E). The PDUs are consecutive views of one new
+ * buffer, nobody else's memory: they may be handed to a socket as they are.
+ */
+export function encodeCommandPdus(
+  cmd: DimseCommand,
+  contextId: number,
+  maxPduLength: number,
+  unlimitedChunk = defaultUnlimitedChunk,
+): Uint8Array[] {
+  const { allowed } = validated(cmd);
+  const size = maxPdvDataLength(maxPduLength, unlimitedChunk);
+  const body = bodyLength(cmd, allowed);
+  const length = groupLengthElementLength + body;
+  if (length <= size) {
+    // The usual case: header and command set written in place, one allocation, no copy.
+    const pdu = allocate(pDataTfHeaderLength + length);
+    writePDataTfHeader(pdu, 0, contextId, true, true, length);
+    writeCommandSet(cmd, allowed, body, pdu, pDataTfHeaderLength);
+    return [pdu];
   }
-  const w = new ByteWriter({ initialSize: 12 + body, littleEndian: true });
-  w.u16(0).u16(0).u32(4).u32(body);
-  // Ascending tag order (PS3.5 7.1): CommandField (0000,0100) and CommandDataSetType (0000,0800)
-  // slot in between the optional elements.
+  // A peer with a tiny maximum PDU length: the command set is cut into several PDVs.
+  const set = new Uint8Array(length);
+  writeCommandSet(cmd, allowed, body, set, 0);
+  const count = Math.ceil(length / size);
+  const all = allocate(length + count * pDataTfHeaderLength);
+  const pdus: Uint8Array[] = [];
+  let at = 0;
+  for (let from = 0; from < length; from += size) {
+    const piece = set.subarray(from, Math.min(from + size, length));
+    const start = at;
+    writePDataTfHeader(all, at, contextId, true, from + size >= length, piece.byteLength);
+    all.set(piece, at + pDataTfHeaderLength);
+    at += pDataTfHeaderLength + piece.byteLength;
+    pdus.push(all.subarray(start, at));
+  }
+  return pdus;
+}
+
+/**
+ * Memory for one message's PDUs: a slice of Node's buffer pool for small sizes (cheaper than a
+ * fresh off-heap array). The pool hands each slice out once and never writes to it again, so it
+ * is safe to queue on a socket.
+ */
+function allocate(n: number): Uint8Array {
+  return Buffer.allocUnsafe(n);
+}
+
+// Byte stores, little endian (PS3.5 A.1: Implicit VR Little Endian), straight into the output: a
+// DataView would take the array off the V8 heap, and a ByteWriter cost more than the bytes.
+
+/** Writes the 8-byte header of element (0000,`element`): tag then a 32-bit value length. */
+function elementHeader(out: Uint8Array, at: number, element: number, length: number): number {
+  out[at] = 0;
+  out[at + 1] = 0;
+  out[at + 2] = element & 0xff;
+  out[at + 3] = element >>> 8;
+  out[at + 4] = length & 0xff;
+  out[at + 5] = (length >>> 8) & 0xff;
+  out[at + 6] = (length >>> 16) & 0xff;
+  out[at + 7] = length >>> 24;
+  return at + 8;
+}
+
+/** Writes a US element (0000,`element`) with value `v`. */
+function usElement(out: Uint8Array, at: number, element: number, v: number): number {
+  at = elementHeader(out, at, element, 2);
+  out[at] = v & 0xff;
+  out[at + 1] = v >>> 8;
+  return at + 2;
+}
+
+/**
+ * Writes CommandGroupLength (`body` bytes follow) and the elements of `cmd` in ascending tag order
+ * (PS3.5 7.1) at `out[at]`; returns the offset after them.
+ */
+function writeCommandSet(
+  cmd: DimseCommand,
+  allowed: readonly CommandElement[],
+  body: number,
+  out: Uint8Array,
+  at: number,
+): number {
+  at = elementHeader(out, at, 0x0000, 4);
+  out[at] = body & 0xff;
+  out[at + 1] = (body >>> 8) & 0xff;
+  out[at + 2] = (body >>> 16) & 0xff;
+  out[at + 3] = body >>> 24;
+  at += 4;
+  // CommandField (0000,0100) and CommandDataSetType (0000,0800) slot in between the optional
+  // elements.
   let fieldDone = false;
   let typeDone = false;
+  const dataSetType = cmd.hasDataset ? DataSetPresent : NoDataSet;
   for (const el of allowed) {
     if (!fieldDone && el.element > CommandFieldElement) {
-      w.u16(0).u16(CommandFieldElement).u32(2).u16(cmd.commandField);
+      at = usElement(out, at, CommandFieldElement, cmd.commandField);
       fieldDone = true;
     }
     if (!typeDone && el.element > CommandDataSetTypeElement) {
-      w.u16(0)
-        .u16(CommandDataSetTypeElement)
-        .u32(2)
-        .u16(cmd.hasDataset ? DataSetPresent : NoDataSet);
+      at = usElement(out, at, CommandDataSetTypeElement, dataSetType);
       typeDone = true;
     }
     const v = cmd[el.key];
-    if (v !== undefined) writeElement(w, el, v);
+    if (v !== undefined) at = writeElement(out, at, el, v);
   }
   // A message type whose elements all come before them (C-ECHO-RQ: up to (0000,0110)).
-  if (!fieldDone) w.u16(0).u16(CommandFieldElement).u32(2).u16(cmd.commandField);
-  if (!typeDone) {
-    w.u16(0)
-      .u16(CommandDataSetTypeElement)
-      .u32(2)
-      .u16(cmd.hasDataset ? DataSetPresent : NoDataSet);
-  }
-  return w.written();
+  if (!fieldDone) at = usElement(out, at, CommandFieldElement, cmd.commandField);
+  if (!typeDone) at = usElement(out, at, CommandDataSetTypeElement, dataSetType);
+  return at;
 }
 
-function writeElement(w: ByteWriter, el: CommandElement, v: string | number | readonly number[]): void {
+function writeElement(out: Uint8Array, at: number, el: CommandElement, v: string | number | readonly number[]): number {
+  if (el.vr === "US") return usElement(out, at, el.element, v as number);
   const len = valueLength(el, v);
-  w.u16(0).u16(el.element).u32(len);
-  switch (el.vr) {
-    case "US":
-      w.u16(v as number);
-      return;
-    case "AT":
-      // PS3.5 6.2: an AT value is the group then the element, each a 16-bit little-endian number.
-      for (const t of v as readonly number[]) w.u16(t >>> 16).u16(t & 0xffff);
-      return;
-    case "UI":
-      // PS3.5 9.1: UIDs are padded with a single trailing NUL to even length.
-      w.ascii(v as string);
-      if (len !== (v as string).length) w.u8(0);
-      return;
-    default:
-      // AE and LO are padded with a trailing space (PS3.5 6.2).
-      w.ascii(v as string);
-      if (len !== (v as string).length) w.u8(0x20);
+  at = elementHeader(out, at, el.element, len);
+  if (el.vr === "AT") {
+    // PS3.5 6.2: an AT value is the group then the element, each a 16-bit little-endian number.
+    for (const t of v as readonly number[]) {
+      out[at] = (t >>> 16) & 0xff;
+      out[at + 1] = t >>> 24;
+      out[at + 2] = t & 0xff;
+      out[at + 3] = (t >>> 8) & 0xff;
+      at += 4;
+    }
+    return at;
   }
+  const s = v as string;
+  // Single-byte characters; validation let through only Latin-1 (LO) or ASCII (UI); a code point
+  // above 255 in an AE title becomes '?' as ByteWriter.ascii writes it.
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out[at + i] = c > 255 ? 0x3f : c;
+  }
+  at += s.length;
+  // PS3.5 9.1: UIDs are padded with a single trailing NUL to even length; AE and LO with a
+  // trailing space (PS3.5 6.2).
+  if (len !== s.length) out[at++] = el.vr === "UI" ? 0 : 0x20;
+  return at;
 }

@@ -35,7 +35,7 @@ export {
 } from "./command-field.js";
 export { decodeCommand } from "./decode.js";
 export { describeCommand } from "./describe.js";
-export { encodeCommand, validateCommand } from "./encode.js";
+export { encodeCommand, encodeCommandPdus, validateCommand } from "./encode.js";
 export { type DimseDecodeDetails, DimseDecodeError, DimseEncodeError, ReassemblyError } from "./errors.js";
 export { defaultUnlimitedChunk, fragment, maxPdvDataLength } from "./fragment.js";
 export type { MessageSpec, StatusDetails } from "./message-spec.js";

@@ -4,6 +4,7 @@ import {
   type AAssociateRj,
   type AAssociateRq,
   AbortReason,
+  decodePDataTfItems,
   decodePdu,
   describePdu,
   encodePdu,
@@ -284,6 +285,18 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     const header = pDataTfHeader(contextId, isCommand, isLast, data.byteLength);
     const pdu = (): PDataTf => ({ type: PduType.PDataTf, values: [{ contextId, isCommand, isLast, data }] });
     return this.handle("Evt9", { out: { bytes: [header, data], pdu } });
+  }
+
+  /**
+   * Sends one P-DATA-TF PDU that the caller encoded whole (a command set written straight into
+   * its PDU, see `encodeCommandPdus`), in one write. `pdu` must not change until the returned
+   * promise resolves.
+   */
+  sendEncodedPData(pdu: Uint8Array): Promise<void> {
+    const refused = this.refusal("Evt9");
+    if (refused) return Promise.reject(refused);
+    // Decoded only for a tracer or a pduSent listener. PS3.8 9.3.1: the items follow the 6-byte header.
+    return this.handle("Evt9", { out: { bytes: pdu, pdu: () => decodePDataTfItems(pdu, 6) } });
   }
 
   /**

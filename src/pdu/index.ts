@@ -24,12 +24,14 @@ export { type AbortParameters, AbortReason, PduDecodeError, PduEncodeError, PduT
 export { defaultMaxPduLength, type FramedPdu, PduFramer, type PduFramerOptions } from "./framer.js";
 export {
   decodePDataTf,
+  decodePDataTfItems,
   describePDataTf,
   encodePDataTf,
   type PDataTf,
   type PresentationDataValue,
   pDataTfHeader,
   pDataTfHeaderLength,
+  writePDataTfHeader,
 } from "./p-data-tf.js";
 export { ItemType, PduType, pduTypeName } from "./pdu-type.js";
 export {

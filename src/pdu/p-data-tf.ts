@@ -49,24 +49,41 @@ export function encodePDataTf(pdu: PDataTf, w: ByteWriter): void {
  * payload separately without copying the payload.
  */
 export function pDataTfHeader(contextId: number, isCommand: boolean, isLast: boolean, dataLength: number): Uint8Array {
+  // A small array on the V8 heap: a DataView would move it off the heap.
+  const h = new Uint8Array(pDataTfHeaderLength);
+  writePDataTfHeader(h, 0, contextId, isCommand, isLast, dataLength);
+  return h;
+}
+
+/**
+ * Writes the 12-byte header of a single-PDV P-DATA-TF (see {@link pDataTfHeader}) into `out` at
+ * `at`, for encoders that put the PDU and its data in one buffer (a command set, PS3.7 6.3.1).
+ */
+export function writePDataTfHeader(
+  out: Uint8Array,
+  at: number,
+  contextId: number,
+  isCommand: boolean,
+  isLast: boolean,
+  dataLength: number,
+): void {
   if (dataLength < 0 || dataLength > 0xffffffff - 6)
     throw new PduEncodeError(`PDV length ${dataLength} is out of range`);
-  // Byte stores, big endian (PS3.8 9.3.1): a DataView would move the small array off the heap.
-  const h = new Uint8Array(pDataTfHeaderLength);
+  // Byte stores, big endian (PS3.8 9.3.1).
   const pduLength = 6 + dataLength;
   const itemLength = 2 + dataLength;
-  h[0] = PduType.PDataTf;
-  h[2] = pduLength >>> 24;
-  h[3] = (pduLength >>> 16) & 0xff;
-  h[4] = (pduLength >>> 8) & 0xff;
-  h[5] = pduLength & 0xff;
-  h[6] = itemLength >>> 24;
-  h[7] = (itemLength >>> 16) & 0xff;
-  h[8] = (itemLength >>> 8) & 0xff;
-  h[9] = itemLength & 0xff;
-  h[10] = contextId;
-  h[11] = controlHeader(isCommand, isLast);
-  return h;
+  out[at] = PduType.PDataTf;
+  out[at + 1] = 0;
+  out[at + 2] = pduLength >>> 24;
+  out[at + 3] = (pduLength >>> 16) & 0xff;
+  out[at + 4] = (pduLength >>> 8) & 0xff;
+  out[at + 5] = pduLength & 0xff;
+  out[at + 6] = itemLength >>> 24;
+  out[at + 7] = (itemLength >>> 16) & 0xff;
+  out[at + 8] = (itemLength >>> 8) & 0xff;
+  out[at + 9] = itemLength & 0xff;
+  out[at + 10] = contextId;
+  out[at + 11] = controlHeader(isCommand, isLast);
 }
 
 /**
