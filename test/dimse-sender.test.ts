@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CommandField, type DimseCommand } from "../src/dimse/index.js";
+import { CommandField, type DimseCommand, DimseEncodeError } from "../src/dimse/index.js";
 import { DimseSender, type SenderHost } from "../src/dimse-sender.js";
 import type { UpperLayer } from "../src/dul/provider.js";
 import { decodePDataTfItems, PduType } from "../src/pdu/index.js";
@@ -160,4 +160,45 @@ test("a streamed data set whose source fails midway: the send rejects with that 
   );
   // PS3.8 9.3.8: A-ABORT from the DICOM UL service-user (source 0), reason not significant.
   assert.deepEqual(aborts, [[0, 0]]);
+});
+
+test("bursts written at once and streamed messages queued behind each other keep the order they were sent in", async () => {
+  const { ul, pdvs } = fakeUpperLayer();
+  const sender = new DimseSender(host(ul, [], 4096));
+  const big = {
+    async *chunks() {
+      yield new Uint8Array(9_000);
+      yield new Uint8Array(9_000);
+    },
+  };
+  await Promise.all([
+    sender.send(1, echo),
+    sender.send(2, store(true), new Uint8Array(5_000)),
+    sender.send(3, store(true), big),
+    sender.send(4, echo),
+    sender.send(5, store(true), new Uint8Array(100)),
+  ]);
+  // Each message's PDVs are contiguous, in the order of the calls.
+  const order = pdvs.map((p) => p.contextId).filter((c, i, all) => i === 0 || all[i - 1] !== c);
+  assert.deepEqual(order, [1, 2, 3, 4, 5]);
+  // A later burst, with nothing queued any more, goes at once too.
+  const before = pdvs.length;
+  const p = sender.send(6, echo);
+  assert.equal(pdvs.length, before + 1, "written before send returned");
+  await p;
+});
+
+test("an invalid command is refused with DimseEncodeError, nothing written, and the next message still goes", async () => {
+  const { ul, pdvs } = fakeUpperLayer();
+  const fired: string[] = [];
+  const sender = new DimseSender(host(ul, fired, 4096));
+  const bad = { ...echo, messageId: 70_000 } as DimseCommand;
+  await assert.rejects(sender.send(1, bad), DimseEncodeError);
+  assert.equal(pdvs.length, 0);
+  assert.deepEqual(fired, []);
+  await sender.send(2, echo);
+  assert.deepEqual(
+    pdvs.map((p) => p.contextId),
+    [2],
+  );
 });
