@@ -2,7 +2,14 @@
 
 import type { DimseCommand } from "./command.js";
 import { CommandField, Priority } from "./command-field.js";
-import { compact, type MessageSpec, type StatusDetails, statusDetailFields } from "./message-spec.js";
+import {
+  addStatusDetails,
+  compact,
+  type MessageSpec,
+  type MutableCommand,
+  type StatusDetails,
+  statusDetailFields,
+} from "./message-spec.js";
 
 /** C-FIND-RQ: the identifier follows as the data set. */
 export const cFindRqSpec: MessageSpec = {
@@ -52,5 +59,12 @@ export interface CFindRspParams extends StatusDetails {
 /** Builds a C-FIND-RSP. */
 export function cFindRsp(p: CFindRspParams): DimseCommand {
   const pending = p.status === 0xff00 || p.status === 0xff01;
-  return compact({ ...p, commandField: CommandField.C_FIND_RSP, hasDataset: p.hasDataset ?? pending });
+  const rsp: MutableCommand = {
+    commandField: CommandField.C_FIND_RSP,
+    hasDataset: p.hasDataset ?? pending,
+    messageIdBeingRespondedTo: p.messageIdBeingRespondedTo,
+    status: p.status,
+  };
+  if (p.affectedSopClassUid !== undefined) rsp.affectedSopClassUid = p.affectedSopClassUid;
+  return addStatusDetails(rsp, p);
 }

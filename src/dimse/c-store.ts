@@ -2,7 +2,13 @@
 
 import type { DimseCommand } from "./command.js";
 import { CommandField, Priority } from "./command-field.js";
-import { type MessageSpec, type StatusDetails, statusDetailFields } from "./message-spec.js";
+import {
+  addStatusDetails,
+  type MessageSpec,
+  type MutableCommand,
+  type StatusDetails,
+  statusDetailFields,
+} from "./message-spec.js";
 
 /** C-STORE-RQ: the instance follows as the data set. Move Originator fields are set when a C-MOVE caused it. */
 export const cStoreRqSpec: MessageSpec = {
@@ -36,7 +42,7 @@ export interface CStoreRqParams {
  * encoding the command.
  */
 export function cStoreRq(p: CStoreRqParams): DimseCommand {
-  const rq: { -readonly [K in keyof DimseCommand]: DimseCommand[K] } = {
+  const rq: MutableCommand = {
     commandField: CommandField.C_STORE_RQ,
     hasDataset: true,
     messageId: p.messageId,
@@ -63,7 +69,7 @@ export interface CStoreRspParams extends StatusDetails {
  * only when set (the SCP answers every instance with one).
  */
 export function cStoreRsp(p: CStoreRspParams): DimseCommand {
-  const rsp: { -readonly [K in keyof DimseCommand]: DimseCommand[K] } = {
+  const rsp: MutableCommand = {
     commandField: CommandField.C_STORE_RSP,
     hasDataset: false,
     messageIdBeingRespondedTo: p.messageIdBeingRespondedTo,
@@ -71,9 +77,5 @@ export function cStoreRsp(p: CStoreRspParams): DimseCommand {
   };
   if (p.affectedSopClassUid !== undefined) rsp.affectedSopClassUid = p.affectedSopClassUid;
   if (p.affectedSopInstanceUid !== undefined) rsp.affectedSopInstanceUid = p.affectedSopInstanceUid;
-  if (p.errorComment !== undefined) rsp.errorComment = p.errorComment;
-  if (p.errorId !== undefined) rsp.errorId = p.errorId;
-  if (p.offendingElement !== undefined) rsp.offendingElement = p.offendingElement;
-  if (p.attributeIdentifierList !== undefined) rsp.attributeIdentifierList = p.attributeIdentifierList;
-  return rsp;
+  return addStatusDetails(rsp, p);
 }

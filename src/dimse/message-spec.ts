@@ -38,7 +38,26 @@ export interface StatusDetails {
 
 /** Drops keys whose value is undefined, so built commands compare equal to decoded ones. */
 export function compact<T extends object>(o: T): T {
+  // for-in, not Object.entries: no [key, value] array per field (builders run for every message).
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  for (const k in o) {
+    const v = o[k];
+    if (v !== undefined) out[k] = v;
+  }
   return out as T;
+}
+
+/** A command being built: the fields of {@link DimseCommand}, writable. */
+export type MutableCommand = { -readonly [K in keyof DimseCommand]: DimseCommand[K] };
+
+/**
+ * Copies the status details that are set from `p` into `rsp` (the response builders answer
+ * every request: explicit copies are cheaper than spreading and compacting).
+ */
+export function addStatusDetails(rsp: MutableCommand, p: StatusDetails): MutableCommand {
+  if (p.errorComment !== undefined) rsp.errorComment = p.errorComment;
+  if (p.errorId !== undefined) rsp.errorId = p.errorId;
+  if (p.offendingElement !== undefined) rsp.offendingElement = p.offendingElement;
+  if (p.attributeIdentifierList !== undefined) rsp.attributeIdentifierList = p.attributeIdentifierList;
+  return rsp;
 }
