@@ -11,6 +11,11 @@ import { isTracing, type Logger, trace } from "./util/logger.js";
 
 /** In-memory data sets up to this size go out in one burst with their command (see `#sendBurst`). */
 const BURST_BYTES = 1024 * 1024;
+/**
+ * In-memory data sets up to this size that fit one PDV are copied into the command's buffer, so
+ * that the whole message is one write (see `encodeCommandPdus`).
+ */
+const INLINE_BYTES = 64 * 1024;
 /** Larger data sets go out in groups of PDUs of about this many bytes, one batch each (see `#sendPieces`). */
 const GROUP_BYTES = 1024 * 1024;
 
@@ -79,7 +84,8 @@ export class DimseSender {
     this.#queued++;
     const run = async () => {
       if (burst) return this.#sendBurst(ul, contextId, command, data);
-      const { max, pdus } = this.#encode(contextId, command);
+      const max = host.peerMaxPduLength();
+      const pdus = this.#encode(contextId, command, max);
       const fire = host.firesDataSent();
       await ul.batch(() => Promise.all(this.#writeCommand(ul, contextId, pdus, fire, [])));
       if (data === undefined) return;
@@ -105,13 +111,12 @@ export class DimseSender {
    * Encodes the command set straight into its P-DATA-TF PDU(s) for the peer's maximum PDU length
    * (throws {@link DimseEncodeError} when it is not valid), then logs it and fires DIMSE_SENT.
    */
-  #encode(contextId: number, command: DimseCommand): { max: number; pdus: Uint8Array[] } {
+  #encode(contextId: number, command: DimseCommand, max: number, dataset?: Uint8Array): Uint8Array[] {
     const host = this.host;
-    const max = host.peerMaxPduLength();
-    const pdus = encodeCommandPdus(command, contextId, max);
+    const pdus = encodeCommandPdus(command, contextId, max, dataset);
     logDimse(host.logger(), command, "outbound");
     host.fire("DIMSE_SENT", { message: command, contextId });
-    return { max, pdus };
+    return pdus;
   }
 
   /** Writes the command's PDUs (in a batch), adding their writes to `out`. */
@@ -122,10 +127,13 @@ export class DimseSender {
     fire: boolean,
     out: Promise<void>[],
   ): Promise<void>[] {
-    for (const pdu of pdus) {
-      if (fire) this.host.fire("DATA_SENT", { data: pdu.subarray(pDataTfHeaderLength), contextId, isCommand: true });
-      out.push(ul.sendEncodedPData(pdu));
+    if (fire) {
+      for (const pdu of pdus) {
+        const isCommand = (pdu[pDataTfHeaderLength - 1]! & 1) !== 0;
+        this.host.fire("DATA_SENT", { data: pdu.subarray(pDataTfHeaderLength), contextId, isCommand });
+      }
     }
+    out.push(ul.sendEncodedPData(pdus));
     return out;
   }
 
@@ -137,9 +145,12 @@ export class DimseSender {
    * {@link DimseEncodeError} (nothing written) when the command is not valid.
    */
   #sendBurst(ul: UpperLayer, contextId: number, command: DimseCommand, data: Uint8Array | undefined): Promise<void> {
-    const { max, pdus } = this.#encode(contextId, command);
+    const max = this.host.peerMaxPduLength();
+    // A small data set that fits one PDV is copied into the command's buffer: one write.
+    const inline = data !== undefined && data.byteLength <= INLINE_BYTES && data.byteLength <= maxPdvDataLength(max);
+    const pdus = this.#encode(contextId, command, max, inline ? data : undefined);
     const fire = this.host.firesDataSent();
-    const pieces = data && fragment(data, max);
+    const pieces = inline ? undefined : data && fragment(data, max);
     const writes = ul.batch(() => {
       const out = this.#writeCommand(ul, contextId, pdus, fire, []);
       if (pieces === undefined) return out;

@@ -11,10 +11,11 @@ import { sop } from "../src/dataset/uids.js";
 import { Event } from "../src/events.js";
 
 /** Records the transport's writes, grouped by cork/uncork (a write outside a cork is its own group). */
-function spy(assoc: Association): { groups: number[][] } {
+function spy(assoc: Association): { groups: number[][]; writes: number[] } {
   const t = assoc.upperLayer?.transport;
   assert.ok(t?.cork && t.uncork);
   const groups: number[][] = [];
+  const writes: number[] = [];
   let open: number[] | undefined;
   const { cork, uncork, write } = t;
   t.cork = () => {
@@ -27,15 +28,19 @@ function spy(assoc: Association): { groups: number[][] } {
     uncork.call(t);
   };
   t.write = (data) => {
-    const parts = data instanceof Uint8Array ? [data] : data;
-    // The first byte of a PDU is its type; P-DATA-TF is 0x04, the PDV's control header follows the 12-byte headers.
-    const header = parts[0]!;
-    const pdu = header[0] === 0x04 && header.byteLength >= 12 ? header[11]! : -1;
-    if (open) open.push(pdu);
-    else groups.push([pdu]);
+    // A write may carry several whole PDUs back to back (a small message in one buffer): each is
+    // recorded. The first byte of a PDU is its type; P-DATA-TF is 0x04, and the PDV's control
+    // header ends its 12-byte headers.
+    const bytes = Buffer.concat(data instanceof Uint8Array ? [data] : [...data]);
+    writes.push(bytes.byteLength);
+    for (let at = 0; at + 6 <= bytes.byteLength; at += 6 + bytes.readUInt32BE(at + 2)) {
+      const pdu = bytes[at] === 0x04 && at + 12 <= bytes.byteLength ? bytes[at + 11]! : -1;
+      if (open) open.push(pdu);
+      else groups.push([pdu]);
+    }
     return write.call(t, data);
   };
-  return { groups };
+  return { groups, writes };
 }
 
 async function pair(t: { after: (fn: () => Promise<unknown>) => void }) {
@@ -52,11 +57,13 @@ async function pair(t: { after: (fn: () => Promise<unknown>) => void }) {
 
 test("a small C-STORE: command PDU and data set PDU written in one corked burst", async (t) => {
   const assoc = await pair(t);
-  const { groups } = spy(assoc);
+  const { groups, writes } = spy(assoc);
   const ds = new Dataset({ SOPClassUID: sop.CTImageStorage, SOPInstanceUID: "2.25.1234", PatientID: "P" });
   assert.equal((await assoc.sendCStore(ds)).status, 0x0000);
   // Message control header (PS3.8 E.2): bit 0 command, bit 1 last fragment.
   assert.deepEqual(groups, [[0x03, 0x02]]);
+  // Both PDUs in one buffer: one write.
+  assert.equal(writes.length, 1);
 });
 
 test("a large in-memory data set: the command, then its PDUs in corked groups of about 1 MiB, awaited group by group", async (t) => {

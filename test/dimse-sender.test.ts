@@ -23,12 +23,14 @@ function fakeUpperLayer(): { ul: UpperLayer; pdvs: Pdv[]; aborts: [number, numbe
     sendPDataValue: async (contextId: number, isCommand: boolean, isLast: boolean, data: Uint8Array) => {
       pdvs.push({ contextId, isCommand, isLast, length: data.byteLength });
     },
-    // A command set comes encoded in its whole P-DATA-TF PDU: recorded as the PDVs it holds.
-    sendEncodedPData: async (pdu: Uint8Array) => {
-      assert.equal(pdu[0], PduType.PDataTf);
-      assert.equal(pdu.byteLength, 6 + new DataView(pdu.buffer, pdu.byteOffset).getUint32(2));
-      for (const v of decodePDataTfItems(pdu, 6).values) {
-        pdvs.push({ contextId: v.contextId, isCommand: v.isCommand, isLast: v.isLast, length: v.data.byteLength });
+    // A command set comes encoded in whole P-DATA-TF PDUs: recorded as the PDVs they hold.
+    sendEncodedPData: async (pdus: readonly Uint8Array[]) => {
+      for (const pdu of pdus) {
+        assert.equal(pdu[0], PduType.PDataTf);
+        assert.equal(pdu.byteLength, 6 + new DataView(pdu.buffer, pdu.byteOffset).getUint32(2));
+        for (const v of decodePDataTfItems(pdu, 6).values) {
+          pdvs.push({ contextId: v.contextId, isCommand: v.isCommand, isLast: v.isLast, length: v.data.byteLength });
+        }
       }
     },
     abort: async (source: number, reason: number) => {

@@ -149,31 +149,42 @@ export function encodeCommand(cmd: DimseCommand): Uint8Array {
  * Encodes a command set (as {@link encodeCommand} does, validating it) straight into the
  * P-DATA-TF PDUs that carry it to a peer whose maximum PDU length is `maxPduLength` (0: no limit;
  * see {@link maxPdvDataLength}): one PDU with one PDV, flagged command and last, unless the
- * command set needs more (PS3.8 9.3.5, Annex E). The PDUs are consecutive views of one new
- * buffer, nobody else's memory: they may be handed to a socket as they are.
+ * command set needs more (PS3.8 9.3.5, Annex E). With `dataset` (which must fit one PDV), the
+ * data set's PDU (flagged last) follows in the same buffer, its bytes copied: a small message is
+ * then one buffer, one write. The PDUs are consecutive views of one new buffer, nobody else's
+ * memory: they may be handed to a socket as they are.
  */
 export function encodeCommandPdus(
   cmd: DimseCommand,
   contextId: number,
   maxPduLength: number,
-  unlimitedChunk = defaultUnlimitedChunk,
+  dataset?: Uint8Array,
 ): Uint8Array[] {
   const { allowed } = validated(cmd);
-  const size = maxPdvDataLength(maxPduLength, unlimitedChunk);
+  const size = maxPdvDataLength(maxPduLength, defaultUnlimitedChunk);
   const body = bodyLength(cmd, allowed);
   const length = groupLengthElementLength + body;
+  if (dataset !== undefined && dataset.byteLength > size)
+    throw new DimseEncodeError(
+      `a data set of ${dataset.byteLength} bytes does not fit one PDV of at most ${size} bytes`,
+    );
+  const extra = dataset === undefined ? 0 : pDataTfHeaderLength + dataset.byteLength;
   if (length <= size) {
-    // The usual case: header and command set written in place, one allocation, no copy.
-    const pdu = allocate(pDataTfHeaderLength + length);
+    // The usual case: headers and command set written in place, one allocation.
+    const end = pDataTfHeaderLength + length;
+    const pdu = allocate(end + extra);
     writePDataTfHeader(pdu, 0, contextId, true, true, length);
     writeCommandSet(cmd, allowed, body, pdu, pDataTfHeaderLength);
-    return [pdu];
+    if (dataset === undefined) return [pdu];
+    writePDataTfHeader(pdu, end, contextId, false, true, dataset.byteLength);
+    pdu.set(dataset, end + pDataTfHeaderLength);
+    return [pdu.subarray(0, end), pdu.subarray(end)];
   }
   // A peer with a tiny maximum PDU length: the command set is cut into several PDVs.
   const set = new Uint8Array(length);
   writeCommandSet(cmd, allowed, body, set, 0);
   const count = Math.ceil(length / size);
-  const all = allocate(length + count * pDataTfHeaderLength);
+  const all = allocate(length + count * pDataTfHeaderLength + extra);
   const pdus: Uint8Array[] = [];
   let at = 0;
   for (let from = 0; from < length; from += size) {
@@ -183,6 +194,11 @@ export function encodeCommandPdus(
     all.set(piece, at + pDataTfHeaderLength);
     at += pDataTfHeaderLength + piece.byteLength;
     pdus.push(all.subarray(start, at));
+  }
+  if (dataset !== undefined) {
+    writePDataTfHeader(all, at, contextId, false, true, dataset.byteLength);
+    all.set(dataset, at + pDataTfHeaderLength);
+    pdus.push(all.subarray(at));
   }
   return pdus;
 }

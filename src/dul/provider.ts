@@ -288,15 +288,36 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   }
 
   /**
-   * Sends one P-DATA-TF PDU that the caller encoded whole (a command set written straight into
-   * its PDU, see `encodeCommandPdus`), in one write. `pdu` must not change until the returned
-   * promise resolves.
+   * Sends P-DATA-TF PDUs that the caller encoded whole (a command set written straight into its
+   * PDU, see `encodeCommandPdus`), each an Evt9 (DT-1 in Sta6, AR-7 in Sta8), in one write when
+   * they lie back to back in one buffer. They must not change until the returned promise resolves.
    */
-  sendEncodedPData(pdu: Uint8Array): Promise<void> {
+  sendEncodedPData(pdus: readonly Uint8Array[]): Promise<void> {
     const refused = this.refusal("Evt9");
     if (refused) return Promise.reject(refused);
+    const n = pdus.length;
+    const first = pdus[0];
+    const last = pdus[n - 1];
+    if (first === undefined || last === undefined) return done;
+    let span = first.byteLength;
+    for (let i = 1; i < n && span >= 0; i++) {
+      const pdu = pdus[i]!;
+      span = pdu.buffer === first.buffer && pdu.byteOffset === first.byteOffset + span ? span + pdu.byteLength : -1;
+    }
     // Decoded only for a tracer or a pduSent listener. PS3.8 9.3.1: the items follow the 6-byte header.
-    return this.handle("Evt9", { out: { bytes: pdu, pdu: () => decodePDataTfItems(pdu, 6) } });
+    if (span < 0) {
+      const writes = pdus.map((pdu) =>
+        this.handle("Evt9", { out: { bytes: pdu, pdu: () => decodePDataTfItems(pdu, 6) } }),
+      );
+      return Promise.all(writes).then(ignore);
+    }
+    // The state stays Sta6 (or Sta8) through Evt9: each PDU is its own step, the last writes them all.
+    for (let i = 0; i < n - 1; i++) {
+      const pdu = pdus[i]!;
+      this.handle("Evt9", { out: { bytes: writtenWithNext, pdu: () => decodePDataTfItems(pdu, 6) } });
+    }
+    const bytes = n === 1 ? first : new Uint8Array(first.buffer, first.byteOffset, span);
+    return this.handle("Evt9", { out: { bytes, pdu: () => decodePDataTfItems(last, 6) } });
   }
 
   /**
@@ -597,6 +618,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     if (!out) return done;
     if (isTracing("pdu")) for (const line of describePdu(out.pdu())) trace("pdu", `> ${line}`);
     if (this.listenerCount("pduSent") > 0) this.emit("pduSent", out.pdu());
+    if (out.bytes === writtenWithNext) return done;
     const p = this.transport.write(out.bytes);
     if (quiet) return p.catch(() => {});
     return p;
@@ -638,6 +660,8 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
 /** The result of an action with nothing left to wait for (shared: it carries no value). */
 const done: Promise<void> = Promise.resolve();
 const ignore = (): void => {};
+/** The bytes of a PDU that the next PDU's write carries with its own (see sendEncodedPData). */
+const writtenWithNext = new Uint8Array(0);
 
 const releaseRq = (): Pdu => ({ type: PduType.AReleaseRq });
 const releaseRp = (): Pdu => ({ type: PduType.AReleaseRp });

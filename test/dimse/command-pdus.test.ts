@@ -166,3 +166,29 @@ test("encodeCommandPdus: random commands of every type, random peer limits: the 
   // Most runs are valid commands whose bytes were compared, not only errors.
   assert.ok(valid > 500, `${valid} valid commands of 2000`);
 });
+
+test("encodeCommandPdus with a data set: its PDU (data set, last) follows the command's in the same buffer, a copy", () => {
+  const cmd = samples[0]!;
+  for (const max of [0, 7, 20, 300, 4096]) {
+    for (const n of [0, 1, 2, 293]) {
+      const data = Uint8Array.from({ length: n }, (_, i) => (i * 7 + 1) & 0xff);
+      const size = max === 0 ? Number.POSITIVE_INFINITY : max - 6;
+      if (n > size) {
+        assert.throws(() => encodeCommandPdus(cmd, 3, max, data), DimseEncodeError);
+        continue;
+      }
+      const pdus = encodeCommandPdus(cmd, 3, max, data);
+      const dataPdu = toHex(
+        encodePdu({ type: PduType.PDataTf, values: [{ contextId: 3, isCommand: false, isLast: true, data }] }),
+      );
+      assert.deepEqual(pdus.map(toHex), [...reference(cmd, 3, max), dataPdu], `max ${max}, ${n} bytes`);
+      // Back to back in one buffer, and not the caller's memory.
+      for (let i = 1; i < pdus.length; i++) {
+        assert.equal(pdus[i]!.buffer, pdus[0]!.buffer);
+        assert.equal(pdus[i]!.byteOffset, pdus[i - 1]!.byteOffset + pdus[i - 1]!.byteLength);
+      }
+      data.fill(0);
+      assert.equal(toHex(pdus.at(-1)!), dataPdu);
+    }
+  }
+});

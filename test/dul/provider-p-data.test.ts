@@ -312,3 +312,37 @@ test("a transport that reads into the provider's memory: P-DATA handed over as v
   t.end();
   await aborting;
 });
+
+test("sendEncodedPData: PDUs back to back in one buffer are one write, each an Evt9 and a pduSent; apart, one write each", async () => {
+  const { t, u } = await established();
+  const events: string[] = [];
+  u.on("transition", (x) => events.push(`${x.event}:${x.action}:${x.to}`));
+  const sent: Pdu[] = [];
+  u.on("pduSent", (p) => sent.push(p));
+  const values = [
+    { contextId: 1, isCommand: true, isLast: true, data: filled(30, 3) },
+    { contextId: 1, isCommand: false, isLast: true, data: filled(50, 4) },
+  ];
+  const encoded = values.map((v) => encodePdu({ type: PduType.PDataTf, values: [v] }));
+  const one = new Uint8Array(encoded[0]!.byteLength + encoded[1]!.byteLength);
+  one.set(encoded[0]!, 0);
+  one.set(encoded[1]!, encoded[0]!.byteLength);
+  const before = t.written.length;
+  await u.sendEncodedPData([one.subarray(0, encoded[0]!.byteLength), one.subarray(encoded[0]!.byteLength)]);
+  assert.equal(t.written.length, before + 1, "one write");
+  assert.deepEqual(t.written.at(-1), one);
+  assert.deepEqual(events, ["Evt9:DT-1:Sta6", "Evt9:DT-1:Sta6"]);
+  assert.deepEqual(
+    sent.map((p) => (p.type === PduType.PDataTf ? p.values.map((v) => [v.isCommand, v.data.byteLength]) : [])),
+    [[[true, 30]], [[false, 50]]],
+  );
+  // Not back to back (two separate buffers): written one by one, same bytes.
+  await u.sendEncodedPData(encoded);
+  assert.equal(t.written.length, before + 3);
+  assert.deepEqual(t.written.slice(-2), encoded);
+  const aborting = u.abort();
+  t.end();
+  await aborting;
+  // After the abort, P-DATA is refused (no association), as sendPDataValue is.
+  await assert.rejects(u.sendEncodedPData(encoded));
+});
