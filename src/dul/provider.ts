@@ -293,8 +293,6 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
    * they lie back to back in one buffer. They must not change until the returned promise resolves.
    */
   sendEncodedPData(pdus: readonly Uint8Array[]): Promise<void> {
-    const refused = this.refusal("Evt9");
-    if (refused) return Promise.reject(refused);
     const n = pdus.length;
     const first = pdus[0];
     const last = pdus[n - 1];
@@ -304,8 +302,22 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
       const pdu = pdus[i]!;
       span = pdu.buffer === first.buffer && pdu.byteOffset === first.byteOffset + span ? span + pdu.byteLength : -1;
     }
+    const bytes = n === 1 ? first : span >= 0 ? new Uint8Array(first.buffer, first.byteOffset, span) : undefined;
+    // PS3.8 Table 9-10: Evt9 in Sta6 is DT-1 (send the P-DATA-TF), staying in Sta6. The message
+    // sent by the thousand takes that cell directly when nobody observes the steps or the PDUs.
+    if (
+      bytes !== undefined &&
+      this.currentState === "Sta6" &&
+      !this.observesSteps() &&
+      !isTracing("pdu") &&
+      this.listenerCount("pduSent") === 0
+    ) {
+      return this.transport.write(bytes);
+    }
+    const refused = this.refusal("Evt9");
+    if (refused) return Promise.reject(refused);
     // Decoded only for a tracer or a pduSent listener. PS3.8 9.3.1: the items follow the 6-byte header.
-    if (span < 0) {
+    if (bytes === undefined) {
       const writes = pdus.map((pdu) =>
         this.handle("Evt9", { out: { bytes: pdu, pdu: () => decodePDataTfItems(pdu, 6) } }),
       );
@@ -316,7 +328,6 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
       const pdu = pdus[i]!;
       this.handle("Evt9", { out: { bytes: writtenWithNext, pdu: () => decodePDataTfItems(pdu, 6) } });
     }
-    const bytes = n === 1 ? first : new Uint8Array(first.buffer, first.byteOffset, span);
     return this.handle("Evt9", { out: { bytes, pdu: () => decodePDataTfItems(last, 6) } });
   }
 

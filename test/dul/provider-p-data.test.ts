@@ -346,3 +346,28 @@ test("sendEncodedPData: PDUs back to back in one buffer are one write, each an E
   // After the abort, P-DATA is refused (no association), as sendPDataValue is.
   await assert.rejects(u.sendEncodedPData(encoded));
 });
+
+test("sendEncodedPData with nobody observing (the DT-1 shortcut): the same single write; refused outside Sta6", async () => {
+  const t = new FakeTransport();
+  const u = new UpperLayer(t, { role: "acceptor" });
+  // Before the association: refused, nothing written.
+  const early = encodePdu({
+    type: PduType.PDataTf,
+    values: [{ contextId: 1, isCommand: true, isLast: true, data: filled(4, 1) }],
+  });
+  await assert.rejects(u.sendEncodedPData([early]));
+  t.deliver(encodePdu(rq));
+  await u.associateRequest();
+  await u.accept(ac);
+  const before = t.written.length;
+  const one = new Uint8Array(2 * early.byteLength);
+  one.set(early, 0);
+  one.set(early, early.byteLength);
+  await u.sendEncodedPData([one.subarray(0, early.byteLength), one.subarray(early.byteLength)]);
+  assert.equal(t.written.length, before + 1);
+  assert.deepEqual(t.written.at(-1), one);
+  assert.equal(u.state, "Sta6");
+  const aborting = u.abort();
+  t.end();
+  await aborting;
+});
