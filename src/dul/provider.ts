@@ -326,7 +326,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     // The state stays Sta6 (or Sta8) through Evt9: each PDU is its own step, the last writes them all.
     for (let i = 0; i < n - 1; i++) {
       const pdu = pdus[i]!;
-      this.handle("Evt9", { out: { bytes: writtenWithNext, pdu: () => decodePDataTfItems(pdu, 6) } });
+      this.dispatch("Evt9", { out: { bytes: writtenWithNext, pdu: () => decodePDataTfItems(pdu, 6) } });
     }
     return this.handle("Evt9", { out: { bytes, pdu: () => decodePDataTfItems(last, 6) } });
   }
