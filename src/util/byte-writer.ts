@@ -4,7 +4,8 @@
  */
 export class ByteWriter {
   private buf: Uint8Array;
-  private view: DataView;
+  /** Made on the first float or 64-bit write only (a DataView per writer cost more than the bytes). */
+  private dataView: DataView | undefined;
   /** Bytes written so far. */
   length = 0;
   /** Byte order of the multi-byte writes (false: big endian). */
@@ -13,25 +14,60 @@ export class ByteWriter {
   /** An empty writer; `initialSize` (default 256) grows by doubling. */
   constructor(options: { initialSize?: number; littleEndian?: boolean } = {}) {
     this.buf = new Uint8Array(options.initialSize ?? 256);
-    this.view = new DataView(this.buf.buffer);
     this.littleEndian = options.littleEndian ?? false;
+  }
+
+  private get view(): DataView {
+    this.dataView ??= new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    return this.dataView;
   }
 
   private reserve(n: number): void {
     const need = this.length + n;
     if (need <= this.buf.byteLength) return;
-    let size = this.buf.byteLength * 2;
+    let size = Math.max(this.buf.byteLength * 2, 1);
     while (size < need) size *= 2;
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.length));
     this.buf = next;
-    this.view = new DataView(next.buffer);
+    this.dataView = undefined;
+  }
+
+  // The integer writers store bytes: a typed-array store keeps the low 8 bits of the value, so
+  // each byte is what DataView's setUint16/setUint32 (or setInt16/setInt32) would have written.
+
+  /** Stores the low 16 bits of `v` at `at` in this writer's byte order. */
+  private put16(at: number, v: number): void {
+    const b = this.buf;
+    if (this.littleEndian) {
+      b[at] = v;
+      b[at + 1] = v >>> 8;
+    } else {
+      b[at] = v >>> 8;
+      b[at + 1] = v;
+    }
+  }
+
+  /** Stores the low 32 bits of `v` at `at` in this writer's byte order. */
+  private put32(at: number, v: number): void {
+    const b = this.buf;
+    if (this.littleEndian) {
+      b[at] = v;
+      b[at + 1] = v >>> 8;
+      b[at + 2] = v >>> 16;
+      b[at + 3] = v >>> 24;
+    } else {
+      b[at] = v >>> 24;
+      b[at + 1] = v >>> 16;
+      b[at + 2] = v >>> 8;
+      b[at + 3] = v;
+    }
   }
 
   /** Appends an unsigned 8-bit integer. */
   u8(v: number): this {
     this.reserve(1);
-    this.view.setUint8(this.length, v);
+    this.buf[this.length] = v;
     this.length += 1;
     return this;
   }
@@ -39,7 +75,7 @@ export class ByteWriter {
   /** Appends an unsigned 16-bit integer. */
   u16(v: number): this {
     this.reserve(2);
-    this.view.setUint16(this.length, v, this.littleEndian);
+    this.put16(this.length, v);
     this.length += 2;
     return this;
   }
@@ -47,25 +83,19 @@ export class ByteWriter {
   /** Appends an unsigned 32-bit integer. */
   u32(v: number): this {
     this.reserve(4);
-    this.view.setUint32(this.length, v, this.littleEndian);
+    this.put32(this.length, v);
     this.length += 4;
     return this;
   }
 
   /** Appends a signed 16-bit integer. */
   i16(v: number): this {
-    this.reserve(2);
-    this.view.setInt16(this.length, v, this.littleEndian);
-    this.length += 2;
-    return this;
+    return this.u16(v);
   }
 
   /** Appends a signed 32-bit integer. */
   i32(v: number): this {
-    this.reserve(4);
-    this.view.setInt32(this.length, v, this.littleEndian);
-    this.length += 4;
-    return this;
+    return this.u32(v);
   }
 
   /** Appends a 32-bit IEEE float. */
@@ -139,13 +169,15 @@ export class ByteWriter {
 
   /** Overwrites a 16-bit value at `at` (for lengths known only after the body is written). */
   setU16(at: number, v: number): this {
-    this.view.setUint16(at, v, this.littleEndian);
+    if (at < 0 || at + 2 > this.buf.byteLength) throw new RangeError(`offset ${at} is outside the writer`);
+    this.put16(at, v);
     return this;
   }
 
   /** Overwrites a 32-bit value at `at` (for lengths known only after the body is written). */
   setU32(at: number, v: number): this {
-    this.view.setUint32(at, v, this.littleEndian);
+    if (at < 0 || at + 4 > this.buf.byteLength) throw new RangeError(`offset ${at} is outside the writer`);
+    this.put32(at, v);
     return this;
   }
 
