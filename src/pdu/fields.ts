@@ -40,7 +40,7 @@ export function writeBytesWithLength(w: ByteWriter, bytes: Uint8Array, what: str
 
 /** Reads `n` bytes as a UID, dropping trailing NULs a peer may have padded it with (PS3.8 Annex F). */
 export function readUid(r: ByteReader, n: number): string {
-  return r.ascii(n).replace(/\0+$/, "");
+  return readCached(r, n, uids, stripNuls);
 }
 
 /** Reads a 16-bit length and that many bytes as a UID. */
@@ -57,7 +57,59 @@ export function writeAeTitle(w: ByteWriter, aeTitle: string, what: string): void
 
 /** Reads a 16-byte AE title with leading and trailing spaces (and stray NUL padding) removed. */
 export function readAeTitle(r: ByteReader): string {
-  return r.ascii(16).replace(/^[ \0]+|[ \0]+$/g, "");
+  return readCached(r, 16, aeTitles, trimAeTitle);
+}
+
+const stripNuls = (raw: string): string => raw.replace(/\0+$/, "");
+const trimAeTitle = (raw: string): string => raw.replace(/^[ \0]+|[ \0]+$/g, "");
+
+/**
+ * Fields read before, by their raw text. Every A-ASSOCIATE PDU repeats the same few UIDs (the
+ * application context, SOP classes, transfer syntaxes, implementation class) and AE titles:
+ * one found here is compared in place with the bytes, with no string built, no regular
+ * expression run and nothing allocated. Bounded (a hostile peer sending new UIDs only fills it).
+ */
+interface FieldCache {
+  /** Raw text (exactly the field's bytes) -> the value read from it, by length and two bytes. */
+  readonly buckets: Map<number, { raw: string; value: string }[]>;
+  size: number;
+}
+const uids: FieldCache = { buckets: new Map(), size: 0 };
+const aeTitles: FieldCache = { buckets: new Map(), size: 0 };
+/** Entries per cache, and per bucket; fields longer than `cachedMaxLength` are not cached. */
+const cacheMaxEntries = 512;
+const bucketMaxEntries = 4;
+const cachedMaxLength = 64;
+
+function readCached(r: ByteReader, n: number, cache: FieldCache, value: (raw: string) => string): string {
+  if (n === 0 || n > cachedMaxLength) return value(r.ascii(n));
+  r.need(n);
+  const b = r.bytes;
+  const start = r.offset;
+  const key = n * 65536 + (b[start + n - 1] as number) * 256 + (b[start + (n >> 1)] as number);
+  const bucket = cache.buckets.get(key);
+  if (bucket !== undefined) {
+    for (const entry of bucket) {
+      if (sameText(b, start, entry.raw)) {
+        r.offset = start + n;
+        return entry.value;
+      }
+    }
+  }
+  const raw = r.ascii(n);
+  const read = value(raw);
+  if (cache.size < cacheMaxEntries && (bucket === undefined || bucket.length < bucketMaxEntries)) {
+    if (bucket === undefined) cache.buckets.set(key, [{ raw, value: read }]);
+    else bucket.push({ raw, value: read });
+    cache.size++;
+  }
+  return read;
+}
+
+/** True when the bytes at `start` are exactly the character codes of `raw`. */
+function sameText(b: Uint8Array, start: number, raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) if (b[start + i] !== raw.charCodeAt(i)) return false;
+  return true;
 }
 
 /** Throws unless the reader is exhausted: a fixed-layout item carried bytes it should not have. */
