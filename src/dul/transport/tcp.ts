@@ -42,9 +42,10 @@ export function awaitConnected(
     const onError = (err: Error) => done(new TransportClosedError(`connection failed: ${err.message}`, { cause: err }));
     const onClose = () => done(new TransportClosedError("connection closed before it was established"));
     const onAbort = () => done(new TransportClosedError("connection attempt aborted", { cause: signal?.reason }));
-    socket.once(readyEvent, onReady);
-    socket.once("error", onError);
-    socket.once("close", onClose);
+    // `on`, not `once`: done() removes all three anyway, and once() wraps each in a closure.
+    socket.on(readyEvent, onReady);
+    socket.on("error", onError);
+    socket.on("close", onClose);
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
     if (timeoutMs > 0) timer = setTimeout(() => done(new TimeoutError("connect", timeoutMs)), timeoutMs);
