@@ -19,18 +19,49 @@ export function writeItem(w: ByteWriter, type: number, body: (w: ByteWriter) => 
   w.setU16(start - 2, length);
 }
 
+/**
+ * Writes an item whose whole body is one UID (abstract and transfer syntaxes, application
+ * context, implementation class UID): as {@link writeItem} with {@link writeUid}, without a closure.
+ */
+export function writeUidItem(w: ByteWriter, type: number, uid: string): void {
+  const bytes = uidBytes(uid);
+  if (bytes.byteLength > 0xffff) {
+    throw new PduEncodeError(
+      `item 0x${type.toString(16)} is ${bytes.byteLength} bytes, more than its 16-bit length allows`,
+    );
+  }
+  w.u8(type).u8(0).u16(bytes.byteLength).bytes(bytes);
+}
+
 /** Writes a UID as single-byte characters without padding (PS3.8 Annex F: UIDs in PDUs are not padded). */
 export function writeUid(w: ByteWriter, uid: string): void {
-  checkAscii(uid, "UID");
-  w.ascii(uid);
+  w.bytes(uidBytes(uid));
 }
 
 /** Writes a 16-bit length followed by the UID, the form used inside user information sub-items. */
 export function writeUidWithLength(w: ByteWriter, uid: string): void {
-  checkAscii(uid, "UID");
-  if (uid.length > 0xffff) throw new PduEncodeError(`UID of ${uid.length} characters is too long`);
-  w.u16(uid.length).ascii(uid);
+  const bytes = uidBytes(uid);
+  if (bytes.byteLength > 0xffff) throw new PduEncodeError(`UID of ${uid.length} characters is too long`);
+  w.u16(bytes.byteLength).bytes(bytes);
 }
+
+/**
+ * The bytes of `uid`, checked to be ISO 646. Every association writes the same few UIDs (its
+ * contexts' syntaxes, the application context, the implementation class): kept once made, so
+ * that each is one native copy rather than a check and a copy character by character.
+ * Bounded, like the read side's cache.
+ */
+function uidBytes(uid: string): Uint8Array {
+  const known = encodedUids.get(uid);
+  if (known !== undefined) return known;
+  checkAscii(uid, "UID");
+  const bytes = new Uint8Array(uid.length);
+  for (let i = 0; i < uid.length; i++) bytes[i] = uid.charCodeAt(i);
+  if (uid.length <= cachedMaxLength && encodedUids.size < cacheMaxEntries) encodedUids.set(uid, bytes);
+  return bytes;
+}
+
+const encodedUids = new Map<string, Uint8Array>();
 
 /** Writes `bytes` after a 16-bit length. */
 export function writeBytesWithLength(w: ByteWriter, bytes: Uint8Array, what: string): void {

@@ -2,8 +2,9 @@
 // answer must be what reading the bytes afresh gives, however similar the fields are.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { readAeTitle, readUid } from "../../src/pdu/fields.js";
+import { readAeTitle, readUid, writeUid, writeUidItem } from "../../src/pdu/fields.js";
 import { ByteReader } from "../../src/util/byte-reader.js";
+import { ByteWriter } from "../../src/util/byte-writer.js";
 
 const enc = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
@@ -43,4 +44,21 @@ test("readAeTitle: trims spaces and NULs, and repeated titles read the same", ()
     assert.equal(readAeTitle(new ByteReader(enc("STORE_SCQ\0\0\0\0\0\0\0"))), "STORE_SCQ");
     assert.equal(readAeTitle(new ByteReader(enc("A               "))), "A");
   }
+});
+
+test("writeUid and writeUidItem: cached bytes are copied, checks still apply", () => {
+  const w = new ByteWriter();
+  for (let round = 0; round < 3; round++) writeUid(w, "1.2.840.10008.1.2");
+  writeUidItem(w, 0x40, "1.2.840.10008.1.2");
+  const out = w.toUint8Array();
+  const uid = "1.2.840.10008.1.2";
+  assert.equal(String.fromCharCode(...out.subarray(0, 3 * uid.length)), uid.repeat(3));
+  assert.deepEqual([...out.subarray(3 * uid.length, 3 * uid.length + 4)], [0x40, 0, 0, uid.length]);
+  // A writer's buffer is its own: changing it must not reach the next write of the same UID.
+  out.fill(0);
+  const again = new ByteWriter();
+  writeUid(again, uid);
+  assert.equal(String.fromCharCode(...again.toUint8Array()), uid);
+  assert.throws(() => writeUid(new ByteWriter(), "1.2.3\u00e9"), { code: "ERR_PDU_ENCODE" });
+  assert.throws(() => writeUidItem(new ByteWriter(), 0x40, "1".repeat(0x10000)), { code: "ERR_PDU_ENCODE" });
 });
