@@ -53,17 +53,25 @@ export function awaitConnected(
 }
 
 /** Opens a TCP connection (PS3.8 9.1.2: TRANSPORT CONNECT, the requestor's active open). */
-export async function connectTcp(options: TcpConnectOptions): Promise<SocketTransport> {
-  const socket = netConnect({
-    host: options.host,
-    port: options.port,
-    family: options.family,
-    allowHalfOpen: true,
-    noDelay: options.noDelay ?? true,
-  });
+export function connectTcp(options: TcpConnectOptions): Promise<SocketTransport> {
+  let socket: Socket;
+  try {
+    socket = netConnect({
+      host: options.host,
+      port: options.port,
+      family: options.family,
+      allowHalfOpen: true,
+      noDelay: options.noDelay ?? true,
+    });
+  } catch (err) {
+    // A bad port or host throws at once: still a rejection, as from the async function it was.
+    return Promise.reject(err);
+  }
   socket.on("error", () => {}); // reported through awaitConnected / SocketTransport
-  await awaitConnected(socket, "connect", options.connectTimeoutMs ?? 30_000, options.signal);
-  return new SocketTransport(socket, options);
+  // A then, not an async function: one promise and one turn less per connection.
+  return awaitConnected(socket, "connect", options.connectTimeoutMs ?? 30_000, options.signal).then(
+    () => new SocketTransport(socket, options),
+  );
 }
 
 /** Options of a listening TCP server. */

@@ -141,6 +141,14 @@ test("connection refused becomes TransportClosedError", async () => {
   await assert.rejects(connectTcp({ host: "127.0.0.1", port, connectTimeoutMs: 2000 }), TransportClosedError);
 });
 
+test("an invalid port is a rejection, not a synchronous throw", async () => {
+  let promise: Promise<unknown> | undefined;
+  assert.doesNotThrow(() => {
+    promise = connectTcp({ host: "127.0.0.1", port: 70000 });
+  });
+  await assert.rejects(promise!, { code: "ERR_SOCKET_BAD_PORT" });
+});
+
 test("a connection reset is reported through onClose, and the idle timer closes a silent one", async (t) => {
   let serverSocket: Socket | undefined;
   const server = createServer((s) => {
