@@ -86,17 +86,23 @@ export async function requestAssociation(assoc: Association, ul: UpperLayer, p: 
   assoc.requestor.setPrimitive(rq);
   assoc.fire("REQUESTED", {});
 
+  // One promise settled by the answer, the ACSE timer or the signal, whichever comes first: no
+  // race and no second promise per association (PS3.8 leaves the requestor's wait to the user;
+  // pynetdicom bounds it with its ACSE timeout, as here).
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
-  const stop = new Promise<Error>((resolve) => {
-    if (p.acseTimeoutMs > 0) timer = setTimeout(() => resolve(new AcseTimeoutError(p.acseTimeoutMs)), p.acseTimeoutMs);
-    onAbort = () => resolve(asError(p.signal?.reason));
-    if (p.signal?.aborted) onAbort();
-    else p.signal?.addEventListener("abort", onAbort, { once: true });
-  });
   let answer: Awaited<ReturnType<UpperLayer["requestAssociation"]>> | Error;
   try {
-    answer = await Promise.race([ul.requestAssociation(rq), stop]);
+    answer = await new Promise<Awaited<ReturnType<UpperLayer["requestAssociation"]>> | Error>((resolve, reject) => {
+      ul.requestAssociation(rq).then(resolve, reject);
+      if (p.acseTimeoutMs > 0)
+        timer = setTimeout(() => resolve(new AcseTimeoutError(p.acseTimeoutMs)), p.acseTimeoutMs);
+      const signal = p.signal;
+      if (signal === undefined) return;
+      onAbort = () => resolve(asError(signal.reason));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+    });
   } catch (err) {
     assoc.markAborted(asError(err));
     await assoc.closed;

@@ -389,21 +389,16 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
     if (!ul || !this.#established) return;
     this.#established = false;
     const ms = this.settings.acseTimeoutMs;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<"timeout">((resolve) => {
-      if (ms > 0) timer = setTimeout(() => resolve("timeout"), ms);
-    });
+    // No answer within the ACSE timeout: abort, which also ends the waits below (the release
+    // confirmation fails, and the operations still in flight are cut when the connection closes).
+    const timer = ms > 0 ? setTimeout(() => ul.abort(AbortSource.ServiceUser, 0).catch(() => {}), ms) : undefined;
     try {
       // An answer this side still owes (e.g. to an N-EVENT-REPORT it received) goes out first.
-      if (this.#ops.size > 0) await Promise.race([this.whenIdle(), timeout]);
-      // Marked in the confirmation's own reaction, so RELEASED comes before CONN_CLOSE.
-      const released = ul.release().then(() => {
-        this.#released = true;
-        this.fire("RELEASED", {});
-        return "done" as const;
-      });
-      released.catch(() => {}); // settled by the race below, or after it on a timeout
-      if ((await Promise.race([released, timeout])) === "timeout") await ul.abort(AbortSource.ServiceUser, 0);
+      if (this.#ops.size > 0) await this.whenIdle();
+      // Resumed in the confirmation's own reaction, so RELEASED comes before CONN_CLOSE.
+      await ul.release();
+      this.#released = true;
+      this.fire("RELEASED", {});
     } catch (err) {
       this.markAborted(err instanceof Error ? err : new Error(String(err)));
     } finally {

@@ -58,10 +58,13 @@ export function assembleAAssociateRq(requestor: ServiceUser, acceptor: ServiceUs
   }
   const contexts = numberContexts(requestor.requestedContexts);
   const items: UserInformationItem[] = requestor.userInformation;
-  const roles = new Map(requestor.roleSelection);
+  // Looked up only when a context sets both roles (most set none).
+  let roles: Map<string, SCPSCURoleSelectionNegotiation> | undefined;
   for (const cx of contexts) {
     const uid = cx.abstractSyntax;
-    if (uid !== undefined && cx.scuRole !== undefined && cx.scpRole !== undefined && !roles.has(uid)) {
+    if (uid === undefined || cx.scuRole === undefined || cx.scpRole === undefined) continue;
+    roles ??= new Map(requestor.roleSelection);
+    if (!roles.has(uid)) {
       const role = new SCPSCURoleSelectionNegotiation(uid, { scuRole: cx.scuRole, scpRole: cx.scpRole });
       items.push(role);
       roles.set(uid, role);

@@ -37,10 +37,14 @@ function firstTransferSyntax(cx: PresentationContext): string[] {
   return first === undefined ? [] : [first];
 }
 
-function rolesBySopClass(items: readonly RoleSelectionItem[]): Map<string, RolePair> {
+function rolesBySopClass(items: readonly RoleSelectionItem[]): ReadonlyMap<string, RolePair> {
+  // Most requests carry no role selection: one shared empty map rather than a new one each time.
+  if (items.length === 0) return noRoles;
   // A repeated item for one SOP class is out of rule (PS3.7 D.3.3.4); the last one counts.
   return new Map(items.map((r) => [r.sopClassUid, { scuRole: r.scuRole, scpRole: r.scpRole }]));
 }
+
+const noRoles: ReadonlyMap<string, RolePair> = new Map();
 
 // A frozen supported list (a server's, see AE.acceptorContexts) is indexed once, not per request.
 const indexes = new WeakMap<readonly PresentationContext[], ReadonlyMap<string, PresentationContext>>();
@@ -80,7 +84,7 @@ export function negotiateAsAcceptor(
   const proposedRoles = rolesBySopClass(roleSelections);
   const seenIds = new Set<number | undefined>();
   const contexts: PresentationContext[] = [];
-  const roles = new Map<string, SCPSCURoleSelectionNegotiation>();
+  let roles: Map<string, SCPSCURoleSelectionNegotiation> | undefined;
 
   for (const rq of requested) {
     if (seenIds.has(rq.contextId)) continue;
@@ -124,7 +128,7 @@ export function negotiateAsAcceptor(
     );
     if (usable && proposal !== undefined && answerable) {
       // PS3.7 D.3.3.4: the acceptor may not answer 1 for a role proposed as 0.
-      roles.set(
+      (roles ??= new Map()).set(
         abstractSyntax,
         new SCPSCURoleSelectionNegotiation(abstractSyntax, {
           scuRole: proposal.scuRole === true && ac.scuRole === true,
@@ -134,7 +138,7 @@ export function negotiateAsAcceptor(
     }
   }
   contexts.sort((a, b) => (a.contextId ?? 0) - (b.contextId ?? 0));
-  const sortedRoles = [...roles.values()].sort((a, b) => (a.sopClassUid < b.sopClassUid ? -1 : 1));
+  const sortedRoles = roles ? [...roles.values()].sort((a, b) => (a.sopClassUid < b.sopClassUid ? -1 : 1)) : [];
   return { contexts, roles: sortedRoles };
 }
 

@@ -120,7 +120,8 @@ export class ServiceUser {
   #implementationClassUid: ImplementationClassUIDNotification | undefined;
   #implementationVersionName: ImplementationVersionNameNotification | undefined;
   #extended: ExtendedNegotiationItem[] = [];
-  #acceptedCommonExtended = new Map<string, AcceptedCommonExtended>();
+  /** Made when the acceptor accepts some (rarely): most associations never need the map. */
+  #acceptedCommonExtended: Map<string, AcceptedCommonExtended> | undefined;
 
   /** `mode` must be `"requestor"` or `"acceptor"`. */
   constructor(owner: ServiceUserOwner, mode: string, options: ServiceUserOptions = {}) {
@@ -356,10 +357,11 @@ export class ServiceUser {
     }
     if (p.type === PduType.AAssociateRj) return [];
     if (p.type === PduType.AAssociateRq) {
-      const roles = this.roleSelection;
+      // The role items come from the request's role selections: none sent, none to look up.
+      const roles = p.userInformation.roleSelections?.length ? this.roleSelection : undefined;
       return p.presentationContexts.map((item) => {
         const cx = fromRqItem(item);
-        const role = roles.get(item.abstractSyntax);
+        const role = roles?.get(item.abstractSyntax);
         if (role) {
           cx.scuRole = role.scuRole;
           cx.scpRole = role.scpRole;
@@ -434,7 +436,7 @@ export class ServiceUser {
     if (!this.isAcceptor) {
       throw new ServiceUserError("ERR_SERVICE_USER_MODE", "acceptedCommonExtended is only available for the acceptor");
     }
-    return new Map(this.#acceptedCommonExtended);
+    return new Map(this.#acceptedCommonExtended ?? []);
   }
 
   /**

@@ -210,12 +210,12 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   }
 
   /** Opens a TCP (or TLS) connection and returns a requestor on it, in Sta1. */
-  static async connect(
+  static connect(
     connect: UpperLayerConnectOptions,
     options: Omit<UpperLayerOptions, "role"> = {},
   ): Promise<UpperLayer> {
-    const transport = connect.tls ? await connectTls(connect) : await connectTcp(connect);
-    return new UpperLayer(transport, { ...options, role: "requestor" });
+    const transport = connect.tls ? connectTls(connect) : connectTcp(connect);
+    return transport.then((t) => new UpperLayer(t, { ...options, role: "requestor" }));
   }
 
   /** The current state, Sta1..Sta13. */

@@ -3,7 +3,7 @@
 import type { ByteReader } from "../util/byte-reader.js";
 import type { ByteWriter } from "../util/byte-writer.js";
 import { PduDecodeError } from "./errors.js";
-import { forEachItem, readAeTitle, readUid, writeAeTitle, writeItem, writeUid } from "./fields.js";
+import { forEachItem, readAeTitle, readUid, writeAeTitle, writeItem, writeUidItem } from "./fields.js";
 import { ItemType } from "./pdu-type.js";
 import {
   decodeUserInformation,
@@ -38,7 +38,7 @@ export function encodeAssociate<P>(
   writeAeTitle(w, pdu.calledAeTitle, "called AE title");
   writeAeTitle(w, pdu.callingAeTitle, "calling AE title");
   w.zeros(32);
-  writeItem(w, ItemType.ApplicationContext, (b) => writeUid(b, pdu.applicationContextName));
+  writeUidItem(w, ItemType.ApplicationContext, pdu.applicationContextName);
   for (const pc of pdu.presentationContexts) encodeContext(w, pc);
   encodeUserInformation(w, pdu.userInformation);
   for (const item of pdu.unknownItems ?? []) writeItem(w, item.itemType, (b) => b.bytes(item.data));

@@ -26,10 +26,17 @@ export const pduHeaderLength = 6;
 
 /** Encodes a PDU, header included. Throws {@link PduEncodeError} when a field does not fit. */
 export function encodePdu(pdu: Pdu): Uint8Array {
-  // A-RELEASE, A-ABORT and A-ASSOCIATE-RJ are 10 bytes; a small array lives on V8's heap, a
-  // larger one (over 64 bytes) is a separate allocation that costs more to make and collect.
-  const fixed = pdu.type >= PduType.AReleaseRq || pdu.type === PduType.AAssociateRj;
-  const w = new ByteWriter({ initialSize: fixed ? 10 : pdu.type === PduType.PDataTf ? 64 : 256 });
+  if (pdu.type === PduType.PDataTf) {
+    // A P-DATA-TF may be as large as the peer allows: written into its own buffer.
+    const w = new ByteWriter({ initialSize: 64 });
+    encodePDataTf(pdu, w);
+    return w.toUint8Array();
+  }
+  // The other six are small and sent once or twice per association: written into one writer
+  // kept for them, then copied once into a shared slab (see `slabCopy`), where a fresh writer
+  // made two or three separate buffers (256 bytes, doubled, then the copy) per A-ASSOCIATE PDU.
+  const w = scratch;
+  w.length = 0;
   switch (pdu.type) {
     case PduType.AAssociateRq:
       encodeAAssociateRq(pdu, w);
@@ -40,9 +47,6 @@ export function encodePdu(pdu: Pdu): Uint8Array {
     case PduType.AAssociateRj:
       encodeAAssociateRj(pdu, w);
       break;
-    case PduType.PDataTf:
-      encodePDataTf(pdu, w);
-      break;
     case PduType.AReleaseRq:
     case PduType.AReleaseRp:
       encodeARelease(pdu, w);
@@ -51,7 +55,38 @@ export function encodePdu(pdu: Pdu): Uint8Array {
       encodeAAbort(pdu, w);
       break;
   }
-  return w.toUint8Array();
+  const out = slabCopy(w.written());
+  // A large request (128 contexts, big identity items) must not stay in memory for ever.
+  if (w.length > SCRATCH_KEEP) scratch = new ByteWriter({ initialSize: 1024 });
+  return out;
+}
+
+/** The writer of the non-P-DATA PDUs; encoding is synchronous, so one is enough. */
+let scratch = new ByteWriter({ initialSize: 1024 });
+/** Above this many bytes the scratch writer is replaced rather than kept. */
+const SCRATCH_KEEP = 16 * 1024;
+
+const SLAB_SIZE = 16 * 1024;
+let slab = new ArrayBuffer(SLAB_SIZE);
+let slabUsed = 0;
+
+/**
+ * A copy of `bytes` that owns its memory: a view of a shared 16 KiB slab for small PDUs (as
+ * Node's Buffer pool does; a slab is freed once no view of it is left), its own buffer beyond
+ * a quarter slab. The slab's views are never written again once handed out.
+ */
+function slabCopy(bytes: Uint8Array): Uint8Array {
+  const n = bytes.byteLength;
+  if (n > SLAB_SIZE / 4) return bytes.slice();
+  if (slabUsed + n > SLAB_SIZE) {
+    slab = new ArrayBuffer(SLAB_SIZE);
+    slabUsed = 0;
+  }
+  const out = new Uint8Array(slab, slabUsed, n);
+  out.set(bytes);
+  // Keep the next view 8-byte aligned, as typed array views of any element size may want it.
+  slabUsed += (n + 7) & ~7;
+  return out;
 }
 
 /**

@@ -3,7 +3,7 @@
 import type { ByteReader } from "../util/byte-reader.js";
 import type { ByteWriter } from "../util/byte-writer.js";
 import { PduDecodeError } from "./errors.js";
-import { forEachItem, readUid, writeItem, writeUid } from "./fields.js";
+import { forEachItem, readUid, writeItem, writeUidItem } from "./fields.js";
 import { ItemType } from "./pdu-type.js";
 import { uidName } from "./uid-names.js";
 
@@ -37,8 +37,8 @@ export const presentationContextResultNames: Readonly<Record<number, string>> = 
 export function encodePresentationContextRq(w: ByteWriter, item: PresentationContextRqItem): void {
   writeItem(w, ItemType.PresentationContextRq, (b) => {
     b.u8(item.contextId).zeros(3);
-    writeItem(b, ItemType.AbstractSyntax, (c) => writeUid(c, item.abstractSyntax));
-    for (const ts of item.transferSyntaxes) writeItem(b, ItemType.TransferSyntax, (c) => writeUid(c, ts));
+    writeUidItem(b, ItemType.AbstractSyntax, item.abstractSyntax);
+    for (const ts of item.transferSyntaxes) writeUidItem(b, ItemType.TransferSyntax, ts);
   });
 }
 
@@ -72,7 +72,7 @@ export function decodePresentationContextRq(r: ByteReader): PresentationContextR
 export function encodePresentationContextAc(w: ByteWriter, item: PresentationContextAcItem): void {
   writeItem(w, ItemType.PresentationContextAc, (b) => {
     b.u8(item.contextId).u8(0).u8(item.result).u8(0);
-    writeItem(b, ItemType.TransferSyntax, (c) => writeUid(c, item.transferSyntax));
+    writeUidItem(b, ItemType.TransferSyntax, item.transferSyntax);
   });
 }
 

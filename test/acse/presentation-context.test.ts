@@ -52,6 +52,20 @@ describe("PresentationContext", () => {
     );
   });
 
+  test("UID syntax: answers stay the same once UIDs are remembered, past the bound too", () => {
+    // isValidUid remembers valid UIDs (a bounded set): asking again, or after many others, must
+    // give the same answers, and an invalid look-alike of a remembered UID stays invalid.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 1500; i++) {
+        assert.equal(isValidUid(`1.2.826.0.1.${i}`), true);
+        assert.equal(isValidUid(`1.2.826.0.1.0${i}`), false);
+        assert.equal(isValidUid(`1.2.826.0.1.${i}.`), false);
+      }
+    }
+    assert.equal(isValidUid(ts.ImplicitVRLittleEndian), true);
+    assert.equal(isValidUid(""), false);
+  });
+
   test("status text per result", () => {
     const status = (result?: number) => new PresentationContext({ result }).status;
     assert.deepEqual([undefined, 0, 1, 2, 3, 4, 9].map(status), [

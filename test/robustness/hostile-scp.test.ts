@@ -148,6 +148,27 @@ test("an SCP that accepts, then never answers a C-ECHO: DIMSE timeout, then A-AB
   await assoc.closed;
 });
 
+test("an SCP that never answers the A-RELEASE-RQ: release() aborts within acseTimeoutMs", async (t) => {
+  const { ae, port, next } = await setup(t);
+  const assocP = ae.associate("127.0.0.1", port, { aeTitle: "NO-RP" });
+  const peer = await next();
+  await acceptRq(peer);
+  const assoc = await assocP;
+  const events: string[] = [];
+  assoc.on("released", () => events.push("released"));
+  assoc.on("aborted", () => events.push("aborted"));
+  const start = performance.now();
+  const released = assoc.release();
+  await peer.waitForPdu(PduType.AReleaseRq);
+  await released;
+  const ms = performance.now() - start;
+  assert.ok(ms >= TIMEOUT_MS - 5 && ms < TIMEOUT_MS + SLACK_MS, `${ms} ms`);
+  assert.deepEqual([assoc.isReleased, assoc.isAborted], [false, true]);
+  assert.deepEqual(events, ["aborted"]);
+  // A-ABORT from the service-user (PS3.8 9.3.8: reason not significant, 0).
+  assert.equal(await abortFromScu(peer), abortBytes(0, 0));
+});
+
 test("an SCP that sends a PDU announcing 4 GB: A-ABORT (2,6) at the header, nothing buffered", async (t) => {
   const { ae, port, next } = await setup(t);
   const assocP = ae.associate("127.0.0.1", port, { aeTitle: "FLOODER" });

@@ -2,12 +2,12 @@
 import type { ByteReader } from "../../util/byte-reader.js";
 import type { ByteWriter } from "../../util/byte-writer.js";
 import { PduEncodeError } from "../errors.js";
-import { readUid, writeItem, writeUid } from "../fields.js";
+import { readUid, writeUidItem } from "../fields.js";
 import { ItemType } from "../pdu-type.js";
 
 /** Writes an Implementation Class UID sub-item. */
 export function encodeImplementationClassUid(w: ByteWriter, uid: string): void {
-  writeItem(w, ItemType.ImplementationClassUid, (b) => writeUid(b, uid));
+  writeUidItem(w, ItemType.ImplementationClassUid, uid);
 }
 
 /** Reads an Implementation Class UID sub-item body. */
@@ -18,7 +18,7 @@ export function decodeImplementationClassUid(r: ByteReader): string {
 /** Writes an Implementation Version Name sub-item (1 to 16 characters, PS3.7 D.3.3.2.3). */
 export function encodeImplementationVersionName(w: ByteWriter, name: string): void {
   if (name.length > 16) throw new PduEncodeError(`implementation version name "${name}" is longer than 16 characters`);
-  writeItem(w, ItemType.ImplementationVersionName, (b) => writeUid(b, name));
+  writeUidItem(w, ItemType.ImplementationVersionName, name);
 }
 
 /** Reads an Implementation Version Name sub-item body, as sent (no trimming, so it round-trips). */

@@ -1,12 +1,12 @@
 // PS3.8 Annex D.1: the Maximum Length sub-item (0x51).
 import type { ByteReader } from "../../util/byte-reader.js";
 import type { ByteWriter } from "../../util/byte-writer.js";
-import { expectEnd, writeItem } from "../fields.js";
+import { expectEnd } from "../fields.js";
 import { ItemType } from "../pdu-type.js";
 
 /** Writes a Maximum Length sub-item: the largest P-DATA-TF body the sender will receive (0 = no limit). */
 export function encodeMaximumLength(w: ByteWriter, maximumLength: number): void {
-  writeItem(w, ItemType.MaximumLength, (b) => b.u32(maximumLength));
+  w.u8(ItemType.MaximumLength).u8(0).u16(4).u32(maximumLength);
 }
 
 /** Reads a Maximum Length sub-item body. */

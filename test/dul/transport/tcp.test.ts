@@ -141,6 +141,14 @@ test("connection refused becomes TransportClosedError", async () => {
   await assert.rejects(connectTcp({ host: "127.0.0.1", port, connectTimeoutMs: 2000 }), TransportClosedError);
 });
 
+test("an invalid port is a rejection, not a synchronous throw", async () => {
+  let promise: Promise<unknown> | undefined;
+  assert.doesNotThrow(() => {
+    promise = connectTcp({ host: "127.0.0.1", port: 70000 });
+  });
+  await assert.rejects(promise!, { code: "ERR_SOCKET_BAD_PORT" });
+});
+
 test("a connection reset is reported through onClose, and the idle timer closes a silent one", async (t) => {
   let serverSocket: Socket | undefined;
   const server = createServer((s) => {
@@ -211,4 +219,44 @@ test("readInto on an accepted socket: bytes arrive in the reader's memory, intac
   assert.equal(at, total);
   assert.equal(inReaderMemory, chunks, "every chunk was the start of the memory handed out");
   assert.ok(Buffer.from(received).equals(Buffer.from(sent)), "every byte intact, in order");
+});
+
+test("once its socket has closed, a transport that read into given memory holds nothing of its user", async (t) => {
+  // Node keeps such a closed socket reachable for a while (until a full collection): whatever
+  // the socket still refers to then lives as long. Here the socket is kept on purpose and the
+  // handlers must not be reachable from it.
+  const server = createServer((s) => {
+    s.on("error", () => {});
+    s.end("x");
+  });
+  t.after(() => server.close());
+  const port = await listen(server, "127.0.0.1");
+  const client = await connectTcp({ host: "127.0.0.1", port });
+  let received = 0;
+  const memory = new Uint8Array(64 * 1024);
+  assert.equal(
+    client.readInto(
+      () => memory,
+      () => {},
+    ),
+    true,
+  );
+  client.onData((chunk) => {
+    received += chunk.byteLength;
+  });
+  const closed = new Promise<void>((resolve) => client.socket.once("close", () => resolve()));
+  client.onClose(() => client.end());
+  await closed;
+  assert.equal(received, 1);
+  const socket = client.socket as unknown as Record<symbol, unknown>;
+  const slots = Object.getOwnPropertySymbols(socket).filter((s) =>
+    ["kBuffer", "kBufferCb", "kBufferGen"].includes(s.description ?? ""),
+  );
+  assert.equal(slots.length, 3);
+  for (const s of slots) assert.equal(socket[s], null, String(s.description));
+  // The handlers given to the transport are dropped: a late chunk reaches none of them.
+  const handlers = client as unknown as { dataHandler: (c: Uint8Array) => void; closeHandler: () => void };
+  handlers.dataHandler(new Uint8Array(5));
+  handlers.closeHandler();
+  assert.equal(received, 1);
 });
