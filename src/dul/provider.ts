@@ -343,12 +343,16 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     if (!this.corked) {
       this.corked = true;
       this.transport.cork?.();
-      process.nextTick(() => {
-        this.corked = false;
-        this.transport.uncork?.();
-      });
+      // A static function and an argument: no closure made per batch (one batch per message).
+      process.nextTick(UpperLayer.endBatch, this);
     }
     return fn();
+  }
+
+  /** Ends the batch {@link batch} started: uncorks the transport. */
+  private static endBatch(this: void, ul: UpperLayer): void {
+    ul.corked = false;
+    ul.transport.uncork?.();
   }
 
   /**
