@@ -51,7 +51,7 @@ function tail(text: string): string {
  * run's hundreds of MiB, creating a file waits on the journal (measured here: 260 µs per
  * open(O_CREAT) instead of 12), whichever implementation happens to run next.
  */
-function settleDisk(): Promise<void> {
+export function settleDisk(): Promise<void> {
   return new Promise((resolve) => {
     execFile("sync", () => resolve());
   });

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { freePort, Receiver, runMeasured } from "./procs.js";
 import type { Scenario } from "./storage-corpus.js";
 import type { StorageImpl } from "./storage-impls.js";
-import { countStored } from "./storage-run.js";
+import { countStored, settleDisk } from "./storage-run.js";
 import type { StoreChildReport } from "./store-child.js";
 import { fixed, formatTable } from "./table.js";
 
@@ -54,6 +54,8 @@ async function runWarm(
   const listFile = `${outDir}-list.json`;
   const timed = scenario.senders.flatMap((s) => s.paths);
   await writeFile(listFile, JSON.stringify({ warm, timed }));
+  // As for the app rows: what earlier runs left dirty is written back first (see settleDisk).
+  await settleDisk();
   const port = await freePort();
   const rx = receiver.receiver(port, outDir);
   const server = await Receiver.start(rx.command, rx.args, port, { env: rx.env });
