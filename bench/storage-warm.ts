@@ -15,7 +15,7 @@ import { fixed, formatTable } from "./table.js";
 
 const CHILD = fileURLToPath(new URL("./store-child.js", import.meta.url));
 
-/** Files sent before the measured set: 50 of (d)'s that (a) does not send (the same CT shape, other UIDs). */
+/** How many files the warm-up set holds. */
 const WARM_FILES = 50;
 
 /** One measured warm run. */
@@ -87,62 +87,91 @@ function median(runs: readonly WarmRun[]): WarmRun | undefined {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
-/**
- * Runs (a), (b) and (c) from one warm library process to each receiver and prints a table. (d)
- * is left out: it is about eight sender processes at once.
- */
-export async function warmLibraryRows(
-  scenarios: readonly Scenario[],
-  options: WarmRowsOptions,
-): Promise<WarmRowsReport> {
-  const print = options.print ?? console.log;
-  const measured: WarmRowsReport["rows"][number][] = [];
-  // Files the measured sets do not hold: the same SOP Instance UID again would replace a stored
-  // file (and be a different, slower operation on ext4).
+/** Files sent before each measured set: 50 of (d)'s that no measured set holds (the same CT shape, other UIDs). */
+function warmSet(scenarios: readonly Scenario[]): string[] {
+  // The same SOP Instance UID again would replace a stored file (a different, slower operation on ext4).
   const measuredPaths = new Set(
     scenarios.filter((s) => s.key !== "d").flatMap((s) => s.senders.flatMap((f) => f.paths)),
   );
   const pool = scenarios.find((s) => s.key === "d")?.senders.flatMap((f) => f.paths) ?? [];
-  const warm = pool.filter((p) => !measuredPaths.has(p)).slice(0, WARM_FILES);
-  const rows: string[][] = [];
-  let n = 0;
-  for (const scenario of scenarios) {
-    if (scenario.key === "d") continue;
-    for (const receiver of options.receivers) {
-      const runs: WarmRun[] = [];
-      for (let r = 0; r < options.repeat; r++) {
-        runs.push(await runWarm(receiver, warm, scenario, join(options.receivedDir, `warm-${++n}`)));
-      }
-      const m = median(runs);
-      const rep = m?.report;
-      const name = `(${scenario.key}) library (warm) -> ${receiver.name} storescp`;
-      measured.push({ name, scenario, run: m });
-      if (rep === undefined || m?.failure !== undefined) {
-        rows.push([name, "FAILED", "", "", "", "", m?.failure?.slice(0, 80) ?? ""]);
-        continue;
-      }
-      const mibs = scenario.datasetBytes / 2 ** 20 / rep.seconds;
-      const dcmtk = options.dcmtkMibPerSecond.get(scenario.key);
-      rows.push([
-        name,
-        fixed(mibs),
-        fixed(rep.count / rep.seconds),
-        fixed(rep.cpuSeconds, 2),
-        String(rep.window),
-        dcmtk === undefined ? "" : `${fixed(mibs / dcmtk, 2)}x`,
-        rep.failed > 0 ? `${rep.failed} not Success` : "",
-      ]);
+  return pool.filter((p) => !measuredPaths.has(p)).slice(0, WARM_FILES);
+}
+
+/** True for the scenarios the warm rows cover: (d) is about eight sender processes at once. */
+export function hasWarmRows(scenario: Scenario): boolean {
+  return scenario.key !== "d";
+}
+
+let warmRunNumber = 0;
+
+/**
+ * Measures `scenario` from one warm library process to each receiver (median of
+ * `options.repeat` runs). The storage bench calls it right after the scenario's app runs, so
+ * both meet the disk in the same state.
+ */
+export async function measureWarm(
+  scenarios: readonly Scenario[],
+  scenario: Scenario,
+  options: WarmRowsOptions,
+): Promise<WarmRowsReport["rows"]> {
+  const warm = warmSet(scenarios);
+  const measured: WarmRowsReport["rows"][number][] = [];
+  for (const receiver of options.receivers) {
+    const runs: WarmRun[] = [];
+    for (let r = 0; r < options.repeat; r++) {
+      runs.push(await runWarm(receiver, warm, scenario, join(options.receivedDir, `warm-${++warmRunNumber}`)));
     }
+    measured.push({
+      name: `(${scenario.key}) library (warm) -> ${receiver.name} storescp`,
+      scenario,
+      run: median(runs),
+    });
   }
+  return measured;
+}
+
+/** Prints the warm rows' table and what it measures. */
+export function printWarmRows(
+  rowsMeasured: WarmRowsReport["rows"],
+  dcmtkMibPerSecond: ReadonlyMap<string, number>,
+  print: (text: string) => void = console.log,
+): void {
+  const rows = rowsMeasured.map(({ name, scenario, run }) => {
+    const rep = run?.report;
+    if (rep === undefined || run?.failure !== undefined)
+      return [name, "FAILED", "", "", "", "", run?.failure?.slice(0, 80) ?? ""];
+    const mibs = scenario.datasetBytes / 2 ** 20 / rep.seconds;
+    const dcmtk = dcmtkMibPerSecond.get(scenario.key);
+    return [
+      name,
+      fixed(mibs),
+      fixed(rep.count / rep.seconds),
+      fixed(rep.cpuSeconds, 2),
+      String(rep.window),
+      dcmtk === undefined ? "" : `${fixed(mibs / dcmtk, 2)}x`,
+      rep.failed > 0 ? `${rep.failed} not Success` : "",
+    ];
+  });
   print(
     `\n${formatTable(["scenario, path", "MiB/s", "inst/s", "client CPU s", "window", "vs DCMTK apps", "note"], rows)}`,
   );
   print(
-    `\nOne Node process sends ${warm.length} other CT files on one association first, then the scenario on a` +
-      "\nsecond association (timed from its request to its release, median of runs): netdicom's library with" +
-      "\nits process start-up and first compilation left out, proposing an asynchronous operations window of 16" +
-      "\n(netdicom's storescp accepts it; DCMTK's answers one at a time). 'vs DCMTK apps' divides by the DCMTK" +
-      "\nstorescu -> storescp row above, whose process start is part of its time (a few ms for DCMTK).",
+    `\nOne Node process sends ${WARM_FILES} other CT files on one association first, then the scenario on a` +
+      "\nsecond association (timed from its request to its release, median of runs, each right after the" +
+      "\nscenario's app runs): netdicom's library with its process start-up and first compilation left out," +
+      "\nproposing an asynchronous operations window of 16 (netdicom's storescp accepts it; DCMTK's answers" +
+      "\none at a time). 'vs DCMTK apps' divides by the DCMTK storescu -> storescp row above, whose process" +
+      "\nstart is part of its time (a few ms for DCMTK).",
   );
-  return { rows: measured };
+}
+
+/** Runs and prints the warm rows of every scenario that has them (for tests and one-off runs). */
+export async function warmLibraryRows(
+  scenarios: readonly Scenario[],
+  options: WarmRowsOptions,
+): Promise<WarmRowsReport> {
+  const rows: WarmRowsReport["rows"][number][] = [];
+  for (const scenario of scenarios.filter(hasWarmRows)) rows.push(...(await measureWarm(scenarios, scenario, options)));
+  printWarmRows(rows, options.dcmtkMibPerSecond, options.print);
+  return { rows };
 }
