@@ -36,6 +36,7 @@ function fakeUpperLayer(): { ul: UpperLayer; pdvs: Pdv[]; aborts: [number, numbe
     abort: async (source: number, reason: number) => {
       aborts.push([source, reason]);
     },
+    transport: { needsDrain: false },
   } as unknown as UpperLayer;
   return { ul, pdvs, aborts };
 }
@@ -202,5 +203,43 @@ test("an invalid command is refused with DimseEncodeError, nothing written, and 
   assert.deepEqual(
     pdvs.map((p) => p.contextId),
     [2],
+  );
+});
+
+test("a message the socket took past its high-water mark holds the next one back until it drains", async () => {
+  const { ul, pdvs } = fakeUpperLayer();
+  const record = ul.sendEncodedPData.bind(ul);
+  let full = true;
+  let drain = (): void => {};
+  const drained = new Promise<void>((resolve) => {
+    drain = () => {
+      full = false;
+      resolve();
+    };
+  });
+  // The first write fills the socket: its promise waits for 'drain', as SocketTransport's does.
+  let writes = 0;
+  Object.assign(ul, {
+    transport: {
+      get needsDrain() {
+        return full;
+      },
+    },
+    sendEncodedPData: (pdus: readonly Uint8Array[]) => {
+      writes++;
+      return record(pdus).then(() => (writes === 1 ? drained : undefined));
+    },
+  });
+  const sender = new DimseSender(host(ul, []));
+  const first = sender.send(1, echo);
+  const second = sender.send(1, { ...echo, messageId: 3 } as DimseCommand);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(writes, 1, "the second message waits while the socket is full");
+  drain();
+  await Promise.all([first, second]);
+  assert.equal(writes, 2);
+  assert.deepEqual(
+    pdvs.map((p) => p.isCommand),
+    [true, true],
   );
 });

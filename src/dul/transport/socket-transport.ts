@@ -56,6 +56,10 @@ export class SocketTransport implements Transport {
     this.dataHandler = handler;
   }
 
+  get needsDrain(): boolean {
+    return this.socket.writableNeedDrain;
+  }
+
   /**
    * Reads into the memory `next` gives (see {@link Transport.readInto}). Node offers this as the
    * `onread` option of sockets it connects, not of the ones a server accepts; both kinds keep it

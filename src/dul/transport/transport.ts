@@ -19,6 +19,11 @@ export interface Transport {
   cork?(): void;
   /** Writes what was held since {@link cork}. */
   uncork?(): void;
+  /**
+   * True while a write has gone past the high-water mark and the socket has not drained yet (the
+   * writes since then wait for 'drain'). Optional: a transport without it never reports it.
+   */
+  readonly needsDrain?: boolean;
   /** Sets the receiver of incoming bytes (chunks alias the socket's buffers). */
   onData(handler: (chunk: Uint8Array) => void): void;
   /**
