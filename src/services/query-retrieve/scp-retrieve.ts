@@ -302,13 +302,20 @@ async function runSubOperations(
 
 /** Files read at once for their heads: a few, never one per instance (a move may name 65535). */
 const HEAD_READS_AT_ONCE = 8;
+/** Heads read between two turns given to the event loop (most are read synchronously). */
+const HEADS_PER_TURN = 64;
 
 /** What identifies each instance, in order; file heads are read a few at a time. */
 async function readInfos(batch: readonly RetrieveInstance[]): Promise<InstanceInfo[]> {
   const out: InstanceInfo[] = new Array(batch.length);
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < batch.length; i = next++) out[i] = await instanceInfo(batch[i] as RetrieveInstance);
+    for (let i = next++; i < batch.length; i = next++) {
+      // A usual file meta is read synchronously: without a turn now and then, a move of
+      // thousands of instances would hold up every other association (and a C-CANCEL).
+      if (i % HEADS_PER_TURN === HEADS_PER_TURN - 1) await new Promise((resolve) => setImmediate(resolve));
+      out[i] = await instanceInfo(batch[i] as RetrieveInstance);
+    }
   };
   await Promise.all(Array.from({ length: Math.min(HEAD_READS_AT_ONCE, batch.length) }, worker));
   return out;
