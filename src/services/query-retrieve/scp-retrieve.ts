@@ -23,6 +23,7 @@ import {
   instanceInfo,
   type RetrieveInstance,
   SubOperationCounts,
+  type SubOperationOptions,
   storeInstance,
 } from "./sub-operations.js";
 import type { MoveDestination, QueryStatusResult } from "./types.js";
@@ -255,6 +256,7 @@ async function runSubOperations(
         : {}),
     };
     let ending: Outcome | undefined;
+    let pending: Promise<void> | undefined;
     for (let taken = 0; taken < total; taken++) {
       const next = await take(it, signal, channel, kind);
       if (next === CANCELLED) break;
@@ -278,8 +280,7 @@ async function runSubOperations(
         batch.push(item);
         continue;
       }
-      await storeInstance(target, item, counts, options);
-      await respond.pending(counts);
+      pending = (await storeThenReport(target, item, counts, options, respond, pending)).written;
     }
     if (kind === "MOVE" && destination !== undefined && batch.length > 0 && !signal.aborted && ending === undefined) {
       const infos = await readInfos(batch);
@@ -288,16 +289,40 @@ async function runSubOperations(
       sub = opened;
       for (const item of batch) {
         if (signal.aborted) break;
-        await storeInstance(sub, item, counts, options);
-        await respond.pending(counts);
+        pending = (await storeThenReport(sub, item, counts, options, respond, pending)).written;
       }
     }
+    await pending;
     if (signal.aborted) return { status: CANCEL, counts };
     return ending ?? { status: counts.finalStatus(), counts };
   } finally {
     if (!finished) closeIterator(it, channel.logger);
     if (sub?.isEstablished) await sub.release().catch(() => {});
   }
+}
+
+/**
+ * One sub-operation, then its pending response (PS3.4 C.4.2.3, C.4.3.3): the C-STORE-RQ starts
+ * before the previous pending response's write is awaited, so the two overlap instead of each
+ * instance waiting for both in turn. Returns the new pending response's write (wrapped); throws what the
+ * previous one threw, once this C-STORE is over (nothing is left outstanding on the way out).
+ */
+async function storeThenReport(
+  target: DimseChannel,
+  item: RetrieveInstance,
+  counts: SubOperationCounts,
+  options: SubOperationOptions,
+  respond: Responder,
+  previous: Promise<void> | undefined,
+): Promise<{ written: Promise<void> }> {
+  const [, reported] = await Promise.allSettled([storeInstance(target, item, counts, options), previous]);
+  if (reported.status === "rejected") throw reported.reason;
+  // The counters are read now, as this response is built.
+  const next = respond.pending(counts);
+  // Awaited by the next call or at the end; a rejection seen only then is not unhandled.
+  next.catch(() => {});
+  // Wrapped: an async function returning the promise itself would wait for it.
+  return { written: next };
 }
 
 /** Files read at once for their heads: a few, never one per instance (a move may name 65535). */
