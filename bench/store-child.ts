@@ -5,9 +5,9 @@
 //   node store-child.js HOST PORT LISTFILE
 // LISTFILE holds JSON {"warm": [paths], "timed": [paths]}. Prints one line of JSON
 // (StoreChildReport) and exits 0 when every C-STORE of both sets answered Success.
-import { open, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
-import { AE, scanFileMeta } from "../src/index.js";
+import { AE, scanFileMetaOfFile } from "../src/index.js";
 
 /** What the child prints. */
 export interface StoreChildReport {
@@ -25,24 +25,16 @@ export interface StoreChildReport {
 
 /** The asynchronous operations window the child proposes, as storescu does by default. */
 const PROPOSED_WINDOW = 16;
-const HEAD_BYTES = 4096;
 
 /** The SOP class and transfer syntax of each file, from its File Meta Information. */
-async function contextsOf(paths: readonly string[]): Promise<Map<string, Set<string>>> {
+function contextsOf(paths: readonly string[]): Map<string, Set<string>> {
   const contexts = new Map<string, Set<string>>();
   for (const path of paths) {
-    const fh = await open(path, "r");
-    try {
-      const head = new Uint8Array(HEAD_BYTES);
-      const { bytesRead } = await fh.read(head, 0, HEAD_BYTES, 0);
-      const meta = scanFileMeta(head.subarray(0, bytesRead));
-      if (meta === undefined) throw new Error(`${path}: no File Meta Information in its first ${HEAD_BYTES} bytes`);
-      const syntaxes = contexts.get(meta.sopClassUid) ?? new Set<string>();
-      syntaxes.add(meta.transferSyntaxUid);
-      contexts.set(meta.sopClassUid, syntaxes);
-    } finally {
-      await fh.close();
-    }
+    const meta = scanFileMetaOfFile(path);
+    if (meta === undefined) throw new Error(`${path}: no usual File Meta Information in its first 4 KiB`);
+    const syntaxes = contexts.get(meta.sopClassUid) ?? new Set<string>();
+    syntaxes.add(meta.transferSyntaxUid);
+    contexts.set(meta.sopClassUid, syntaxes);
   }
   return contexts;
 }
@@ -82,7 +74,7 @@ async function main(argv: readonly string[]): Promise<void> {
     maximumPduSize: 131072,
     maxAsyncOperations: { invoked: PROPOSED_WINDOW, performed: 1 },
   });
-  for (const [sopClass, syntaxes] of await contextsOf([...list.warm, ...list.timed])) {
+  for (const [sopClass, syntaxes] of contextsOf([...list.warm, ...list.timed])) {
     ae.addRequestedContext(sopClass, [...syntaxes]);
   }
   const warm = await sendAll(ae, host, Number(port), list.warm);

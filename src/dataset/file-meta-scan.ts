@@ -3,6 +3,7 @@
 // headers in place and decodes only the three UIDs, where `readFileMeta` builds a Dataset of the
 // whole meta; anything unusual is left to `readFileMeta` (the scan answers undefined), so both
 // always agree where the scan answers at all.
+import { closeSync, openSync, readSync } from "node:fs";
 import { VR_INFO, vrFromBytes } from "./vr.js";
 
 /** What {@link scanFileMeta} finds in a Part 10 header. */
@@ -95,4 +96,25 @@ export function scanFileMeta(bytes: Uint8Array): FileMetaSummary | undefined {
   }
   // The bytes end inside the meta or right after it: whether a data set follows is not known here.
   return undefined;
+}
+
+/** Bytes {@link scanFileMetaOfFile} reads: a usual File Meta Information is a few hundred bytes. */
+const META_HEAD_BYTES = 4096;
+
+/**
+ * {@link scanFileMeta} of the file at `path`, from one synchronous read of its first 4 KiB:
+ * undefined when the meta is not the usual kind or the file cannot be read (the caller then
+ * reads it the thorough way, e.g. `readDicomFileHead`).
+ */
+export function scanFileMetaOfFile(path: string): FileMetaSummary | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const buf = Buffer.allocUnsafe(META_HEAD_BYTES);
+    return scanFileMeta(buf.subarray(0, readSync(fd, buf, 0, META_HEAD_BYTES, 0)));
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

@@ -19,7 +19,7 @@ export {
   readDicomFileHead,
   writeDicomFile,
 } from "./file.js";
-export { type FileMetaSummary, scanFileMeta } from "./file-meta-scan.js";
+export { type FileMetaSummary, scanFileMeta, scanFileMetaOfFile } from "./file-meta-scan.js";
 export {
   type DatasetFromJsonOptions,
   type DatasetToJsonOptions,

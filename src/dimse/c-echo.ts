@@ -2,13 +2,7 @@
 
 import type { DimseCommand } from "./command.js";
 import { CommandField } from "./command-field.js";
-import {
-  addStatusDetails,
-  type MessageSpec,
-  type MutableCommand,
-  type StatusDetails,
-  statusDetailFields,
-} from "./message-spec.js";
+import { type MessageSpec, responseCommand, type StatusDetails, statusDetailFields } from "./message-spec.js";
 
 /** The Verification SOP Class, the only one C-ECHO serves (PS3.4 Annex A). */
 const verificationSopClass = "1.2.840.10008.1.1";
@@ -47,12 +41,5 @@ export function cEchoRsp(
     readonly status: number;
   } & StatusDetails,
 ): DimseCommand {
-  const rsp: MutableCommand = {
-    commandField: CommandField.C_ECHO_RSP,
-    hasDataset: false,
-    messageIdBeingRespondedTo: p.messageIdBeingRespondedTo,
-    status: p.status,
-  };
-  if (p.affectedSopClassUid !== undefined) rsp.affectedSopClassUid = p.affectedSopClassUid;
-  return addStatusDetails(rsp, p);
+  return responseCommand(CommandField.C_ECHO_RSP, false, p);
 }

@@ -2,14 +2,7 @@
 
 import type { DimseCommand } from "./command.js";
 import { CommandField, Priority } from "./command-field.js";
-import {
-  addStatusDetails,
-  compact,
-  type MessageSpec,
-  type MutableCommand,
-  type StatusDetails,
-  statusDetailFields,
-} from "./message-spec.js";
+import { compact, type MessageSpec, responseCommand, type StatusDetails, statusDetailFields } from "./message-spec.js";
 
 /** C-FIND-RQ: the identifier follows as the data set. */
 export const cFindRqSpec: MessageSpec = {
@@ -59,12 +52,5 @@ export interface CFindRspParams extends StatusDetails {
 /** Builds a C-FIND-RSP. */
 export function cFindRsp(p: CFindRspParams): DimseCommand {
   const pending = p.status === 0xff00 || p.status === 0xff01;
-  const rsp: MutableCommand = {
-    commandField: CommandField.C_FIND_RSP,
-    hasDataset: p.hasDataset ?? pending,
-    messageIdBeingRespondedTo: p.messageIdBeingRespondedTo,
-    status: p.status,
-  };
-  if (p.affectedSopClassUid !== undefined) rsp.affectedSopClassUid = p.affectedSopClassUid;
-  return addStatusDetails(rsp, p);
+  return responseCommand(CommandField.C_FIND_RSP, p.hasDataset ?? pending, p);
 }

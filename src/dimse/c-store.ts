@@ -3,9 +3,9 @@
 import type { DimseCommand } from "./command.js";
 import { CommandField, Priority } from "./command-field.js";
 import {
-  addStatusDetails,
   type MessageSpec,
   type MutableCommand,
+  responseCommand,
   type StatusDetails,
   statusDetailFields,
 } from "./message-spec.js";
@@ -69,13 +69,7 @@ export interface CStoreRspParams extends StatusDetails {
  * only when set (the SCP answers every instance with one).
  */
 export function cStoreRsp(p: CStoreRspParams): DimseCommand {
-  const rsp: MutableCommand = {
-    commandField: CommandField.C_STORE_RSP,
-    hasDataset: false,
-    messageIdBeingRespondedTo: p.messageIdBeingRespondedTo,
-    status: p.status,
-  };
-  if (p.affectedSopClassUid !== undefined) rsp.affectedSopClassUid = p.affectedSopClassUid;
+  const rsp = responseCommand(CommandField.C_STORE_RSP, false, p);
   if (p.affectedSopInstanceUid !== undefined) rsp.affectedSopInstanceUid = p.affectedSopInstanceUid;
-  return addStatusDetails(rsp, p);
+  return rsp;
 }

@@ -50,6 +50,33 @@ export function compact<T extends object>(o: T): T {
 /** A command being built: the fields of {@link DimseCommand}, writable. */
 export type MutableCommand = { -readonly [K in keyof DimseCommand]: DimseCommand[K] };
 
+/** What every DIMSE-C response builder takes: the request's Message ID, the status, and the SOP class when given. */
+export interface ResponseBasics extends StatusDetails {
+  readonly messageIdBeingRespondedTo: number;
+  readonly status: number;
+  readonly affectedSopClassUid?: string;
+}
+
+/**
+ * A response of `commandField` with the fields every C-xxx-RSP shares: Message ID Being Responded
+ * To, Status, the Affected SOP Class UID and the status details when set (built field by field:
+ * the SCPs build one per request).
+ */
+export function responseCommand(
+  commandField: CommandFieldValue,
+  hasDataset: boolean,
+  p: ResponseBasics,
+): MutableCommand {
+  const rsp: MutableCommand = {
+    commandField,
+    hasDataset,
+    messageIdBeingRespondedTo: p.messageIdBeingRespondedTo,
+    status: p.status,
+  };
+  if (p.affectedSopClassUid !== undefined) rsp.affectedSopClassUid = p.affectedSopClassUid;
+  return addStatusDetails(rsp, p);
+}
+
 /**
  * Copies the status details that are set from `p` into `rsp` (the response builders answer
  * every request: explicit copies are cheaper than spreading and compacting).

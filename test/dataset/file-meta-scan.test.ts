@@ -1,10 +1,13 @@
 // scanFileMeta, the in-place scan of a Part 10 header: where it answers, readFileMeta agrees with
 // it exactly; everything unusual (and any mutation it cannot vouch for) makes it answer undefined.
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import fc from "fast-check";
 import { corpusFile } from "../../bench/corpus.js";
-import { Dataset, readFileMeta, scanFileMeta, ts, writePart10 } from "../../src/dataset/index.js";
+import { Dataset, readFileMeta, scanFileMeta, scanFileMetaOfFile, ts, writePart10 } from "../../src/dataset/index.js";
 
 const CT = "1.2.840.10008.5.1.4.1.1.2";
 
@@ -82,4 +85,19 @@ test("scanFileMeta: over random mutations it never throws and never disagrees wi
     ),
     { numRuns: 3000 },
   );
+});
+
+test("scanFileMetaOfFile: the scan of a file's first bytes; undefined for a file without meta or no file", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "netdicom-metascan-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const part10 = corpusFile({ rows: 8, cols: 8 }, 3);
+  const path = join(dir, "ct.dcm");
+  writeFileSync(path, part10);
+  const scanned = scanFileMetaOfFile(path);
+  assert.ok(scanned);
+  assert.deepEqual(scanned, scanFileMeta(part10));
+  const bare = join(dir, "bare.dcm");
+  writeFileSync(bare, part10.subarray(scanned.datasetOffset));
+  assert.equal(scanFileMetaOfFile(bare), undefined);
+  assert.equal(scanFileMetaOfFile(join(dir, "missing.dcm")), undefined);
 });

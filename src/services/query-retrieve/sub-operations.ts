@@ -1,10 +1,9 @@
 // The C-STORE sub-operations of a C-GET or C-MOVE (PS3.4 C.4.2.2, C.4.3.2): one instance sent,
 // counted as completed, warning or failed; and for C-MOVE, the contexts to propose for them.
-import { closeSync, openSync, readSync } from "node:fs";
 import { buildContext, type PresentationContext } from "../../acse/index.js";
 import { Dataset } from "../../dataset/dataset.js";
 import { readDicomFileHead } from "../../dataset/file.js";
-import { scanFileMeta } from "../../dataset/file-meta-scan.js";
+import { scanFileMetaOfFile } from "../../dataset/file-meta-scan.js";
 import { ts } from "../../dataset/uids.js";
 import { status as statusTable } from "../../dimse/index.js";
 import type { DimseChannel } from "../channel.js";
@@ -57,34 +56,21 @@ export interface InstanceInfo {
   readonly transferSyntax: string | undefined;
 }
 
-/** The first bytes of a file read for its File Meta Information: a usual meta is a few hundred bytes. */
-const META_READ_BYTES = 4096;
-
 /**
  * The UIDs of a Part 10 file from its File Meta Information alone (PS3.10 7.1: Media Storage SOP
- * Class and Instance UID, Transfer Syntax UID), read with one small synchronous read, as the
- * C-STORE SCU reads its files: undefined when the meta is not the usual kind (the caller then
- * reads the data set too). A C-MOVE reads every file's head before its sub-association; parsing
- * each data set up to the Pixel Data through four asynchronous calls was most of its CPU.
+ * Class and Instance UID, Transfer Syntax UID), read as the C-STORE SCU reads its files:
+ * undefined when the meta is not the usual kind (the caller then reads the data set too). A
+ * C-MOVE reads every file's head before its sub-association; parsing each data set up to the
+ * Pixel Data through four asynchronous calls was most of its CPU.
  */
 function metaInfo(path: string): InstanceInfo | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, "r");
-    const buf = Buffer.allocUnsafe(META_READ_BYTES);
-    const n = readSync(fd, buf, 0, META_READ_BYTES, 0);
-    const quick = scanFileMeta(buf.subarray(0, n));
-    if (quick === undefined) return undefined;
-    return {
-      sopClassUid: quick.sopClassUid,
-      sopInstanceUid: quick.sopInstanceUid,
-      transferSyntax: quick.transferSyntaxUid,
-    };
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  const quick = scanFileMetaOfFile(path);
+  if (quick === undefined) return undefined;
+  return {
+    sopClassUid: quick.sopClassUid,
+    sopInstanceUid: quick.sopInstanceUid,
+    transferSyntax: quick.transferSyntaxUid,
+  };
 }
 
 /**
