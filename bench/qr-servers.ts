@@ -35,7 +35,7 @@ export interface QrServer {
   readonly process: Receiver;
 }
 
-const CLI = fileURLToPath(new URL("../netdicom.mjs", import.meta.url));
+const CLI = fileURLToPath(new URL("../netdicom.cjs", import.meta.url));
 
 /**
  * netdicom qrscp on a free port: SQLite index and instances under `dir`, max PDU 131072, the

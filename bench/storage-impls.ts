@@ -74,7 +74,7 @@ export function dcmtkImpl(fork: boolean): StorageImpl {
   };
 }
 
-const CLI = fileURLToPath(new URL("../netdicom.mjs", import.meta.url));
+const CLI = fileURLToPath(new URL("../netdicom.cjs", import.meta.url));
 
 /**
  * Why netdicom's apps cannot run (they are built by `npm run build` into build/src/apps), or

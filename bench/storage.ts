@@ -125,7 +125,7 @@ export async function storageBench(dir: string, options: StorageBenchOptions): P
     `\nstorage: C-STORE on loopback, sender and receiver as child processes${options.quick ? " (--quick sizes)" : ""}`,
   );
   console.log(`DCMTK: ${dcmtk ? (dcmtkVersion() ?? "installed") : "not installed: its rows are left out"}`);
-  console.log(`netdicom: ${netdicomMissing ?? "build/netdicom.mjs storescu and storescp"}`);
+  console.log(`netdicom: ${netdicomMissing ?? "build/netdicom.cjs storescu and storescp"}`);
   const t0 = performance.now();
   const scenarios = await makeStorageCorpus(join(dir, "storage-corpus"), sizes);
   console.log(`corpus generated in ${fixed((performance.now() - t0) / 1000, 1)} s (Explicit VR Little Endian)`);

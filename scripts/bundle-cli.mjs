@@ -8,14 +8,14 @@
 //   runs through node:vm so that V8 can use a code cache of it (src/apps/launcher.ts). In a vm
 //   script there is no import.meta and import() has no loader: the bundle names them
 //   __netdicom_url and __netdicom_import instead, both given by the launcher.
-// - build/netdicom.mjs, the launcher itself (the bin), told the bundle's digest to name caches by.
+// - build/netdicom.cjs, the launcher itself (the bin), told the bundle's digest to name caches by.
 import { createHash } from "node:crypto";
 import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 const buildDir = new URL("../build/", import.meta.url);
 const bundleFile = new URL("netdicom-cli.cjs", buildDir).pathname;
-const launcherFile = new URL("netdicom.mjs", buildDir).pathname;
+const launcherFile = new URL("netdicom.cjs", buildDir).pathname;
 
 /** Replaces src/util/import-package.ts, whose import() would fail in a vm script, with the launcher's. */
 const importThroughLauncher = {
@@ -61,15 +61,19 @@ if (stray) {
 writeFileSync(bundleFile, source);
 
 const digest = createHash("sha256").update(source).digest("hex").slice(0, 16);
+// The launcher is CommonJS too: an ES module as the main script makes Node set up its ES module
+// loader first (~2.5 ms of CPU at every start, measured on `storescu` sending one file: 36.5 ->
+// 34 ms). Its import.meta.url becomes the file's own URL; its import() stays (CommonJS has it).
 await build({
   entryPoints: [new URL("src/apps/launcher.js", buildDir).pathname],
   outfile: launcherFile,
   bundle: true,
   platform: "node",
-  format: "esm",
+  format: "cjs",
   target: "node20",
   charset: "ascii",
-  define: { NETDICOM_BUNDLE_DIGEST: JSON.stringify(digest) },
+  banner: { js: '"use strict";\nconst __netdicom_launcher_url = require("node:url").pathToFileURL(__filename).href;' },
+  define: { NETDICOM_BUNDLE_DIGEST: JSON.stringify(digest), "import.meta.url": "__netdicom_launcher_url" },
   logLevel: "warning",
 });
 chmodSync(launcherFile, 0o755);

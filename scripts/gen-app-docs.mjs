@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const cli = join(root, "build/netdicom.mjs");
+const cli = join(root, "build/netdicom.cjs");
 const BEGIN = "<!-- options:begin (generated from --help by scripts/gen-app-docs.mjs; do not edit) -->";
 const END = "<!-- options:end -->";
 

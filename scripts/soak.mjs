@@ -194,7 +194,7 @@ function firstByte(socket) {
 // ---- the storescp child ----
 
 function startStorescp(dir, storageDir, maxAssociations) {
-  const cli = new URL("build/netdicom.mjs", root).pathname;
+  const cli = new URL("build/netdicom.cjs", root).pathname;
   const child = spawn(
     process.execPath,
     [

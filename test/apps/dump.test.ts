@@ -10,7 +10,7 @@ import { runTool } from "../helpers/dcmtk.js";
 
 // The compiled test lives at build/test/apps/, three levels below the repo root.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const cli = join(root, "build/netdicom.mjs");
+const cli = join(root, "build/netdicom.cjs");
 const sample = join(root, "fixtures/sample-ct.dcm");
 
 const netdicom = (...args: string[]) => runTool(process.execPath, [cli, ...args], { cwd: root });

@@ -9,7 +9,7 @@ import { runTool } from "../helpers/dcmtk.js";
 
 // The compiled test lives at build/test/apps/, three levels below the repo root.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const cli = join(root, "build/netdicom.mjs");
+const cli = join(root, "build/netdicom.cjs");
 
 const echoscu = (...args: string[]) => runTool(process.execPath, [cli, "echoscu", ...args], { cwd: root });
 

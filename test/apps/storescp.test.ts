@@ -14,7 +14,7 @@ import { runTool } from "../helpers/dcmtk.js";
 import { smallImage } from "../helpers/images.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const cli = join(root, "build/netdicom.mjs");
+const cli = join(root, "build/netdicom.cjs");
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), "netdicom-storescp-"));

@@ -30,7 +30,7 @@ import { runTool } from "../helpers/dcmtk.js";
 import { smallImage } from "../helpers/images.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const cli = join(root, "build/netdicom.mjs");
+const cli = join(root, "build/netdicom.cjs");
 const netdicom = (...args: string[]) => runTool(process.execPath, [cli, ...args], { cwd: root, timeoutMs: 60_000 });
 
 function tempDir(t: { after(fn: () => void): void }): string {

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 /** The repository root (compiled helpers live at build/test/helpers/). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 /** The built CLI entry point. */
-export const cliPath = join(repoRoot, "build/netdicom.mjs");
+export const cliPath = join(repoRoot, "build/netdicom.cjs");
 
 /** How a child process ended. */
 export interface Exit {

@@ -15,7 +15,7 @@ import { smallImage } from "../helpers/images.js";
 import { freePort, waitForListener } from "../helpers/net.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const cli = join(root, "build/netdicom.mjs");
+const cli = join(root, "build/netdicom.cjs");
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), "netdicom-store-interop-"));

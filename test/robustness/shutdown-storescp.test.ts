@@ -13,7 +13,7 @@ import { tempDir } from "../services/storage/helpers.js";
 
 // The compiled test lives at build/test/robustness/, three levels below the repo root.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const cli = join(root, "build/netdicom.mjs");
+const cli = join(root, "build/netdicom.cjs");
 
 test("storescp: SIGTERM releases the open association and prints the shutdown report", async (t) => {
   const out = await tempDir(t);
