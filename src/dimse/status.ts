@@ -137,14 +137,41 @@ for (const [k, v] of Object.entries(named)) if (!keywords.has(v)) keywords.set(v
  */
 function describe(code: number, context?: StatusContext): StatusInfo {
   const table = serviceFor(context);
+  const known = described.get(table)?.get(code);
+  if (known !== undefined) return known;
   const meaning =
     (table === undefined ? undefined : lookup(table, code)) ??
     generalStatuses.get(code) ??
     lookup(serviceStatuses.anyService, code) ??
     defaultMeaning(code);
   const keyword = keywords.get(code);
-  const info = { code, category: category(code), meaning };
-  return keyword === undefined ? info : { ...info, keyword };
+  const info: StatusInfo = Object.freeze(
+    keyword === undefined
+      ? { code, category: category(code), meaning }
+      : { code, category: category(code), meaning, keyword },
+  );
+  if (isListed(table, code)) {
+    let byCode = described.get(table);
+    if (byCode === undefined) described.set(table, (byCode = new Map()));
+    byCode.set(code, info);
+  }
+  return info;
+}
+
+/**
+ * Descriptions already made, by service table (undefined: no context) and code: every response
+ * an SCU receives is described (its `statusInfo`), mostly with the same few codes. Only codes a
+ * table names one by one are kept, so a peer sending every code of a range grows nothing.
+ */
+const described = new Map<ServiceStatuses | undefined, Map<number, StatusInfo>>();
+
+function isListed(table: ServiceStatuses | undefined, code: number): boolean {
+  return (
+    table?.codes.has(code) === true ||
+    generalStatuses.has(code) ||
+    serviceStatuses.anyService.codes.has(code) ||
+    keywords.has(code)
+  );
 }
 
 function defaultMeaning(code: number): string {

@@ -103,3 +103,22 @@ test("category boundaries", () => {
   assert.equal(status.category(0xfe01), "failure");
   assert.equal(status.category(0xff02), "failure");
 });
+
+test("descriptions are frozen, reused for listed codes, and still depend on the service", () => {
+  const storage = { commandField: CommandField.C_STORE_RQ };
+  const move = { commandField: CommandField.C_MOVE_RQ };
+  const first = status.describe(0xb000, storage);
+  assert.ok(Object.isFrozen(first));
+  assert.equal(status.describe(0xb000, storage), first);
+  // Asked in the other order too: one service's cached text never answers for another.
+  const forMove = status.describe(0xb000, move);
+  assert.notEqual(forMove.meaning, first.meaning);
+  assert.equal(status.describe(0xb000, storage).meaning, first.meaning);
+  assert.equal(status.describe(0xb000, move), forMove);
+  // A code only a range explains is described afresh each time (a peer sending every code of a
+  // range grows nothing), with the same content.
+  const ranged = status.describe(0xa7f3, storage);
+  assert.notEqual(status.describe(0xa7f3, storage), ranged);
+  assert.deepEqual(status.describe(0xa7f3, storage), ranged);
+  assert.ok(Object.isFrozen(ranged));
+});
