@@ -4,8 +4,9 @@
 // native and WebAssembly packages stay outside the bundle and are still loaded only when needed.
 //
 // Two outputs:
-// - build/netdicom-cli.cjs, the apps (src/apps/cli.ts) as one CommonJS script, which the launcher
-//   runs through node:vm so that V8 can use a code cache of it (src/apps/launcher.ts). In a vm
+// - build/netdicom-cli.cjs, the apps (src/apps/cli.ts) as one CommonJS module written inside a
+//   function expression (src/apps/bundle-wrapper.ts), which the launcher compiles with node:vm so
+//   that V8 can use a code cache of it, and calls (src/apps/launcher.ts). In a vm
 //   script there is no import.meta and import() has no loader: the bundle names them
 //   __netdicom_url and __netdicom_import instead, both given by the launcher.
 // - build/netdicom.cjs, the launcher itself (the bin), told the bundle's digest to name caches by.
@@ -58,9 +59,11 @@ if (stray) {
     `build/netdicom-cli.cjs: import( at ${stray.index}: ${source.slice(stray.index - 80, stray.index + 40)}`,
   );
 }
-writeFileSync(bundleFile, source);
+const { bundleHead, bundleTail } = await import(new URL("src/apps/bundle-wrapper.js", buildDir).href);
+const wrapped = `${bundleHead}${source}${bundleTail}`;
+writeFileSync(bundleFile, wrapped);
 
-const digest = createHash("sha256").update(source).digest("hex").slice(0, 16);
+const digest = createHash("sha256").update(wrapped).digest("hex").slice(0, 16);
 // The launcher is CommonJS too: an ES module as the main script makes Node set up its ES module
 // loader first (~2.5 ms of CPU at every start, measured on `storescu` sending one file: 36.5 ->
 // 34 ms). Its import.meta.url becomes the file's own URL; its import() stays (CommonJS has it).

@@ -21,10 +21,6 @@ import { Script } from "node:vm";
 /** A digest of the bundle's text, set by scripts/bundle-cli.mjs (undefined when run unbundled). */
 declare const NETDICOM_BUNDLE_DIGEST: string | undefined;
 
-/** The CommonJS wrapper's parameters, plus the two names the bundle uses for import.meta.url and import(). */
-const HEAD = "(function (exports, require, module, __filename, __dirname, __netdicom_url, __netdicom_import) {";
-const TAIL = "\n})";
-
 type BundleMain = (
   exports: object,
   require: NodeJS.Require,
@@ -91,7 +87,8 @@ function launch(): void {
   }
   // The bundle is ASCII (bundle-cli.mjs makes sure), so latin1 is its exact text, read fastest.
   const source = readFileSync(bundle, "latin1");
-  const script = new Script(HEAD + source + TAIL, { filename: bundle, cachedData });
+  // The file is one function expression (see bundle-wrapper.ts): its value is the bundle's main.
+  const script = new Script(source, { filename: bundle, cachedData });
   const main = script.runInThisContext() as BundleMain;
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true) && doesWork(args)) {
     process.once("exit", (code) => {
