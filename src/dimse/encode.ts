@@ -5,6 +5,7 @@ import {
   CommandDataSetTypeElement,
   type CommandElement,
   CommandFieldElement,
+  type CommandKey,
   commandElements,
   DataSetPresent,
   type DimseCommand,
@@ -88,14 +89,22 @@ function validated(cmd: DimseCommand): Layout {
   if (spec === undefined)
     throw new DimseEncodeError(`unknown command field 0x${Number(cmd.commandField).toString(16)}`);
   const layout = layoutOf(cmd.commandField, spec);
-  for (const key of spec.required) {
+  // Indexed loops: every message sent goes through these, most of them in a process's first,
+  // unoptimised thousands, where a for-of walks an iterator object per loop.
+  const required = spec.required;
+  for (let i = 0; i < required.length; i++) {
+    const key = required[i] as CommandKey;
     if (cmd[key] === undefined) throw new DimseEncodeError(`${commandName(cmd.commandField)} requires ${key}`);
   }
-  for (const el of layout.others) {
+  const others = layout.others;
+  for (let i = 0; i < others.length; i++) {
+    const el = others[i] as CommandElement;
     if (cmd[el.key] !== undefined)
       throw new DimseEncodeError(`${commandName(cmd.commandField)} has no ${el.key} (PS3.7 message fields)`);
   }
-  for (const el of layout.allowed) {
+  const allowed = layout.allowed;
+  for (let i = 0; i < allowed.length; i++) {
+    const el = allowed[i] as CommandElement;
     const v = cmd[el.key];
     if (v !== undefined) checkValue(el, v);
   }
@@ -124,7 +133,8 @@ const groupLengthElementLength = 12;
  */
 function bodyLength(cmd: DimseCommand, allowed: readonly CommandElement[]): number {
   let body = 8 + 2 + 8 + 2;
-  for (const el of allowed) {
+  for (let i = 0; i < allowed.length; i++) {
+    const el = allowed[i] as CommandElement;
     const v = cmd[el.key];
     if (v !== undefined) body += 8 + valueLength(el, v);
   }
@@ -266,7 +276,8 @@ function writeCommandSet(
   let fieldDone = false;
   let typeDone = false;
   const dataSetType = cmd.hasDataset ? DataSetPresent : NoDataSet;
-  for (const el of allowed) {
+  for (let i = 0; i < allowed.length; i++) {
+    const el = allowed[i] as CommandElement;
     if (!fieldDone && el.element > CommandFieldElement) {
       at = usElement(out, at, CommandFieldElement, cmd.commandField);
       fieldDone = true;
