@@ -71,6 +71,7 @@ export class DimseReceiver {
             .catch(() => {})
             .then(resolve, resolve);
         },
+        () => this.#incoming?.sink.releaseViews?.(),
       );
     });
   }

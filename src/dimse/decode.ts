@@ -154,8 +154,10 @@ function validate(
   // The usual case, checked without building anything: a known message with what it needs.
   if (spec !== undefined && dataSetType !== undefined && mistyped === undefined) {
     let complete = true;
-    for (const key of spec.required) {
-      if (out[key] === undefined) {
+    // Indexed: every message received passes here, most in a process's first, unoptimised thousands.
+    const required = spec.required;
+    for (let i = 0; i < required.length; i++) {
+      if (out[required[i] as string] === undefined) {
         complete = false;
         break;
       }

@@ -11,6 +11,13 @@ export const P_DATA_HIGH_WATER = 16;
  */
 export type PDataConsumer = (pdu: PDataTf) => Promise<void> | undefined;
 
+/**
+ * Called once the P-DATA indications of one read were handed over, before the read buffer is
+ * reused: a consumer that kept views of their PDV data (to write several at once) must write or
+ * copy them now.
+ */
+export type PDataReadEnd = () => void;
+
 /** A P-DATA-TF whose PDV data are copies, safe to keep after the read buffer is reused. */
 function owned(pdu: PDataTf): PDataTf {
   return { ...pdu, values: pdu.values.map((v) => ({ ...v, data: new Uint8Array(v.data) })) };
@@ -31,6 +38,7 @@ export class PDataInbox {
   private paused = false;
   private consumer: PDataConsumer | undefined;
   private onEnd: ((error?: Error) => void) | undefined;
+  private onReadEnd: PDataReadEnd | undefined;
   /** The consumer is finishing a PDU: later ones wait in the queue. */
   private busy = false;
   /** The consumer failed: nothing more is handed to it. */
@@ -45,12 +53,22 @@ export class PDataInbox {
    * Hands every indication, in order, to `consumer` (synchronously when it is not busy), and
    * calls `onEnd` once: after the last one when the stream ends (with the abort error, if any),
    * or with the consumer's error if one of its promises rejects or it throws (then nothing more
-   * is handed to it). Replaces the async iterator form: one consumer at a time.
+   * is handed to it). Replaces the async iterator form: one consumer at a time. `onReadEnd`, if
+   * given, is called by {@link readEnd}.
    */
-  consume(consumer: PDataConsumer, onEnd: (error?: Error) => void): void {
+  consume(consumer: PDataConsumer, onEnd: (error?: Error) => void, onReadEnd?: PDataReadEnd): void {
     this.consumer = consumer;
     this.onEnd = onEnd;
+    this.onReadEnd = onReadEnd;
     this.drain();
+  }
+
+  /**
+   * The indications of one read have all been pushed and the read buffer is about to be reused:
+   * tells the consumer (see {@link PDataReadEnd}). A consumer that failed is not called.
+   */
+  readEnd(): void {
+    if (this.onReadEnd !== undefined && !this.stopped) this.onReadEnd();
   }
 
   /** Queues one indication (or hands it to the consumer or a waiting reader). */

@@ -30,7 +30,7 @@ import {
   TransportClosedError,
 } from "./errors.js";
 import { step } from "./machine.js";
-import { type PDataConsumer, PDataInbox } from "./p-data-inbox.js";
+import { type PDataConsumer, PDataInbox, type PDataReadEnd } from "./p-data-inbox.js";
 import { Pending } from "./pending.js";
 import { giveReadBuffer, takeReadBuffer } from "./read-buffer-pool.js";
 import type { Action, Evt, Sta } from "./transitions.js";
@@ -369,10 +369,12 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
    * PDV data may alias the read buffer: valid only during the call, see {@link PDataConsumer}).
    * While a promise it returned is pending, later PDUs are queued (copied), and past
    * `P_DATA_HIGH_WATER` of them the socket pauses. `onEnd` is called once: after release (no
-   * error), abort (the abort error) or a failure of the consumer. Instead of {@link pData}.
+   * error), abort (the abort error) or a failure of the consumer. `onReadEnd` is called after
+   * the PDUs of each read, before the read buffer is reused (see {@link PDataReadEnd}). Instead
+   * of {@link pData}.
    */
-  consumePData(consumer: PDataConsumer, onEnd: (error?: Error) => void): void {
-    this.inbox.consume(consumer, onEnd);
+  consumePData(consumer: PDataConsumer, onEnd: (error?: Error) => void, onReadEnd?: PDataReadEnd): void {
+    this.inbox.consume(consumer, onEnd, onReadEnd);
   }
 
   // ---- A-RELEASE ----
@@ -434,9 +436,14 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
       this.dispatch("Evt19", { abort: abortOf(err), error: asError(err) });
       return;
     }
-    for (const f of framed) {
-      if (this.finished) return;
-      this.onFramed(f);
+    try {
+      for (let i = 0; i < framed.length; i++) {
+        if (this.finished) return;
+        this.onFramed(framed[i] as FramedPdu);
+      }
+    } finally {
+      // The read buffer is reused once this returns: P-DATA views kept by the consumer go now.
+      this.inbox.readEnd();
     }
   }
 

@@ -14,6 +14,12 @@ export interface DatasetSink {
    * returning (a returned promise does not extend its life).
    */
   write(chunk: Uint8Array): void | Promise<void>;
+  /**
+   * Optional: a sink that has it may keep the fragments `write` was given (views of the read
+   * buffer) instead of using them at once, to write several together; this is called after the
+   * fragments of each read, before the buffer is reused, and they must then be written or copied.
+   */
+  releaseViews?(): void;
   /** The last fragment has been written. */
   end(): void | Promise<void>;
   /** The association ended before the last fragment: release what the sink holds (temporary files). */

@@ -1,7 +1,8 @@
 // The C-STORE SCP's sink: the received data set goes, fragment by fragment, to a temporary
 // Part 10 file (file meta first). Fragments may alias the socket's read buffer, which the next
-// read reuses, so none is kept: large ones are written at once, small ones copied into a staging
-// buffer that is written out when full and at the end, all with synchronous calls.
+// read reuses: large ones are kept as they are only until the receiver says that read is over
+// (releaseViews), then written together; small ones are copied into a staging buffer that is
+// written out when full and at the end, all with synchronous calls.
 import { closeSync, fsync, openSync, writeSync, writevSync } from "node:fs";
 import { open, unlink } from "node:fs/promises";
 import type { DatasetSink, StorageSettings } from "../channel.js";
@@ -13,7 +14,7 @@ import { tempArea, tempAreaReady, tempFilePath } from "./temp-area.js";
  */
 export const WRITE_BATCH_BYTES = 256 * 1024;
 
-/** Fragments at least this large are written at once (with what is staged) instead of copied. */
+/** Fragments at least this large are written as they are (with what is staged) instead of copied. */
 export const DIRECT_WRITE_BYTES = 32 * 1024;
 
 /** What a {@link FileSink} holds once its data set is complete. */
@@ -103,8 +104,10 @@ function writeAllSync(fd: number, bufs: Uint8Array[], total: number): void {
 
 /**
  * Writes a received instance to a temporary file while it arrives, keeping no view of a fragment
- * past `write` (fragments of 32 KiB or more are written at once, smaller ones copied into a
- * staging buffer of up to 256 KiB). Writes are synchronous
+ * past the read it came in (fragments of 32 KiB or more are written when {@link releaseViews}
+ * says the read is over, one `writev` for all of them; smaller ones are copied into a staging
+ * buffer of up to 256 KiB). Whoever writes views of reused memory into it must call
+ * `releaseViews` before reusing that memory. Writes are synchronous
  * (open, writev, close): from the page cache a 1 MiB write takes a fraction of a millisecond,
  * far less than the thread-pool round trips of asynchronous calls, during which the peers sat
  * idle (measured on loopback: see the commit that made them so). Only fsync, which waits for the
@@ -119,6 +122,11 @@ export class FileSink implements DatasetSink {
   /** Copies of small fragments not yet written. */
   #stage: Uint8Array | undefined;
   #staged = 0;
+  /**
+   * Large fragments of the current read, not yet written: views of the read buffer, valid until
+   * {@link releaseViews} (written after what is staged, which is written first whenever one is added).
+   */
+  #views: Uint8Array[] = [];
   #datasetBytes = 0;
   #fileBytes = 0;
   #fd: number | undefined;
@@ -142,16 +150,40 @@ export class FileSink implements DatasetSink {
     return this.#datasetBytes;
   }
 
-  /** Writes `chunk` out or copies it before returning: it may alias a buffer that is reused. */
+  /**
+   * Takes `chunk`, which may alias a buffer that is reused: a small one is copied, a large one
+   * written at once or, once the temporary directory exists, kept until {@link releaseViews} so
+   * that the large fragments of one read go out in one `writev`.
+   */
   write(chunk: Uint8Array): void | Promise<void> {
     const n = chunk.byteLength;
     this.#datasetBytes += n;
     if (this.#error) return;
     if (n < DIRECT_WRITE_BYTES && this.#staged + n <= WRITE_BATCH_BYTES) {
+      // Staged bytes must follow the views before them in the file.
+      if (this.#views.length > 0) this.#writeViews();
       this.#stageCopy(chunk);
       return;
     }
+    if (tempAreaReady(this.#settings?.storageDirectory) !== undefined) {
+      this.#views.push(chunk);
+      return;
+    }
     return this.#flush(chunk);
+  }
+
+  /**
+   * The read buffer the kept fragments alias is about to be reused: writes them (with what is
+   * staged before them). Never throws; a failure is remembered as any write failure is.
+   */
+  releaseViews(): void {
+    if (this.#views.length > 0) this.#writeViews();
+  }
+
+  /** Writes what is staged and the kept views: synchronous, since views are kept only once the directory exists. */
+  #writeViews(): void {
+    const dir = tempAreaReady(this.#settings?.storageDirectory);
+    if (dir !== undefined) this.#writeOut(dir, undefined);
   }
 
   #stageCopy(chunk: Uint8Array): void {
@@ -172,8 +204,9 @@ export class FileSink implements DatasetSink {
   #flush(chunk?: Uint8Array): void | Promise<void> {
     const dir = tempAreaReady(this.#settings?.storageDirectory);
     if (dir !== undefined) return this.#writeOut(dir, chunk);
-    // The chunk outlives this call while the directory is made: keep a copy.
+    // The chunk (and any kept view) outlives this call while the directory is made: keep copies.
     const kept = chunk === undefined ? undefined : new Uint8Array(chunk);
+    if (this.#views.length > 0) this.#views = this.#views.map((v) => new Uint8Array(v));
     return tempArea(this.#settings?.storageDirectory).then(
       (d) => this.#writeOut(d, kept),
       (err: unknown) => {
@@ -183,6 +216,8 @@ export class FileSink implements DatasetSink {
   }
 
   #writeOut(dir: string, chunk: Uint8Array | undefined): void {
+    const views = this.#views;
+    if (views.length > 0) this.#views = [];
     if (this.#error) return;
     const bufs: Uint8Array[] = [];
     let total = 0;
@@ -195,6 +230,11 @@ export class FileSink implements DatasetSink {
       bufs.push(this.#stage.subarray(0, this.#staged));
       total += this.#staged;
       this.#staged = 0;
+    }
+    for (let i = 0; i < views.length; i++) {
+      const view = views[i] as Uint8Array;
+      bufs.push(view);
+      total += view.byteLength;
     }
     if (chunk !== undefined && chunk.byteLength > 0) {
       bufs.push(chunk);
@@ -218,6 +258,7 @@ export class FileSink implements DatasetSink {
     this.#error ??= asError(err);
     this.#stage = undefined;
     this.#staged = 0;
+    this.#views = [];
   }
 
   #close(): void {
@@ -274,6 +315,7 @@ export class FileSink implements DatasetSink {
     this.#error ??= error;
     this.#stage = undefined;
     this.#staged = 0;
+    this.#views = [];
     this.#close();
     this.#done = true;
     await this.discard();

@@ -150,5 +150,7 @@ export async function serveCStore(channel: DimseChannel, req: IncomingRequest, i
   // The temporary file goes before the answer does: once the peer has its response, nothing of
   // an instance the handler did not keep is left on disk.
   if (!kept()) await sink.discard();
-  return respond(answer.status, answer.errorComment);
+  // Awaited rather than returned: an async function that returns a promise adopts it in two more
+  // turns of the microtask queue (a thenable job, then its reaction), once per instance.
+  await respond(answer.status, answer.errorComment);
 }

@@ -1,6 +1,7 @@
 // The data set sinks without sockets: the in-memory one's limit, the file one's abort.
 import assert from "node:assert/strict";
-import { readdir } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { test } from "node:test";
 import { FileSink } from "../../../src/services/storage/file-sink.js";
 import { MemorySink } from "../../../src/services/storage/memory-sink.js";
@@ -24,6 +25,55 @@ test("FileSink: a large data set goes to disk while arriving; abort removes the 
   for (let i = 0; i < 5; i++) await sink.write(new Uint8Array(512 * 1024).fill(i));
   assert.equal((await readdir(dir)).length, 1, "written before the end");
   await sink.abort(new Error("peer aborted"));
+  assert.deepEqual(await readdir(dir), []);
+  assert.equal(sink.received, undefined);
+});
+
+test("FileSink: large fragments are kept until releaseViews, then written in order with the small ones around them", async (t) => {
+  const dir = await tempDir(t);
+  const meta = new Uint8Array(132).fill(0xee);
+  const sink = new FileSink(meta, { storageDirectory: dir, maxDatasetBytes: 0 });
+  // The first write makes the temporary directory (a copy, written at once).
+  await sink.write(new Uint8Array(40 * 1024).fill(1));
+  const readBuffer = new Uint8Array(200 * 1024);
+  const big = readBuffer.subarray(0, 64 * 1024).fill(2);
+  const small = readBuffer.subarray(64 * 1024, 64 * 1024 + 100).fill(3);
+  const big2 = readBuffer.subarray(100 * 1024, 180 * 1024).fill(4);
+  assert.equal(sink.write(big), undefined);
+  const [name] = await readdir(dir);
+  const path = join(dir, name as string);
+  assert.equal((await stat(path)).size, 132 + 40 * 1024, "the large view is not written yet");
+  // A small fragment after a kept view: the view goes first, then the copy is staged.
+  assert.equal(sink.write(small), undefined);
+  assert.equal((await stat(path)).size, 132 + (40 + 64) * 1024);
+  assert.equal(sink.write(big2), undefined);
+  sink.releaseViews();
+  // The read buffer is reused by the next read: nothing written may change.
+  readBuffer.fill(9);
+  await sink.end();
+  const expected = new Uint8Array(132 + (40 + 64 + 80) * 1024 + 100);
+  let at = 0;
+  for (const [value, n] of [
+    [0xee, 132],
+    [1, 40 * 1024],
+    [2, 64 * 1024],
+    [3, 100],
+    [4, 80 * 1024],
+  ] as const) {
+    expected.fill(value, at, at + n);
+    at += n;
+  }
+  assert.deepEqual(new Uint8Array(await readFile(sink.received?.path ?? "")), expected);
+  assert.equal(sink.received?.fileBytes, expected.byteLength);
+});
+
+test("FileSink: an abort drops the views it kept, and the file with them", async (t) => {
+  const dir = await tempDir(t);
+  const sink = new FileSink(new Uint8Array(132), { storageDirectory: dir, maxDatasetBytes: 0 });
+  await sink.write(new Uint8Array(40 * 1024));
+  assert.equal(sink.write(new Uint8Array(64 * 1024)), undefined, "kept, not written");
+  await sink.abort(new Error("peer aborted"));
+  sink.releaseViews();
   assert.deepEqual(await readdir(dir), []);
   assert.equal(sink.received, undefined);
 });
