@@ -203,7 +203,11 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     this.idle = idleMs > 0 ? new ArtimTimer(idleMs, () => this.onIdle(idleMs), clock) : undefined;
     this.checkRq = options.checkAssociateRq ?? defaultCheck;
     transport.onData((chunk) => this.onData(chunk));
-    transport.onClose((error) => this.dispatch("Evt17", { error }));
+    // Once finished (back in Sta1, everything settled) the close of a connection this side
+    // closed itself (AR-3, AE-4…) tells nothing more: no step.
+    transport.onClose((error) => {
+      if (!this.finished) this.dispatch("Evt17", { error });
+    });
     this.idle?.start();
     // PS3.8 9.1.2: an accepted connection is the transport connection indication (Evt5 -> AE-5).
     if (this.role === "acceptor") this.dispatch("Evt5", {});
@@ -559,7 +563,10 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
         return done;
       case "AR-3":
         this.releaseConfirm.resolve();
-        this.transport.end();
+        // "Close transport connection": nothing more may come after the A-RELEASE-RP, so the
+        // socket is closed at once rather than half-closed and then read until the peer's FIN.
+        if (this.transport.close) this.transport.close();
+        else this.transport.end();
         return done;
       case "AR-4":
         this.artim.start();
