@@ -671,8 +671,9 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     this.assocIndication.reject(this.failure ?? error ?? closed);
     this.releaseConfirm.reject(this.failure ?? closed);
     this.inbox.end(this.failure);
-    // Let the caller of the action that closed the association see its result first.
-    queueMicrotask(() => {
+    // Let the caller of the action that closed the association see its result first. A reaction
+    // to a settled promise rather than queueMicrotask, which makes an async resource per call.
+    void done.then(() => {
       this.emit("closed", this.failure);
       this.closedSignal.resolve(this.failure);
     });

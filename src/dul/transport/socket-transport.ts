@@ -18,6 +18,8 @@ export class SocketTransport implements Transport {
   private readonly waiters = new Set<(err?: Error) => void>();
   /** {@link readInto} set the socket's read slots (cleared at close). */
   private readingInto = false;
+  /** A 'data' listener was added (see {@link onData}). */
+  private listeningForData = false;
 
   constructor(
     readonly socket: Socket,
@@ -29,9 +31,6 @@ export class SocketTransport implements Transport {
       const ms = options.idleTimeoutMs;
       socket.setTimeout(ms, () => this.destroy(new TimeoutError("idle", ms)));
     }
-    socket.on("data", (chunk: Buffer) => {
-      if (!this.isClosed) this.dataHandler(chunk);
-    });
     socket.on("drain", () => this.wake());
     // The peer half-closed: it will send nothing more, which the upper layer reads as closed.
     socket.on("end", () => this.signalClose());
@@ -54,6 +53,15 @@ export class SocketTransport implements Transport {
 
   onData(handler: (chunk: Uint8Array) => void): void {
     this.dataHandler = handler;
+    // Reading into given memory (readInto) delivers every chunk to its callback, never as
+    // 'data': no listener then, and none of the stream's flowing-mode start-up (resume() and its
+    // tick) per connection. The end of the stream ('end') is reported either way.
+    if (!this.readingInto && !this.listeningForData) {
+      this.listeningForData = true;
+      this.socket.on("data", (chunk: Buffer) => {
+        if (!this.isClosed) this.dataHandler(chunk);
+      });
+    }
   }
 
   get needsDrain(): boolean {

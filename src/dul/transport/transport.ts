@@ -24,7 +24,10 @@ export interface Transport {
    * writes since then wait for 'drain'). Optional: a transport without it never reports it.
    */
   readonly needsDrain?: boolean;
-  /** Sets the receiver of incoming bytes (chunks alias the socket's buffers). */
+  /**
+   * Sets the receiver of incoming bytes (chunks alias the socket's buffers). Call {@link readInto}
+   * first when using it: a transport may start reading only once a receiver is set.
+   */
   onData(handler: (chunk: Uint8Array) => void): void;
   /**
    * Optional: reads incoming bytes into memory the reader supplies instead of fresh buffers.
