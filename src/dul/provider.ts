@@ -235,16 +235,17 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   // ---- A-ASSOCIATE ----
 
   /**
-   * Requestor: sends the A-ASSOCIATE-RQ (Evt1 -> AE-1 -> Evt2 -> AE-2) and resolves with the
+   * Requestor: sends the A-ASSOCIATE-RQ (Evt1 -> AE-1 -> Evt2 -> AE-2), as `encoded` when given
+   * (the caller's encoding of `rq`, which must not change), and resolves with the
    * peer's A-ASSOCIATE-AC (now Sta6) or A-ASSOCIATE-RJ (connection closed, Sta1). Rejects with
    * `AssociationAbortedError` or `TransportClosedError` if the association ends first.
    */
-  requestAssociation(rq: AAssociateRq): Promise<AAssociateAc | AAssociateRj> {
+  requestAssociation(rq: AAssociateRq, encoded?: Uint8Array): Promise<AAssociateAc | AAssociateRj> {
     const refused = this.refusal("Evt1");
     if (refused) return Promise.reject(refused);
     // PS3.8 D.1.1: the requestor's Maximum Length bounds the P-DATA-TFs the acceptor sends.
     this.framer.limitPData(rq.userInformation.maximumLength ?? 0);
-    this.dispatch("Evt1", { out: { bytes: encodePdu(rq), pdu: () => rq } });
+    this.dispatch("Evt1", { out: { bytes: encoded ?? encodePdu(rq), pdu: () => rq } });
     return this.assocConfirm.promise;
   }
 
