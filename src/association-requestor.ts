@@ -10,7 +10,7 @@ import {
 import type { Association } from "./association.js";
 import { AbortSource } from "./dul/errors.js";
 import type { UpperLayer } from "./dul/provider.js";
-import { type AAssociateRq, encodePdu, PduType } from "./pdu/index.js";
+import { type AAssociateRq, encodePdu, freezePdu, PduType } from "./pdu/index.js";
 import { NetdicomError } from "./util/errors.js";
 
 /** No A-ASSOCIATE answer (or A-RELEASE answer) came within the ACSE timeout. */
@@ -183,7 +183,7 @@ function builtRequest(p: RequestParams, build: () => AAssociateRq): BuiltRequest
   // Extended items are objects with state of their own: a request carrying any is built afresh.
   if (p.extendedNegotiation.length > 0) return { rq: build(), encoded: undefined };
   if (lastRequest !== undefined && sameInputs(lastRequest.inputs, p)) return lastRequest.built;
-  const rq = deepFreeze(build());
+  const rq = freezePdu(build());
   const built = { rq, encoded: encodePdu(rq) };
   lastRequest = { inputs: inputsOf(p), built };
   return built;
@@ -235,13 +235,6 @@ function sameInputs(a: RequestInputs, p: RequestParams): boolean {
     for (let j = 0; j < ts.length; j++) if (x.transferSyntaxes[j] !== ts[j]) return false;
   }
   return true;
-}
-
-/** Freezes a PDU's plain objects and arrays, so that a shared request cannot be changed through one association. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value !== "object" || value === null || ArrayBuffer.isView(value) || Object.isFrozen(value)) return value;
-  for (const v of Object.values(value)) deepFreeze(v);
-  return Object.freeze(value);
 }
 
 function asError(err: unknown): Error {

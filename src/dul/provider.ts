@@ -254,13 +254,16 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     return this.assocIndication.promise;
   }
 
-  /** Acceptor: answers the A-ASSOCIATE indication with an A-ASSOCIATE-AC (Evt7 -> AE-7 -> Sta6). */
-  accept(ac: AAssociateAc): Promise<void> {
+  /**
+   * Acceptor: answers the A-ASSOCIATE indication with an A-ASSOCIATE-AC (Evt7 -> AE-7 -> Sta6),
+   * sent as `encoded` when given (the caller's encoding of `ac`, which must not change).
+   */
+  accept(ac: AAssociateAc, encoded?: Uint8Array): Promise<void> {
     const refused = this.refusal("Evt7");
     if (refused) return Promise.reject(refused);
     // PS3.8 D.1.1: the acceptor's Maximum Length bounds the P-DATA-TFs the requestor sends.
     this.framer.limitPData(ac.userInformation.maximumLength ?? 0);
-    return this.handle("Evt7", { out: { bytes: encodePdu(ac), pdu: () => ac } });
+    return this.handle("Evt7", { out: { bytes: encoded ?? encodePdu(ac), pdu: () => ac } });
   }
 
   /** Acceptor: answers with an A-ASSOCIATE-RJ (Evt8 -> AE-8 -> Sta13, then the peer closes). */

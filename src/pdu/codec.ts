@@ -96,6 +96,36 @@ function slabCopy(bytes: Uint8Array): Uint8Array {
  * for a truncated or inconsistent one (PS3.8 9.3.8).
  */
 export function decodePdu(bytes: Uint8Array): Pdu {
+  // An SCP is asked for the same association again and again (one SCU, the same contexts): the
+  // same bytes decode to the same request, kept frozen with a copy of its bytes (its views alias
+  // that copy, never the caller's buffer).
+  if (bytes[0] === PduType.AAssociateRq) {
+    const last = lastRequest;
+    if (last !== undefined && last.bytes.byteLength === bytes.byteLength && Buffer.compare(last.bytes, bytes) === 0) {
+      return last.pdu;
+    }
+    const own = bytes.slice();
+    const pdu = decodeWhole(own);
+    if (pdu.type === PduType.AAssociateRq) lastRequest = { bytes: own, pdu: freezePdu(pdu) };
+    return pdu;
+  }
+  return decodeWhole(bytes);
+}
+
+/** The last A-ASSOCIATE-RQ {@link decodePdu} decoded, frozen, and the bytes it came from. */
+let lastRequest: { readonly bytes: Uint8Array; readonly pdu: AAssociateRq } | undefined;
+
+/**
+ * Freezes a decoded or assembled PDU's plain objects and arrays (not its byte views), so that
+ * one shared by several associations cannot be changed through one of them. Returns `pdu`.
+ */
+export function freezePdu<T>(pdu: T): T {
+  if (typeof pdu !== "object" || pdu === null || ArrayBuffer.isView(pdu) || Object.isFrozen(pdu)) return pdu;
+  for (const v of Object.values(pdu)) freezePdu(v);
+  return Object.freeze(pdu);
+}
+
+function decodeWhole(bytes: Uint8Array): Pdu {
   // The PDU that comes by the thousand: read without a reader object (same checks, same errors).
   if (bytes.byteLength >= 6 && bytes[0] === PduType.PDataTf) {
     const length =
