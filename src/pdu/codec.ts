@@ -96,24 +96,27 @@ function slabCopy(bytes: Uint8Array): Uint8Array {
  * for a truncated or inconsistent one (PS3.8 9.3.8).
  */
 export function decodePdu(bytes: Uint8Array): Pdu {
-  // An SCP is asked for the same association again and again (one SCU, the same contexts): the
-  // same bytes decode to the same request, kept frozen with a copy of its bytes (its views alias
-  // that copy, never the caller's buffer).
-  if (bytes[0] === PduType.AAssociateRq) {
-    const last = lastRequest;
+  // An SCP is asked for the same association again and again (one SCU, the same contexts), and
+  // answers it the same way: the same A-ASSOCIATE-RQ or -AC bytes decode to the same PDU, kept
+  // frozen with a copy of its bytes (its views alias that copy, never the caller's buffer).
+  const type = bytes[0];
+  if (type === PduType.AAssociateRq || type === PduType.AAssociateAc) {
+    const last = type === PduType.AAssociateRq ? lastRequest : lastAcceptance;
     if (last !== undefined && last.bytes.byteLength === bytes.byteLength && Buffer.compare(last.bytes, bytes) === 0) {
       return last.pdu;
     }
     const own = bytes.slice();
     const pdu = decodeWhole(own);
     if (pdu.type === PduType.AAssociateRq) lastRequest = { bytes: own, pdu: freezePdu(pdu) };
+    else if (pdu.type === PduType.AAssociateAc) lastAcceptance = { bytes: own, pdu: freezePdu(pdu) };
     return pdu;
   }
   return decodeWhole(bytes);
 }
 
-/** The last A-ASSOCIATE-RQ {@link decodePdu} decoded, frozen, and the bytes it came from. */
+/** The last A-ASSOCIATE-RQ and -AC {@link decodePdu} decoded, frozen, and the bytes each came from. */
 let lastRequest: { readonly bytes: Uint8Array; readonly pdu: AAssociateRq } | undefined;
+let lastAcceptance: { readonly bytes: Uint8Array; readonly pdu: AAssociateAc } | undefined;
 
 /**
  * Freezes a decoded or assembled PDU's plain objects and arrays (not its byte views), so that
