@@ -105,6 +105,9 @@ export function decodePdu(bytes: Uint8Array): Pdu {
     if (last !== undefined && last.bytes.byteLength === bytes.byteLength && Buffer.compare(last.bytes, bytes) === 0) {
       return last.pdu;
     }
+    // Kept only up to a size any real request fits in (128 contexts and more): a peer's huge one
+    // must not stay in memory until the next.
+    if (bytes.byteLength > KEEP_ASSOCIATE_MAX) return decodeWhole(bytes);
     const own = bytes.slice();
     const pdu = decodeWhole(own);
     if (pdu.type === PduType.AAssociateRq) lastRequest = { bytes: own, pdu: freezePdu(pdu) };
@@ -113,6 +116,9 @@ export function decodePdu(bytes: Uint8Array): Pdu {
   }
   return decodeWhole(bytes);
 }
+
+/** The largest A-ASSOCIATE-RQ/-AC {@link decodePdu} keeps (bytes). */
+const KEEP_ASSOCIATE_MAX = 64 * 1024;
 
 /** The last A-ASSOCIATE-RQ and -AC {@link decodePdu} decoded, frozen, and the bytes each came from. */
 let lastRequest: { readonly bytes: Uint8Array; readonly pdu: AAssociateRq } | undefined;

@@ -173,3 +173,20 @@ test("decodePdu: the same A-ASSOCIATE-RQ bytes give the same frozen request, dec
   assert.equal(decodePdu(Uint8Array.from(wire)) === first, false, "only the last request is kept");
   assert.deepEqual(decodePdu(Uint8Array.from(wire)), minimal);
 });
+
+test("decodePdu: a request over 64 KiB is not kept (decoded afresh, not frozen)", () => {
+  const big: AAssociateRq = {
+    ...minimal,
+    unknownItems: [
+      { itemType: 0x70, data: new Uint8Array(40_000).fill(1) },
+      { itemType: 0x71, data: new Uint8Array(40_000).fill(2) },
+    ],
+  };
+  const wire = encodePdu(big);
+  assert.ok(wire.byteLength > 64 * 1024);
+  const first = decodePdu(Uint8Array.from(wire));
+  const again = decodePdu(Uint8Array.from(wire));
+  assert.notEqual(again, first);
+  assert.equal(Object.isFrozen(first), false);
+  assert.equal(first.type === PduType.AAssociateRq && first.unknownItems?.length, 2);
+});
