@@ -265,8 +265,9 @@ function keepAnswer(
     ac: frozen,
     encoded: encodePdu(frozen),
   };
-  // Only a request that decodePdu shares (frozen) can come back as the same object.
-  if (Object.isFrozen(rq)) lastAccepted = kept;
+  // Only a request that decodePdu shares (frozen) can come back as the same object, and only a
+  // frozen supported list (a server's, see AE.acceptorContexts) cannot change under the same one.
+  if (Object.isFrozen(rq) && Object.isFrozen(p.supportedContexts)) lastAccepted = kept;
   return kept;
 }
 
