@@ -329,7 +329,8 @@ export class AE {
       }
     }
     this.#active.add(assoc);
-    assoc.closed.then(() => this.#active.delete(assoc)).catch(() => {});
+    // `closed` never rejects: no catch (a promise less per association).
+    void assoc.closed.then(() => this.#active.delete(assoc));
   }
 
   /**

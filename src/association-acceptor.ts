@@ -20,7 +20,7 @@ import type { Association } from "./association.js";
 import { answerProposal, checkWindow } from "./async-window.js";
 import type { UpperLayer } from "./dul/provider.js";
 import type { UserIdentityVerdict } from "./events.js";
-import type { AAssociateRq } from "./pdu/index.js";
+import { type AAssociateAc, type AAssociateRq, encodePdu, freezePdu } from "./pdu/index.js";
 
 /** What `onAssociationRequest` sees of a request, after the standard checks and extended negotiation. */
 export interface AssociationRequestInfo {
@@ -181,21 +181,94 @@ export async function acceptAssociation(assoc: Association, ul: UpperLayer, p: A
     // PS3.8 leaves "nothing acceptable" to the acceptor; like DCMTK's SCPs we reject it outright
     // (permanent, service-user, no reason given) rather than establish a useless association.
     if (!contexts.some((cx) => cx.result === 0)) return await reject(Rejections.NoReasonGiven);
-    const ac = assembleAAssociateAc(peer, me, {
-      contexts,
-      roles,
-      ...(asyncOps ? { asynchronousOperations: asyncOps } : {}),
-      ...(identity ? { userIdentity: identity } : {}),
-      sopClassExtended,
-    });
+    const plain = items.length === 0 && roles.length === 0;
+    const answer = plain ? lastAnswer(rq, p, contexts) : undefined;
+    const ac =
+      answer?.ac ??
+      assembleAAssociateAc(peer, me, {
+        contexts,
+        roles,
+        ...(asyncOps ? { asynchronousOperations: asyncOps } : {}),
+        ...(identity ? { userIdentity: identity } : {}),
+        sopClassExtended,
+      });
     me.setPrimitive(ac);
-    await ul.accept(ac);
+    await ul.accept(ac, plain ? (answer ?? keepAnswer(rq, p, contexts, ac)).encoded : undefined);
     assoc.markEstablished(contexts);
   } catch (err) {
     assoc.logger.error?.("association negotiation failed", err);
     if (!assoc.isRejected && ul.state === "Sta3") await reject(Rejections.ProviderNoReasonGiven);
     else if (!assoc.isEstablished && !assoc.isRejected) await ul.abort().catch(() => {});
   }
+}
+
+/**
+ * The last A-ASSOCIATE-AC sent to a request without extended negotiation items, frozen, with
+ * its encoding and what it was made from. The request object itself is the key: `decodePdu`
+ * gives the same frozen object for the same bytes, so an SCP asked for the same association
+ * again and again (one SCU, the same contexts) assembles and encodes its answer once.
+ */
+let lastAccepted:
+  | {
+      readonly rq: AAssociateRq;
+      readonly supported: readonly PresentationContext[];
+      readonly maximumLength: number;
+      readonly implementationClassUid: string;
+      readonly implementationVersionName: string | undefined;
+      readonly results: readonly (number | string | undefined)[];
+      readonly ac: AAssociateAc;
+      readonly encoded: Uint8Array;
+    }
+  | undefined;
+
+/** The answer given last, when it answered this very request with the same settings and outcome. */
+function lastAnswer(
+  rq: AAssociateRq,
+  p: AcceptParams,
+  contexts: readonly PresentationContext[],
+): { readonly ac: AAssociateAc; readonly encoded: Uint8Array } | undefined {
+  const last = lastAccepted;
+  if (
+    last === undefined ||
+    last.rq !== rq ||
+    last.supported !== p.supportedContexts ||
+    last.maximumLength !== p.maximumLength ||
+    last.implementationClassUid !== p.implementationClassUid ||
+    last.implementationVersionName !== p.implementationVersionName ||
+    last.results.length !== contexts.length * 3
+  ) {
+    return undefined;
+  }
+  for (let i = 0; i < contexts.length; i++) {
+    const cx = contexts[i]!;
+    const r = last.results;
+    if (r[3 * i] !== cx.contextId || r[3 * i + 1] !== cx.result || r[3 * i + 2] !== cx.transferSyntax) return undefined;
+  }
+  return last;
+}
+
+/** Keeps `ac` (frozen) and its encoding as the answer to `rq`; returns them. */
+function keepAnswer(
+  rq: AAssociateRq,
+  p: AcceptParams,
+  contexts: readonly PresentationContext[],
+  ac: AAssociateAc,
+): { readonly ac: AAssociateAc; readonly encoded: Uint8Array } {
+  const frozen = freezePdu(ac);
+  const kept = {
+    rq,
+    supported: p.supportedContexts,
+    maximumLength: p.maximumLength,
+    implementationClassUid: p.implementationClassUid,
+    implementationVersionName: p.implementationVersionName,
+    results: contexts.flatMap((cx) => [cx.contextId, cx.result, cx.transferSyntax]),
+    ac: frozen,
+    encoded: encodePdu(frozen),
+  };
+  // Only a request that decodePdu shares (frozen) can come back as the same object, and only a
+  // frozen supported list (a server's, see AE.acceptorContexts) cannot change under the same one.
+  if (Object.isFrozen(rq) && Object.isFrozen(p.supportedContexts)) lastAccepted = kept;
+  return kept;
 }
 
 /**

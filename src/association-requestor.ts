@@ -10,7 +10,7 @@ import {
 import type { Association } from "./association.js";
 import { AbortSource } from "./dul/errors.js";
 import type { UpperLayer } from "./dul/provider.js";
-import { PduType } from "./pdu/index.js";
+import { type AAssociateRq, encodePdu, freezePdu, PduType } from "./pdu/index.js";
 import { NetdicomError } from "./util/errors.js";
 
 /** No A-ASSOCIATE answer (or A-RELEASE answer) came within the ACSE timeout. */
@@ -61,7 +61,7 @@ export async function requestAssociation(assoc: Association, ul: UpperLayer, p: 
   if (assoc.isObserved("CONN_OPEN")) {
     assoc.fire("CONN_OPEN", { address: t.remoteAddress ?? p.address, port: t.remotePort ?? p.port });
   }
-  const rq = (() => {
+  const built = (() => {
     try {
       const me = assoc.requestor;
       me.aeTitle = p.callingAeTitle;
@@ -76,12 +76,13 @@ export async function requestAssociation(assoc: Association, ul: UpperLayer, p: 
       peer.aeTitle = p.calledAeTitle;
       peer.address = p.address;
       peer.port = p.port;
-      return assembleAAssociateRq(me, peer);
+      return builtRequest(p, () => assembleAAssociateRq(me, peer));
     } catch (err) {
       t.destroy();
       throw err;
     }
   })();
+  const rq = built.rq;
   assoc.startNegotiation();
   assoc.requestor.setPrimitive(rq);
   assoc.fire("REQUESTED", {});
@@ -94,7 +95,7 @@ export async function requestAssociation(assoc: Association, ul: UpperLayer, p: 
   let answer: Awaited<ReturnType<UpperLayer["requestAssociation"]>> | Error;
   try {
     answer = await new Promise<Awaited<ReturnType<UpperLayer["requestAssociation"]>> | Error>((resolve, reject) => {
-      ul.requestAssociation(rq).then(resolve, reject);
+      ul.requestAssociation(rq, built.encoded).then(resolve, reject);
       if (p.acseTimeoutMs > 0)
         timer = setTimeout(() => resolve(new AcseTimeoutError(p.acseTimeoutMs)), p.acseTimeoutMs);
       const signal = p.signal;
@@ -144,6 +145,96 @@ export async function requestAssociation(assoc: Association, ul: UpperLayer, p: 
   }
   assoc.markEstablished(contexts);
   return assoc;
+}
+
+/** An A-ASSOCIATE-RQ and, when it may be reused, its encoding. */
+interface BuiltRequest {
+  readonly rq: AAssociateRq;
+  readonly encoded: Uint8Array | undefined;
+}
+
+/** What of {@link RequestParams} goes into an A-ASSOCIATE-RQ without extended items (contexts as values). */
+interface RequestInputs {
+  readonly callingAeTitle: string;
+  readonly calledAeTitle: string;
+  readonly maximumLength: number;
+  readonly implementationClassUid: string;
+  readonly implementationVersionName: string | undefined;
+  readonly contexts: readonly {
+    readonly contextId: number | undefined;
+    readonly abstractSyntax: string | undefined;
+    readonly transferSyntaxes: readonly string[];
+    readonly scuRole: boolean | undefined;
+    readonly scpRole: boolean | undefined;
+  }[];
+}
+
+/**
+ * The last request built from parameters without extended negotiation items, frozen, with its
+ * encoding and what it was built from. An SCU opening association after association with the
+ * same AE titles, contexts and user information (a forwarder, a modality sending study after
+ * study, the echo benchmark) builds and encodes its A-ASSOCIATE-RQ once. The service users are
+ * still set (and their values checked) every time.
+ */
+let lastRequest: { readonly inputs: RequestInputs; readonly built: BuiltRequest } | undefined;
+
+/** The request for `p`: the last one when `p` asks for the same, else `build()`'s (kept when reusable). */
+function builtRequest(p: RequestParams, build: () => AAssociateRq): BuiltRequest {
+  // Extended items are objects with state of their own: a request carrying any is built afresh.
+  if (p.extendedNegotiation.length > 0) return { rq: build(), encoded: undefined };
+  if (lastRequest !== undefined && sameInputs(lastRequest.inputs, p)) return lastRequest.built;
+  const rq = freezePdu(build());
+  const built = { rq, encoded: encodePdu(rq) };
+  lastRequest = { inputs: inputsOf(p), built };
+  return built;
+}
+
+/** A copy of the values of `p` the request is built from (the contexts are mutable objects). */
+function inputsOf(p: RequestParams): RequestInputs {
+  return {
+    callingAeTitle: p.callingAeTitle,
+    calledAeTitle: p.calledAeTitle,
+    maximumLength: p.maximumLength,
+    implementationClassUid: p.implementationClassUid,
+    implementationVersionName: p.implementationVersionName,
+    contexts: p.contexts.map((cx) => ({
+      contextId: cx.contextId,
+      abstractSyntax: cx.abstractSyntax,
+      transferSyntaxes: [...cx.transferSyntaxes],
+      scuRole: cx.scuRole,
+      scpRole: cx.scpRole,
+    })),
+  };
+}
+
+/** True when `p` would build the request `a` was taken from. */
+function sameInputs(a: RequestInputs, p: RequestParams): boolean {
+  if (
+    a.callingAeTitle !== p.callingAeTitle ||
+    a.calledAeTitle !== p.calledAeTitle ||
+    a.maximumLength !== p.maximumLength ||
+    a.implementationClassUid !== p.implementationClassUid ||
+    a.implementationVersionName !== p.implementationVersionName ||
+    a.contexts.length !== p.contexts.length
+  ) {
+    return false;
+  }
+  for (let i = 0; i < a.contexts.length; i++) {
+    const x = a.contexts[i]!;
+    const cx = p.contexts[i]!;
+    if (
+      x.contextId !== cx.contextId ||
+      x.abstractSyntax !== cx.abstractSyntax ||
+      x.scuRole !== cx.scuRole ||
+      x.scpRole !== cx.scpRole
+    ) {
+      return false;
+    }
+    const ts = cx.transferSyntaxes;
+    if (x.transferSyntaxes.length !== ts.length) return false;
+    for (let j = 0; j < ts.length; j++) if (x.transferSyntaxes[j] !== ts[j]) return false;
+  }
+  return true;
 }
 
 function asError(err: unknown): Error {

@@ -27,7 +27,15 @@ export class NegotiatedContexts {
   set(contexts: readonly PresentationContext[]): void {
     this.#accepted = contexts.filter((cx) => cx.result === 0);
     this.#rejected = contexts.filter((cx) => cx.result !== 0);
-    const byId: (PresentationContext | undefined)[] = new Array(256).fill(undefined);
+    // As long as the largest accepted ID needs, not 256 entries: most associations accept one
+    // or two contexts with small IDs, and filling 256 slots went through the runtime each time.
+    let last = -1;
+    for (const cx of this.#accepted) {
+      const id = cx.contextId;
+      if (id !== undefined && id > last && id <= 0xff) last = id;
+    }
+    const byId: (PresentationContext | undefined)[] = [];
+    for (let i = 0; i <= last; i++) byId.push(undefined);
     // The first of a repeated ID wins, as a scan would find it.
     for (const cx of this.#accepted) {
       const id = cx.contextId;
@@ -38,8 +46,9 @@ export class NegotiatedContexts {
 
   /** The accepted context with this ID (undefined: none was accepted with it). */
   byId(contextId: number): PresentationContext | undefined {
-    // An ID outside 0-255 was never accepted (and reads no array hole).
-    return contextId >= 0 && contextId <= 0xff ? this.#byId[contextId] : undefined;
+    // An ID outside the table was never accepted (and reads no array hole).
+    const byId = this.#byId;
+    return contextId >= 0 && contextId < byId.length ? byId[contextId] : undefined;
   }
 
   /**

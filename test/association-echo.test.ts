@@ -277,9 +277,11 @@ test("service users' addresses and ports: the local end read when first asked, m
   assert.equal((await assoc.sendCEcho()).status, 0x0000);
   assert.deepEqual(seen, { local: "127.0.0.1", localPort: server.port, peer: "127.0.0.1", peerPort: socket.localPort });
   assert.deepEqual(assoc.local.missing(), []);
+  const localPort = socket.localPort;
   await assoc.release();
-  // Read before the close: the values stay.
-  assert.equal(assoc.local.port, socket.localPort);
+  // Read before the close: the values stay (the socket itself, closed by now, has none left).
+  assert.equal(socket.destroyed, true);
+  assert.equal(assoc.local.port, localPort);
 });
 
 test("an acceptor's supported contexts are copies: changing them in a handler changes no later association", async (t) => {

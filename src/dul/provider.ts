@@ -203,7 +203,11 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     this.idle = idleMs > 0 ? new ArtimTimer(idleMs, () => this.onIdle(idleMs), clock) : undefined;
     this.checkRq = options.checkAssociateRq ?? defaultCheck;
     transport.onData((chunk) => this.onData(chunk));
-    transport.onClose((error) => this.dispatch("Evt17", { error }));
+    // Once finished (back in Sta1, everything settled) the close of a connection this side
+    // closed itself (AR-3, AE-4…) tells nothing more: no step.
+    transport.onClose((error) => {
+      if (!this.finished) this.dispatch("Evt17", { error });
+    });
     this.idle?.start();
     // PS3.8 9.1.2: an accepted connection is the transport connection indication (Evt5 -> AE-5).
     if (this.role === "acceptor") this.dispatch("Evt5", {});
@@ -231,16 +235,17 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   // ---- A-ASSOCIATE ----
 
   /**
-   * Requestor: sends the A-ASSOCIATE-RQ (Evt1 -> AE-1 -> Evt2 -> AE-2) and resolves with the
+   * Requestor: sends the A-ASSOCIATE-RQ (Evt1 -> AE-1 -> Evt2 -> AE-2), as `encoded` when given
+   * (the caller's encoding of `rq`, which must not change), and resolves with the
    * peer's A-ASSOCIATE-AC (now Sta6) or A-ASSOCIATE-RJ (connection closed, Sta1). Rejects with
    * `AssociationAbortedError` or `TransportClosedError` if the association ends first.
    */
-  requestAssociation(rq: AAssociateRq): Promise<AAssociateAc | AAssociateRj> {
+  requestAssociation(rq: AAssociateRq, encoded?: Uint8Array): Promise<AAssociateAc | AAssociateRj> {
     const refused = this.refusal("Evt1");
     if (refused) return Promise.reject(refused);
     // PS3.8 D.1.1: the requestor's Maximum Length bounds the P-DATA-TFs the acceptor sends.
     this.framer.limitPData(rq.userInformation.maximumLength ?? 0);
-    this.dispatch("Evt1", { out: { bytes: encodePdu(rq), pdu: () => rq } });
+    this.dispatch("Evt1", { out: { bytes: encoded ?? encodePdu(rq), pdu: () => rq } });
     return this.assocConfirm.promise;
   }
 
@@ -249,13 +254,16 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     return this.assocIndication.promise;
   }
 
-  /** Acceptor: answers the A-ASSOCIATE indication with an A-ASSOCIATE-AC (Evt7 -> AE-7 -> Sta6). */
-  accept(ac: AAssociateAc): Promise<void> {
+  /**
+   * Acceptor: answers the A-ASSOCIATE indication with an A-ASSOCIATE-AC (Evt7 -> AE-7 -> Sta6),
+   * sent as `encoded` when given (the caller's encoding of `ac`, which must not change).
+   */
+  accept(ac: AAssociateAc, encoded?: Uint8Array): Promise<void> {
     const refused = this.refusal("Evt7");
     if (refused) return Promise.reject(refused);
     // PS3.8 D.1.1: the acceptor's Maximum Length bounds the P-DATA-TFs the requestor sends.
     this.framer.limitPData(ac.userInformation.maximumLength ?? 0);
-    return this.handle("Evt7", { out: { bytes: encodePdu(ac), pdu: () => ac } });
+    return this.handle("Evt7", { out: { bytes: encoded ?? encodePdu(ac), pdu: () => ac } });
   }
 
   /** Acceptor: answers with an A-ASSOCIATE-RJ (Evt8 -> AE-8 -> Sta13, then the peer closes). */
@@ -566,7 +574,10 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
         return done;
       case "AR-3":
         this.releaseConfirm.resolve();
-        this.transport.end();
+        // "Close transport connection": nothing more may come after the A-RELEASE-RP, so the
+        // socket is closed at once rather than half-closed and then read until the peer's FIN.
+        if (this.transport.close) this.transport.close();
+        else this.transport.end();
         return done;
       case "AR-4":
         this.artim.start();
@@ -671,8 +682,9 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     this.assocIndication.reject(this.failure ?? error ?? closed);
     this.releaseConfirm.reject(this.failure ?? closed);
     this.inbox.end(this.failure);
-    // Let the caller of the action that closed the association see its result first.
-    queueMicrotask(() => {
+    // Let the caller of the action that closed the association see its result first. A reaction
+    // to a settled promise rather than queueMicrotask, which makes an async resource per call.
+    void done.then(() => {
       this.emit("closed", this.failure);
       this.closedSignal.resolve(this.failure);
     });

@@ -96,6 +96,45 @@ function slabCopy(bytes: Uint8Array): Uint8Array {
  * for a truncated or inconsistent one (PS3.8 9.3.8).
  */
 export function decodePdu(bytes: Uint8Array): Pdu {
+  // An SCP is asked for the same association again and again (one SCU, the same contexts), and
+  // answers it the same way: the same A-ASSOCIATE-RQ or -AC bytes decode to the same PDU, kept
+  // frozen with a copy of its bytes (its views alias that copy, never the caller's buffer).
+  const type = bytes[0];
+  if (type === PduType.AAssociateRq || type === PduType.AAssociateAc) {
+    const last = type === PduType.AAssociateRq ? lastRequest : lastAcceptance;
+    if (last !== undefined && last.bytes.byteLength === bytes.byteLength && Buffer.compare(last.bytes, bytes) === 0) {
+      return last.pdu;
+    }
+    // Kept only up to a size any real request fits in (128 contexts and more): a peer's huge one
+    // must not stay in memory until the next.
+    if (bytes.byteLength > KEEP_ASSOCIATE_MAX) return decodeWhole(bytes);
+    const own = bytes.slice();
+    const pdu = decodeWhole(own);
+    if (pdu.type === PduType.AAssociateRq) lastRequest = { bytes: own, pdu: freezePdu(pdu) };
+    else if (pdu.type === PduType.AAssociateAc) lastAcceptance = { bytes: own, pdu: freezePdu(pdu) };
+    return pdu;
+  }
+  return decodeWhole(bytes);
+}
+
+/** The largest A-ASSOCIATE-RQ/-AC {@link decodePdu} keeps (bytes). */
+const KEEP_ASSOCIATE_MAX = 64 * 1024;
+
+/** The last A-ASSOCIATE-RQ and -AC {@link decodePdu} decoded, frozen, and the bytes each came from. */
+let lastRequest: { readonly bytes: Uint8Array; readonly pdu: AAssociateRq } | undefined;
+let lastAcceptance: { readonly bytes: Uint8Array; readonly pdu: AAssociateAc } | undefined;
+
+/**
+ * Freezes a decoded or assembled PDU's plain objects and arrays (not its byte views), so that
+ * one shared by several associations cannot be changed through one of them. Returns `pdu`.
+ */
+export function freezePdu<T>(pdu: T): T {
+  if (typeof pdu !== "object" || pdu === null || ArrayBuffer.isView(pdu) || Object.isFrozen(pdu)) return pdu;
+  for (const v of Object.values(pdu)) freezePdu(v);
+  return Object.freeze(pdu);
+}
+
+function decodeWhole(bytes: Uint8Array): Pdu {
   // The PDU that comes by the thousand: read without a reader object (same checks, same errors).
   if (bytes.byteLength >= 6 && bytes[0] === PduType.PDataTf) {
     const length =

@@ -19,7 +19,7 @@ export {
   encodeARelease,
 } from "./a-release.js";
 export type { AssociateFields } from "./associate-common.js";
-export { decodePdu, describePdu, encodePdu, type Pdu, pduHeaderLength } from "./codec.js";
+export { decodePdu, describePdu, encodePdu, freezePdu, type Pdu, pduHeaderLength } from "./codec.js";
 export { type AbortParameters, AbortReason, PduDecodeError, PduEncodeError, PduTooLargeError } from "./errors.js";
 export { defaultMaxPduLength, type FramedPdu, PduFramer, type PduFramerOptions } from "./framer.js";
 export {

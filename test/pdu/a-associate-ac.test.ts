@@ -65,3 +65,17 @@ test("A-ASSOCIATE-AC: describePdu names results and hides the server response", 
   }
   assert.ok(!lines.some((l) => l.includes("tkt")));
 });
+
+test("decodePdu: the same A-ASSOCIATE-AC bytes give the same frozen answer, decoded from a copy of its own", () => {
+  const wire = encodePdu(accepted);
+  const buffer = Uint8Array.from(wire);
+  const first = decodePdu(buffer);
+  assert.equal(decodePdu(Uint8Array.from(wire)), first, "one object for the same bytes");
+  assert.ok(Object.isFrozen(first));
+  assert.ok(first.type === PduType.AAssociateAc && Object.isFrozen(first.userInformation));
+  buffer.fill(0);
+  assert.deepEqual(decodePdu(Uint8Array.from(wire)), accepted);
+  const other = decodePdu(encodePdu({ ...accepted, calledAeTitle: "ELSEWHERE" }));
+  assert.notEqual(other, first);
+  assert.equal(other.type === PduType.AAssociateAc && other.calledAeTitle, "ELSEWHERE");
+});

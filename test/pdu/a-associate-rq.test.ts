@@ -152,3 +152,41 @@ test("A-ASSOCIATE-RQ: an AE title over 16 characters is refused on encode", () =
     (e: unknown) => e instanceof Error && "code" in e && e.code === "ERR_PDU_ENCODE",
   );
 });
+
+test("decodePdu: the same A-ASSOCIATE-RQ bytes give the same frozen request, decoded from a copy of its own", () => {
+  const wire = encodePdu(minimal);
+  const buffer = new Uint8Array(wire.byteLength);
+  buffer.set(wire);
+  const first = decodePdu(buffer);
+  const again = decodePdu(Uint8Array.from(wire));
+  assert.equal(again, first, "one object for the same bytes");
+  assert.ok(Object.isFrozen(first));
+  assert.ok(first.type === PduType.AAssociateRq && Object.isFrozen(first.presentationContexts[0]));
+  assert.deepEqual(first, minimal);
+  // The caller's buffer reused for something else changes nothing already decoded or to come.
+  buffer.fill(0);
+  assert.deepEqual(decodePdu(Uint8Array.from(wire)), minimal);
+  // Other bytes, another request.
+  const other = decodePdu(encodePdu({ ...minimal, callingAeTitle: "OTHER" }));
+  assert.notEqual(other, first);
+  assert.equal(other.type === PduType.AAssociateRq && other.callingAeTitle, "OTHER");
+  assert.equal(decodePdu(Uint8Array.from(wire)) === first, false, "only the last request is kept");
+  assert.deepEqual(decodePdu(Uint8Array.from(wire)), minimal);
+});
+
+test("decodePdu: a request over 64 KiB is not kept (decoded afresh, not frozen)", () => {
+  const big: AAssociateRq = {
+    ...minimal,
+    unknownItems: [
+      { itemType: 0x70, data: new Uint8Array(40_000).fill(1) },
+      { itemType: 0x71, data: new Uint8Array(40_000).fill(2) },
+    ],
+  };
+  const wire = encodePdu(big);
+  assert.ok(wire.byteLength > 64 * 1024);
+  const first = decodePdu(Uint8Array.from(wire));
+  const again = decodePdu(Uint8Array.from(wire));
+  assert.notEqual(again, first);
+  assert.equal(Object.isFrozen(first), false);
+  assert.equal(first.type === PduType.AAssociateRq && first.unknownItems?.length, 2);
+});

@@ -18,6 +18,8 @@ export class SocketTransport implements Transport {
   private readonly waiters = new Set<(err?: Error) => void>();
   /** {@link readInto} set the socket's read slots (cleared at close). */
   private readingInto = false;
+  /** A 'data' listener was added (see {@link onData}). */
+  private listeningForData = false;
 
   constructor(
     readonly socket: Socket,
@@ -29,9 +31,6 @@ export class SocketTransport implements Transport {
       const ms = options.idleTimeoutMs;
       socket.setTimeout(ms, () => this.destroy(new TimeoutError("idle", ms)));
     }
-    socket.on("data", (chunk: Buffer) => {
-      if (!this.isClosed) this.dataHandler(chunk);
-    });
     socket.on("drain", () => this.wake());
     // The peer half-closed: it will send nothing more, which the upper layer reads as closed.
     socket.on("end", () => this.signalClose());
@@ -54,6 +53,15 @@ export class SocketTransport implements Transport {
 
   onData(handler: (chunk: Uint8Array) => void): void {
     this.dataHandler = handler;
+    // Reading into given memory (readInto) delivers every chunk to its callback, never as
+    // 'data': no listener then, and none of the stream's flowing-mode start-up (resume() and its
+    // tick) per connection. The end of the stream ('end') is reported either way.
+    if (!this.readingInto && !this.listeningForData) {
+      this.listeningForData = true;
+      this.socket.on("data", (chunk: Buffer) => {
+        if (!this.isClosed) this.dataHandler(chunk);
+      });
+    }
   }
 
   get needsDrain(): boolean {
@@ -162,9 +170,38 @@ export class SocketTransport implements Transport {
     // The upper layer may end more than once (the confirmation, then the close): one timer.
     if (this.ending) return;
     this.ending = true;
-    if (!this.socket.destroyed) this.socket.end();
+    const socket = this.socket;
+    if (socket.destroyed) return;
+    // The peer has closed its half (all it sent was read) and nothing of ours waits in the
+    // stream: close(2) alone sends our FIN after whatever the kernel still holds. One system call
+    // instead of shutdown(2), the stream's shutdown request and 'finish', then close(2).
+    if (this.canCloseAtOnce() && socket.readableEnded) {
+      socket.destroy();
+      return;
+    }
+    socket.end();
     // A peer that never closes its side must not keep the socket open for ever.
-    this.socket.setTimeout(5_000, () => this.socket.destroy());
+    socket.setTimeout(5_000, () => socket.destroy());
+  }
+
+  close(): void {
+    if (this.ending) return;
+    if (!this.canCloseAtOnce()) {
+      this.end();
+      return;
+    }
+    this.ending = true;
+    this.socket.destroy();
+  }
+
+  /**
+   * True when closing the socket now loses nothing: plain TCP (TLS ends with its close_notify
+   * alert, which only `end` sends) and every byte written has left the stream for the kernel,
+   * which still delivers it before the FIN of close(2) (no SO_LINGER).
+   */
+  private canCloseAtOnce(): boolean {
+    const socket = this.socket;
+    return (socket as Partial<TLSSocket>).encrypted !== true && socket.writableLength === 0 && !socket.destroyed;
   }
 
   destroy(error?: Error): void {

@@ -24,7 +24,10 @@ export interface Transport {
    * writes since then wait for 'drain'). Optional: a transport without it never reports it.
    */
   readonly needsDrain?: boolean;
-  /** Sets the receiver of incoming bytes (chunks alias the socket's buffers). */
+  /**
+   * Sets the receiver of incoming bytes (chunks alias the socket's buffers). Call {@link readInto}
+   * first when using it: a transport may start reading only once a receiver is set.
+   */
   onData(handler: (chunk: Uint8Array) => void): void;
   /**
    * Optional: reads incoming bytes into memory the reader supplies instead of fresh buffers.
@@ -47,6 +50,12 @@ export interface Transport {
   resume(): void;
   /** Flushes pending writes, then closes this side of the connection. */
   end(): void;
+  /**
+   * Optional: closes the connection once nothing more is to be read from it (PS3.8 AR-3, the
+   * requestor after the A-RELEASE-RP): what was written is still delivered, anything the peer
+   * sends afterwards is refused. Without it, or when it cannot close at once, it is {@link end}.
+   */
+  close?(): void;
   /** Closes the connection at once, dropping pending writes. */
   destroy(error?: Error): void;
   /** True once the close indication has been (or is being) delivered. */

@@ -260,3 +260,81 @@ test("once its socket has closed, a transport that read into given memory holds 
   handlers.closeHandler();
   assert.equal(received, 1);
 });
+
+/** A plain socket server whose one connection collects every byte and reports its end. */
+async function collectingServer(t: { after: (fn: () => void) => void }): Promise<{
+  port: number;
+  received: Promise<{ bytes: number; ended: boolean }>;
+  peer: Promise<Socket>;
+}> {
+  let resolveReceived: (r: { bytes: number; ended: boolean }) => void = () => {};
+  let resolvePeer: (s: Socket) => void = () => {};
+  const received = new Promise<{ bytes: number; ended: boolean }>((resolve) => {
+    resolveReceived = resolve;
+  });
+  const peer = new Promise<Socket>((resolve) => {
+    resolvePeer = resolve;
+  });
+  const server = createServer({ allowHalfOpen: true }, (s) => {
+    let bytes = 0;
+    let ended = false;
+    s.on("data", (c: Buffer) => {
+      bytes += c.byteLength;
+    });
+    s.on("end", () => {
+      ended = true;
+    });
+    s.on("error", () => {});
+    s.on("close", () => resolveReceived({ bytes, ended }));
+    resolvePeer(s);
+  });
+  t.after(() => server.close());
+  return { port: await listen(server, "127.0.0.1"), received, peer };
+}
+
+test("close(): on plain TCP with nothing left in the stream the socket closes at once, and the peer still gets every byte, then its FIN", async (t) => {
+  const { port, received, peer } = await collectingServer(t);
+  const client = await connectTcp({ host: "127.0.0.1", port });
+  t.after(() => client.destroy());
+  const server = await peer;
+  t.after(() => server.destroy());
+  await client.write(new Uint8Array(1000).fill(7));
+  assert.equal(client.socket.writableLength, 0);
+  client.close();
+  assert.equal(client.socket.destroyed, true, "closed without a half-close first");
+  server.end();
+  assert.deepEqual(await received, { bytes: 1000, ended: true });
+});
+
+test("close(): with bytes still queued in the stream it ends instead, so none of them is lost", async (t) => {
+  const { port, received, peer } = await collectingServer(t);
+  const client = await connectTcp({ host: "127.0.0.1", port });
+  t.after(() => client.destroy());
+  const server = await peer;
+  t.after(() => server.destroy());
+  // The server reads nothing for now: the kernel buffers fill and the rest waits in the stream.
+  server.pause();
+  const total = 8 * 1024 * 1024;
+  void client.write(new Uint8Array(total)).catch(() => {});
+  assert.ok(client.socket.writableLength > 0, "part of the write is still queued in the stream");
+  client.close();
+  assert.equal(client.socket.destroyed, false, "not closed at once: the queued bytes must go first");
+  server.resume();
+  server.on("end", () => server.end());
+  assert.deepEqual(await received, { bytes: total, ended: true });
+});
+
+test("end() after the peer's FIN closes the socket at once (no half-close round); the peer gets our bytes and our FIN", async (t) => {
+  const { port, received, peer } = await collectingServer(t);
+  const client = await connectTcp({ host: "127.0.0.1", port });
+  t.after(() => client.destroy());
+  const server = await peer;
+  t.after(() => server.destroy());
+  const closed = new Promise<void>((resolve) => client.onClose(() => resolve()));
+  await client.write(new Uint8Array(300).fill(1));
+  server.end();
+  await closed;
+  client.end();
+  assert.equal(client.socket.destroyed, true);
+  assert.deepEqual(await received, { bytes: 300, ended: true });
+});
