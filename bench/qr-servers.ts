@@ -39,8 +39,8 @@ const CLI = fileURLToPath(new URL("../netdicom.cjs", import.meta.url));
 
 /**
  * netdicom qrscp on a free port: SQLite index and instances under `dir`, max PDU 131072, the
- * move destination at `destPort`. Instances are fsynced before they are acknowledged (qrscp has
- * no switch to turn that off; dcmqrscp does not fsync).
+ * move destination at `destPort`, with `--no-fsync` (dcmqrscp does not fsync what it stores
+ * either; qrscp flushes each instance before acknowledging it by default).
  */
 export async function startQrscp(dir: string, destPort: number): Promise<QrServer> {
   await mkdir(dir, { recursive: true });

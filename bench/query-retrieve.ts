@@ -135,7 +135,7 @@ function printReport(print: (text: string) => void, cells: readonly QrCell[], re
   }
   print(
     "\nLoad: one DCMTK storescu association per corpus into each archive (stored, filed and indexed;" +
-      "\nnetdicom qrscp fsyncs each instance before acknowledging it, dcmqrscp does not). C-FIND: the" +
+      "\nnetdicom qrscp runs with --no-fsync, since dcmqrscp does not fsync either). C-FIND: the" +
       "\nqueries of one findscu process (--repeat, -q) or of one association of netdicom's library in the" +
       `\nbench process; start-up and association included. C-GET/C-MOVE: median of ${repeat} run(s) of one` +
       "\nPATIENT-level retrieve (patient root) of two studies; getscu stores with +B, the C-MOVE destination" +
