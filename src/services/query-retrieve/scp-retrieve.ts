@@ -5,6 +5,7 @@ import { Dataset } from "../../dataset/dataset.js";
 import { cGetRsp, cMoveRsp, type DimseCommand } from "../../dimse/index.js";
 import type { DimseChannel, SubAssociation } from "../channel.js";
 import type { IncomingRequest, InvokeHandler } from "../dispatch.js";
+import { dropFile, type FileStart } from "../storage/file-start.js";
 import { encodeIdentifier } from "./codec.js";
 import {
   CANCEL,
@@ -22,6 +23,7 @@ import {
   type InstanceInfo,
   instanceInfo,
   type RetrieveInstance,
+  readAhead,
   SubOperationCounts,
   type SubOperationOptions,
   storeInstance,
@@ -256,41 +258,42 @@ async function runSubOperations(
         : {}),
     };
     let ending: Outcome | undefined;
-    let pending: Promise<void> | undefined;
-    for (let taken = 0; taken < total; taken++) {
+    let taken = 0;
+    // The handler's next instance, or undefined once it is done, ends the operation or was cancelled.
+    const nextYielded = async (): Promise<RetrieveInstance | undefined> => {
+      if (taken >= total) return undefined;
+      taken++;
       const next = await take(it, signal, channel, kind);
-      if (next === CANCELLED) break;
+      if (next === CANCELLED) return undefined;
       if ("status" in next) {
         ending = { ...next, counts };
-        break;
+        return undefined;
       }
       if ("done" in next) {
         finished = true;
-        break;
+        return undefined;
       }
       const item = next.value;
-      if (!(item instanceof Dataset) && typeof item !== "string") {
-        const st = endingStatus(item);
-        ending = st
-          ? { ...st, counts }
-          : { status: fail.badYield, errorComment: `the C_${kind} handler yielded an invalid instance`, counts };
-        break;
-      }
-      if (target === undefined) {
-        batch.push(item);
-        continue;
-      }
-      pending = (await storeThenReport(target, item, counts, options, respond, pending)).written;
+      if (item instanceof Dataset || typeof item === "string") return item;
+      const st = endingStatus(item);
+      ending = st
+        ? { ...st, counts }
+        : { status: fail.badYield, errorComment: `the C_${kind} handler yielded an invalid instance`, counts };
+      return undefined;
+    };
+    let pending: Promise<void> | undefined;
+    if (target !== undefined) {
+      pending = (await storeEach(target, nextYielded, signal, counts, options, respond)).written;
+    } else {
+      for (let item = await nextYielded(); item !== undefined; item = await nextYielded()) batch.push(item);
     }
     if (kind === "MOVE" && destination !== undefined && batch.length > 0 && !signal.aborted && ending === undefined) {
       const infos = await readInfos(batch);
       const opened = await openSubAssociation(channel, destination, req.command.moveDestination ?? "", infos);
       if (typeof opened === "string") return { status: MOVE_DESTINATION_UNKNOWN, errorComment: opened };
       sub = opened;
-      for (const item of batch) {
-        if (signal.aborted) break;
-        pending = (await storeThenReport(sub, item, counts, options, respond, pending)).written;
-      }
+      let at = 0;
+      pending = (await storeEach(sub, async () => batch[at++], signal, counts, options, respond)).written;
     }
     await pending;
     if (signal.aborted) return { status: CANCEL, counts };
@@ -302,20 +305,56 @@ async function runSubOperations(
 }
 
 /**
- * One sub-operation, then its pending response (PS3.4 C.4.2.3, C.4.3.3): the C-STORE-RQ starts
- * before the previous pending response's write is awaited, so the two overlap instead of each
- * instance waiting for both in turn. Returns the new pending response's write (wrapped); throws what the
- * previous one threw, once this C-STORE is over (nothing is left outstanding on the way out).
+ * The sub-operations, one at a time, each followed by its pending response (PS3.4 C.4.2.3,
+ * C.4.3.3), the instances coming from `next` (undefined: no more). While a C-STORE waits for its
+ * response, the next instance is taken and its file's first read done (see {@link readAhead}),
+ * so that the next request leaves as soon as the response is in instead of after the disk read.
+ * Resolves with the last pending response's write (wrapped), to be awaited by the caller.
+ */
+async function storeEach(
+  target: DimseChannel,
+  next: () => Promise<RetrieveInstance | undefined>,
+  signal: AbortSignal,
+  counts: SubOperationCounts,
+  options: SubOperationOptions,
+  respond: Responder,
+): Promise<{ written: Promise<void> | undefined }> {
+  let pending: Promise<void> | undefined;
+  let item = await next();
+  let started: FileStart | undefined;
+  try {
+    while (item !== undefined && !signal.aborted) {
+      const storing = storeThenReport(target, item, started, counts, options, respond, pending);
+      // Awaited below, after the next instance is taken: a rejection meanwhile is not unhandled.
+      storing.catch(() => {});
+      started = undefined;
+      item = await next();
+      if (item !== undefined && !signal.aborted) started = await readAhead(item);
+      pending = (await storing).written;
+    }
+  } finally {
+    // A read done ahead for a sub-operation that will not run (cancel, failure) is given up.
+    if (started !== undefined) dropFile(started);
+  }
+  return { written: pending };
+}
+
+/**
+ * One sub-operation, then its pending response: the C-STORE-RQ starts before the previous
+ * pending response's write is awaited, so the two overlap instead of each instance waiting for
+ * both in turn. Returns the new pending response's write (wrapped); throws what the previous one
+ * threw, once this C-STORE is over (nothing is left outstanding on the way out).
  */
 async function storeThenReport(
   target: DimseChannel,
   item: RetrieveInstance,
+  started: FileStart | undefined,
   counts: SubOperationCounts,
   options: SubOperationOptions,
   respond: Responder,
   previous: Promise<void> | undefined,
 ): Promise<{ written: Promise<void> }> {
-  const [, reported] = await Promise.allSettled([storeInstance(target, item, counts, options), previous]);
+  const [, reported] = await Promise.allSettled([storeInstance(target, item, counts, options, started), previous]);
   if (reported.status === "rejected") throw reported.reason;
   // The counters are read now, as this response is built.
   const next = respond.pending(counts);

@@ -8,7 +8,8 @@ import { ts } from "../../dataset/uids.js";
 import { status as statusTable } from "../../dimse/index.js";
 import type { DimseChannel } from "../channel.js";
 import { isConvertible } from "../storage/context-choice.js";
-import { sendCStore } from "../storage/scu.js";
+import type { FileStart } from "../storage/file-start.js";
+import { readAheadOf, sendCStore } from "../storage/scu.js";
 
 /** The sub-operation counters and the SOP Instance UIDs that failed (PS3.4 C.4.2.1.6, C.4.3.1.3). */
 export class SubOperationCounts {
@@ -132,24 +133,45 @@ export interface SubOperationOptions {
 }
 
 /**
+ * The first read of `item`'s file (nothing for a Dataset), done once the current turn of the event
+ * loop is over: a sub-operation's C-STORE-RQ goes out in that turn, so the read fills the time its
+ * response takes instead of delaying the request. Errors are kept in the result for the C-STORE
+ * to report; give it to {@link storeInstance}, or to `dropFile` when it will not be sent.
+ */
+export function readAhead(item: RetrieveInstance): Promise<FileStart | undefined> {
+  const ahead = readAheadOf(item);
+  if (ahead === undefined) return Promise.resolve(undefined);
+  return new Promise((resolve) => setImmediate(() => resolve(ahead.start())));
+}
+
+/**
  * Sends one instance as a C-STORE-RQ on `channel` and counts the outcome: the peer's status, or a
  * failure when it could not be sent (no context for its SOP class or syntax, unreadable file).
- * Never rejects: an association that is gone makes every later sub-operation fail.
+ * `started` is the file's first read when it was done ahead ({@link readAhead}). Never rejects:
+ * an association that is gone makes every later sub-operation fail.
  */
 export async function storeInstance(
   channel: DimseChannel,
   item: RetrieveInstance,
   counts: SubOperationCounts,
   options: SubOperationOptions,
+  started?: FileStart,
 ): Promise<void> {
   try {
-    const r = await sendCStore(channel, item, {
-      ...(options.priority === undefined ? {} : { priority: options.priority }),
-      ...(options.moveOriginatorAeTitle === undefined ? {} : { moveOriginatorAeTitle: options.moveOriginatorAeTitle }),
-      ...(options.moveOriginatorMessageId === undefined
-        ? {}
-        : { moveOriginatorMessageId: options.moveOriginatorMessageId }),
-    });
+    const r = await sendCStore(
+      channel,
+      item,
+      {
+        ...(options.priority === undefined ? {} : { priority: options.priority }),
+        ...(options.moveOriginatorAeTitle === undefined
+          ? {}
+          : { moveOriginatorAeTitle: options.moveOriginatorAeTitle }),
+        ...(options.moveOriginatorMessageId === undefined
+          ? {}
+          : { moveOriginatorMessageId: options.moveOriginatorMessageId }),
+      },
+      started,
+    );
     counts.count(r.status, r.sopInstanceUid);
   } catch (err) {
     channel.logger.warn?.("a C-STORE sub-operation failed", err);

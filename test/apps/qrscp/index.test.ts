@@ -251,6 +251,25 @@ async function runSuite(
       );
       assert.equal(series[0]?.sopClassUid, "1.2.840.10008.5.1.4.1.1.2");
     });
+    await t.test("retrieve matches on the columns, or on the attributes when a key has no column", async () => {
+      const model = patientRoot as NonNullable<typeof patientRoot>;
+      const uids = async (keys: Record<string, string>) =>
+        (await index.retrieve(model, "PATIENT", buildIdentifier({ QueryRetrieveLevel: "PATIENT", ...keys })))
+          .map((i) => i.sopInstanceUid)
+          .sort();
+      const ofP1 = rows
+        .filter((r) => r.patient === "P1")
+        .map((r) => r.sop)
+        .sort();
+      assert.ok(ofP1.length > 1);
+      assert.deepEqual(await uids({ PatientID: "P1" }), ofP1);
+      // Patient's Name has no column: the same instances, matched on the attributes JSON.
+      assert.deepEqual(await uids({ PatientID: "P1", PatientName: "DOE^JOHN" }), ofP1);
+      assert.deepEqual(await uids({ PatientID: "P1", PatientName: "ROE^JANE" }), []);
+      // SQLite's LIKE ignores case and keeps P1's rows; the matching on the columns is case-sensitive.
+      assert.deepEqual(await uids({ PatientID: "p*" }), []);
+      assert.deepEqual(await uids({ PatientID: "P?" }), ofP1);
+    });
     await t.test("a re-sent SOP Instance UID replaces its entry", async () => {
       const r = rows[0] as Row;
       const moved = await index.add(instance({ ...r, modality: "PT" }), "/elsewhere/x.dcm");

@@ -1,6 +1,7 @@
 // C-GET and C-MOVE end to end on 127.0.0.1: our SCU against our SCP; the C-STORE sub-operations
 // land in the requestor's (C-GET) or a third AE's (C-MOVE) C_STORE handler.
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { AE } from "../../../src/ae.js";
@@ -152,6 +153,51 @@ test("C-GET cancelled by its signal after the first sub-operation: 0xFE00 with t
     [0xfe00, 2, 1, 0, 0],
   ]);
   assert.equal(received.length, 1);
+  assert.equal((await assoc.sendCEcho()).status, 0x0000);
+  await assoc.release();
+});
+
+test("C-GET cancelled while a sub-operation is under way: the next file, read ahead, is closed and never sent", async (t) => {
+  const dir = await tempDir(t);
+  const paths: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const ds = instance(CT, STUDY);
+    // 768 x 768 x 16 bits: more than the 1 MiB read ahead, so the read-ahead keeps its file open.
+    ds.set("Rows", 768, "US")
+      .set("Columns", 768, "US")
+      .set("PixelData", new Uint8Array(768 * 768 * 2), "OW");
+    paths.push(join(dir, `${i}.dcm`));
+    await writeDicomFile(paths[i] as string, ds);
+  }
+  const { server } = await qrServer(
+    t,
+    {
+      [Event.C_GET]: async function* () {
+        yield paths.length;
+        yield* paths;
+      },
+    },
+    { storage: [CT] },
+  );
+  const controller = new AbortController();
+  const received: string[] = [];
+  const assoc = await qrClient(t, server.port, {
+    storage: [CT],
+    handlers: {
+      // The C-CANCEL leaves before this C-STORE's response: the SCP has already read the next file ahead.
+      [Event.C_STORE]: async (event: EventOf<"C_STORE">) => {
+        received.push(event.sopInstanceUid);
+        controller.abort();
+        return 0x0000;
+      },
+    },
+  });
+  const openFiles = () => readdirSync("/proc/self/fd").length;
+  const before = openFiles();
+  const rsps = await collect(assoc.sendCGet(query, GET, { signal: controller.signal }));
+  assert.equal(rsps.at(-1)?.status, 0xfe00);
+  assert.equal(received.length, 1, "only the first instance was sent");
+  assert.equal(openFiles(), before, "no file left open by the read-ahead");
   assert.equal((await assoc.sendCEcho()).status, 0x0000);
   await assoc.release();
 });

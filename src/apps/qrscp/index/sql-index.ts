@@ -9,6 +9,9 @@ import {
   datasetToJson,
   type InformationModel,
   type QueryRetrieveLevel,
+  tagForKeyword,
+  type VR,
+  VR_INFO,
 } from "../../../index.js";
 import type { AddResult, InstanceIndex, StoredInstance } from "./index.js";
 import { COLUMNS, groupColumn, identifierCondition } from "./sql-filter.js";
@@ -111,6 +114,53 @@ function wantedKeys(identifier: Dataset): ReadonlySet<string> {
 function pickedDataset(attributes: string | null | undefined, wanted: ReadonlySet<string>): Dataset {
   const all = JSON.parse(attributes ?? "{}") as Record<string, unknown>;
   return datasetFromJson(Object.fromEntries(Object.entries(all).filter(([k]) => wanted.has(k))));
+}
+
+/** (0008,0005) Specific Character Set and (0008,0052) Query/Retrieve Level: never matched. */
+const NOT_MATCHED = new Set([0x00080005, 0x00080052]);
+
+/** The indexed columns by the tag of the attribute whose value they hold. */
+let columnsByTag: ReadonlyMap<number, string> | undefined;
+
+/** A matching key's column and the VR its value is matched as. */
+interface KeyColumn {
+  readonly tag: number;
+  readonly column: string;
+  readonly vr: VR;
+}
+
+/**
+ * The columns holding every matching key of `identifier`, or undefined when some key has none
+ * (its values are then read from the attributes JSON). A retrieve identifier has only unique keys
+ * (PS3.4 C.4.2.2.1, C.4.3.2.1), all of them columns: the candidates are then matched on the
+ * column values, and the attributes JSON of each instance is neither read nor parsed.
+ */
+function keyColumns(identifier: Dataset): KeyColumn[] | undefined {
+  columnsByTag ??= new Map(
+    Object.entries(COLUMNS).flatMap(([keyword, column]) => {
+      const tag = tagForKeyword(keyword);
+      return tag === undefined ? [] : [[tag, column] as const];
+    }),
+  );
+  const out: KeyColumn[] = [];
+  for (const el of identifier) {
+    if (NOT_MATCHED.has(el.tag)) continue;
+    const column = columnsByTag.get(el.tag);
+    // The columns hold text: a key of another VR (an undecodable UN…) is matched on the JSON.
+    if (column === undefined || VR_INFO[el.vr].kind !== "string") return undefined;
+    out.push({ tag: el.tag, column, vr: el.vr });
+  }
+  return out;
+}
+
+/** A candidate made of a row's column values (an empty column: the attribute is absent). */
+function columnDataset(row: Row, keys: readonly KeyColumn[]): Dataset {
+  const ds = new Dataset();
+  for (const k of keys) {
+    const value = row[k.column];
+    if (value) ds.set(k.tag, value, k.vr);
+  }
+  return ds;
 }
 
 /** The computed attributes (PS3.4 C.6.1.1.x) as DICOM JSON keys: each is worked out only when asked for. */
@@ -303,14 +353,18 @@ export class SqlIndex implements InstanceIndex {
 
   async retrieve(model: InformationModel, level: QueryRetrieveLevel, identifier: Dataset): Promise<StoredInstance[]> {
     const test = compileQuery(identifier).test;
+    const keys = keyColumns(identifier);
     const wanted = wantedKeys(identifier);
+    const base = ["sop_instance_uid", "sop_class_uid", "path"];
+    const columns =
+      keys === undefined ? [...base, "attributes"] : [...new Set([...base, ...keys.map((k) => k.column)])];
     const out: StoredInstance[] = [];
     for await (const row of this.rows(
       "sop_instance_uid",
       identifierCondition(model, level, identifier),
-      "sop_instance_uid, sop_class_uid, path, attributes",
+      columns.join(", "),
     )) {
-      if (!test(pickedDataset(row.attributes, wanted))) continue;
+      if (!test(keys === undefined ? pickedDataset(row.attributes, wanted) : columnDataset(row, keys))) continue;
       out.push({
         sopInstanceUid: row.sop_instance_uid ?? "",
         sopClassUid: row.sop_class_uid ?? "",

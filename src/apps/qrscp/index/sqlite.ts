@@ -37,6 +37,14 @@ export function loadSqliteDriver(name = "better-sqlite3"): SqliteConstructor {
   }
 }
 
+/**
+ * The page cache of the connection, in KiB. better-sqlite3 builds SQLite with 16 MiB
+ * (SQLITE_DEFAULT_CACHE_SIZE=-16000), which loading a few thousand instances fills and keeps for
+ * the life of the process; the index's pages stay in the OS page cache anyway, and SQLite's own
+ * default of 2 MiB cost no measurable CPU in loading 10,000 instances or in C-FIND (see the commit).
+ */
+const CACHE_KIB = 2000;
+
 /** Opens (creating if needed) the SQLite index at `path`. */
 export function openSqliteIndex(path: string): InstanceIndex {
   const Database = loadSqliteDriver();
@@ -46,6 +54,7 @@ export function openSqliteIndex(path: string): InstanceIndex {
     db = new Database(path, { timeout: 10_000 });
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
+    db.pragma(`cache_size = ${-CACHE_KIB}`);
     for (const sql of SCHEMA) db.exec(sql);
   } catch (e) {
     throw new IndexError(`cannot open the SQLite index ${path}: ${(e as Error).message}`, { cause: e });
