@@ -90,8 +90,9 @@ function slabCopy(bytes: Uint8Array): Uint8Array {
 }
 
 /**
- * Decodes exactly one whole PDU (its 6-byte header included). Views into `bytes` are returned for
- * P-DATA values and opaque items, so the result aliases the input. Throws {@link PduDecodeError}
+ * Decodes exactly one whole PDU (its 6-byte header included). A P-DATA-TF's values are views into
+ * `bytes`, so that result aliases the input; an A-ASSOCIATE-RQ/-AC's opaque items are views of a
+ * copy, so the input may be reused as soon as this returns. Throws {@link PduDecodeError}
  * carrying the A-ABORT the standard prescribes: reason 1 for an unrecognized PDU type, reason 6
  * for a truncated or inconsistent one (PS3.8 9.3.8).
  */
@@ -106,9 +107,10 @@ export function decodePdu(bytes: Uint8Array): Pdu {
       return last.pdu;
     }
     // Kept only up to a size any real request fits in (128 contexts and more): a peer's huge one
-    // must not stay in memory until the next.
-    if (bytes.byteLength > KEEP_ASSOCIATE_MAX) return decodeWhole(bytes);
+    // must not stay in memory until the next. Either way the PDU's views alias a copy, never
+    // `bytes` (the framers hand out views of memory that the next read overwrites).
     const own = bytes.slice();
+    if (bytes.byteLength > KEEP_ASSOCIATE_MAX) return decodeWhole(own);
     const pdu = decodeWhole(own);
     if (pdu.type === PduType.AAssociateRq) lastRequest = { bytes: own, pdu: freezePdu(pdu) };
     else if (pdu.type === PduType.AAssociateAc) lastAcceptance = { bytes: own, pdu: freezePdu(pdu) };

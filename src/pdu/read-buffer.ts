@@ -39,10 +39,10 @@ const shrinkAboveBytes = 4 * 1024 * 1024;
 /**
  * Incremental PDU framer over one reusable buffer. {@link readTarget} gives the memory the next
  * read should fill; {@link push} takes the filled part (or any other chunk, which is copied in)
- * and returns the PDUs it completes. A P-DATA-TF's bytes are a view of the buffer: **valid only
- * until the next `readTarget()` or `push()`**, so whoever keeps P-DATA bytes beyond the
- * synchronous handling of a push must copy them. Other PDUs (rare, and decoded into objects that
- * may keep views) are returned as copies.
+ * and returns the PDUs it completes. Every PDU's bytes are a view of the buffer: **valid only
+ * until the next `readTarget()` or `push()`**, so whoever keeps them beyond the synchronous
+ * handling of a push must copy them (`decodePdu` does for the A-ASSOCIATE PDUs, the only ones
+ * whose decoded form keeps views; see its doc).
  *
  * A PDU whose announced body exceeds its limit throws {@link PduTooLargeError} as soon as its
  * header is seen; the framer then stays failed. Memory is bounded by the limits: the buffer
@@ -166,10 +166,9 @@ export class PduReadBuffer {
       }
       if (avail < this.#want) break;
       const len = this.#want;
-      const type = buf[this.#start] ?? 0;
-      const view = buf.subarray(this.#start, this.#start + len);
-      // Only P-DATA stays a view: other PDUs decode into objects that may keep parts of it.
-      out.push({ type, bytes: type === pDataTfType ? view : view.slice(), length: len });
+      // A view for every PDU: the others are decoded at once (an A-ASSOCIATE-RQ/-AC by decodePdu,
+      // which copies what it keeps), so a copy per PDU would only make garbage.
+      out.push({ type: buf[this.#start] ?? 0, bytes: buf.subarray(this.#start, this.#start + len), length: len });
       this.#start += len;
       this.#consumed += len;
       this.#want = -1;

@@ -190,3 +190,30 @@ test("decodePdu: a request over 64 KiB is not kept (decoded afresh, not frozen)"
   assert.equal(Object.isFrozen(first), false);
   assert.equal(first.type === PduType.AAssociateRq && first.unknownItems?.length, 2);
 });
+
+test("decodePdu: an A-ASSOCIATE-RQ keeps no view of the caller's bytes, which may be reused at once", () => {
+  for (const size of [100, 40_000]) {
+    const rq: AAssociateRq = {
+      ...minimal,
+      callingAeTitle: `SIZE${size}`,
+      unknownItems: [
+        { itemType: 0x70, data: new Uint8Array(size).fill(1) },
+        { itemType: 0x71, data: new Uint8Array(size).fill(2) },
+      ],
+    };
+    const input = Uint8Array.from(encodePdu(rq));
+    const pdu = decodePdu(input);
+    // What a read buffer does with its memory after the PDU was handled.
+    input.fill(0xee);
+    assert.ok(pdu.type === PduType.AAssociateRq);
+    assert.equal(pdu.callingAeTitle, `SIZE${size}`);
+    assert.deepEqual(
+      pdu.unknownItems?.map((u) => [u.itemType, u.data.byteLength, u.data.every((b) => b === u.itemType - 0x6f)]),
+      [
+        [0x70, size, true],
+        [0x71, size, true],
+      ],
+    );
+    for (const u of pdu.unknownItems ?? []) assert.notEqual(u.data.buffer, input.buffer);
+  }
+});
