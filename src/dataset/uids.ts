@@ -90,6 +90,12 @@ function isStorageClass(e: UidEntry): boolean {
   );
 }
 
+/** True when `uid` is a Storage SOP class of the registry (one of {@link storageSopClasses}), retired ones included. */
+export function isStorageSopClass(uid: string): boolean {
+  const e = entries().get(uid);
+  return e !== undefined && isStorageClass(e);
+}
+
 /**
  * The UIDs of every Storage SOP class of the registry, retired ones included (check
  * `uidEntry(uid).retired` to leave them out), in registry order.

@@ -2,7 +2,7 @@
 // counterpart of pynetdicom's uid_to_service_class, so that the SCP dispatch can refuse an
 // operation a SOP class does not have, and a meta SOP class can stand for its members (PS3.4 H).
 import { queryRetrieveSopClasses } from "../acse/context-lists.js";
-import { sop, storageSopClasses, uidEntry } from "../dataset/uids.js";
+import { isStorageSopClass, sop, storageSopClasses } from "../dataset/uids.js";
 
 /** A DIMSE operation, as PS3.7 names it. */
 export type DimseOperation =
@@ -81,21 +81,72 @@ const printMeta: readonly (readonly [string, readonly string[]])[] = [
   [sop.BasicColorPrintManagementMeta, [sop.BasicFilmSession, sop.BasicFilmBox, sop.BasicColorImageBox, sop.Printer]],
 ];
 
+/** The PS3.6 keywords of `uids`, read off the generated `sop` table (no registry built). */
+function keywordsOf(uids: readonly string[]): Map<string, string> {
+  const wanted = new Set(uids);
+  const out = new Map<string, string>();
+  for (const [keyword, uid] of Object.entries(sop)) if (wanted.has(uid)) out.set(uid, keyword);
+  return out;
+}
+
 function queryModels(
   serviceClass: ServiceClassName,
   uids: readonly string[],
+  keywords: ReadonlyMap<string, string>,
 ): (readonly [string, ServiceClassName, readonly DimseOperation[]])[] {
   return uids.map((uid) => {
-    const key = uidEntry(uid)?.keyword ?? "";
+    const key = keywords.get(uid) ?? "";
     const op: DimseOperation = key.endsWith("Move") ? "C-MOVE" : key.endsWith("Get") ? "C-GET" : "C-FIND";
     return [uid, serviceClass, [op]] as const;
   });
 }
 
-function build(): Map<string, SopClassInfo> {
+/** Every SOP class of the registry that is not a Storage SOP class, with its entry. */
+function buildServices(): Map<string, SopClassInfo> {
+  const inventory = [sop.InventoryFind, sop.InventoryMove, sop.InventoryGet];
+  const protocolApproval = [
+    sop.ProtocolApprovalInformationModelFind,
+    sop.ProtocolApprovalInformationModelMove,
+    sop.ProtocolApprovalInformationModelGet,
+  ];
+  const hangingProtocol = [
+    sop.HangingProtocolInformationModelFind,
+    sop.HangingProtocolInformationModelMove,
+    sop.HangingProtocolInformationModelGet,
+  ];
+  const colorPalette = [
+    sop.ColorPaletteQueryRetrieveInformationModelFind,
+    sop.ColorPaletteQueryRetrieveInformationModelMove,
+    sop.ColorPaletteQueryRetrieveInformationModelGet,
+  ];
+  const implantTemplate = [
+    sop.GenericImplantTemplateInformationModelFind,
+    sop.GenericImplantTemplateInformationModelMove,
+    sop.GenericImplantTemplateInformationModelGet,
+    sop.ImplantAssemblyTemplateInformationModelFind,
+    sop.ImplantAssemblyTemplateInformationModelMove,
+    sop.ImplantAssemblyTemplateInformationModelGet,
+    sop.ImplantTemplateGroupInformationModelFind,
+    sop.ImplantTemplateGroupInformationModelMove,
+    sop.ImplantTemplateGroupInformationModelGet,
+  ];
+  const definedProcedureProtocol = [
+    sop.DefinedProcedureProtocolInformationModelFind,
+    sop.DefinedProcedureProtocolInformationModelMove,
+    sop.DefinedProcedureProtocolInformationModelGet,
+  ];
+  const keywords = keywordsOf([
+    ...queryRetrieveSopClasses,
+    ...inventory,
+    ...protocolApproval,
+    ...hangingProtocol,
+    ...colorPalette,
+    ...implantTemplate,
+    ...definedProcedureProtocol,
+  ]);
   const rows: (readonly [string, ServiceClassName, readonly DimseOperation[]])[] = [
     [sop.Verification, "Verification", ["C-ECHO"]],
-    ...queryModels("QueryRetrieve", queryRetrieveSopClasses),
+    ...queryModels("QueryRetrieve", queryRetrieveSopClasses, keywords),
     [sop.ModalityWorklistInformationModelFind, "BasicWorklistManagement", FIND],
     // PS3.4 F.7, F.8, F.9: MPPS, its retrieve and its notification SOP classes.
     [sop.ModalityPerformedProcedureStep, "ModalityPerformedProcedureStep", ["N-CREATE", "N-SET"]],
@@ -123,51 +174,22 @@ function build(): Map<string, SopClassInfo> {
     [sop.RTConventionalMachineVerification, "RTMachineVerification", ALL_N],
     [sop.RTIonMachineVerification, "RTMachineVerification", ALL_N],
     // The Inventory information model (C-FIND/C-MOVE/C-GET) and the Repository Query.
-    ...queryModels("Inventory", [sop.InventoryFind, sop.InventoryMove, sop.InventoryGet]),
+    ...queryModels("Inventory", inventory, keywords),
     [sop.RepositoryQuery, "Inventory", FIND],
     // PS3.4 KK.2: Inventory Creation is requested by N-ACTION and reported by N-EVENT-REPORT.
     [sop.InventoryCreation, "StorageManagement", ["N-ACTION", "N-EVENT-REPORT"]],
-    ...queryModels("ProtocolApproval", [
-      sop.ProtocolApprovalInformationModelFind,
-      sop.ProtocolApprovalInformationModelMove,
-      sop.ProtocolApprovalInformationModelGet,
-    ]),
+    ...queryModels("ProtocolApproval", protocolApproval, keywords),
     [sop.ProductCharacteristicsQuery, "SubstanceAdministrationQuery", FIND],
     [sop.SubstanceApprovalQuery, "SubstanceAdministrationQuery", FIND],
     [sop.GeneralRelevantPatientInformationQuery, "RelevantPatientInformationQuery", FIND],
     [sop.BreastImagingRelevantPatientInformationQuery, "RelevantPatientInformationQuery", FIND],
     [sop.CardiacRelevantPatientInformationQuery, "RelevantPatientInformationQuery", FIND],
-    ...queryModels("HangingProtocolQueryRetrieve", [
-      sop.HangingProtocolInformationModelFind,
-      sop.HangingProtocolInformationModelMove,
-      sop.HangingProtocolInformationModelGet,
-    ]),
-    ...queryModels("ColorPaletteQueryRetrieve", [
-      sop.ColorPaletteQueryRetrieveInformationModelFind,
-      sop.ColorPaletteQueryRetrieveInformationModelMove,
-      sop.ColorPaletteQueryRetrieveInformationModelGet,
-    ]),
-    ...queryModels("ImplantTemplateQueryRetrieve", [
-      sop.GenericImplantTemplateInformationModelFind,
-      sop.GenericImplantTemplateInformationModelMove,
-      sop.GenericImplantTemplateInformationModelGet,
-      sop.ImplantAssemblyTemplateInformationModelFind,
-      sop.ImplantAssemblyTemplateInformationModelMove,
-      sop.ImplantAssemblyTemplateInformationModelGet,
-      sop.ImplantTemplateGroupInformationModelFind,
-      sop.ImplantTemplateGroupInformationModelMove,
-      sop.ImplantTemplateGroupInformationModelGet,
-    ]),
-    ...queryModels("DefinedProcedureProtocolQueryRetrieve", [
-      sop.DefinedProcedureProtocolInformationModelFind,
-      sop.DefinedProcedureProtocolInformationModelMove,
-      sop.DefinedProcedureProtocolInformationModelGet,
-    ]),
+    ...queryModels("HangingProtocolQueryRetrieve", hangingProtocol, keywords),
+    ...queryModels("ColorPaletteQueryRetrieve", colorPalette, keywords),
+    ...queryModels("ImplantTemplateQueryRetrieve", implantTemplate, keywords),
+    ...queryModels("DefinedProcedureProtocolQueryRetrieve", definedProcedureProtocol, keywords),
   ];
   const map = new Map<string, SopClassInfo>();
-  const store: readonly DimseOperation[] = ["C-STORE"];
-  for (const uid of storageSopClasses())
-    map.set(uid, Object.freeze({ uid, serviceClass: "Storage", operations: store }));
   for (const [uid, serviceClass, operations] of rows) map.set(uid, Object.freeze({ uid, serviceClass, operations }));
   for (const [uid, members] of printMeta) {
     const operations = [...new Set(members.flatMap((m) => map.get(m)?.operations ?? []))];
@@ -176,16 +198,48 @@ function build(): Map<string, SopClassInfo> {
   return map;
 }
 
+const STORE: readonly DimseOperation[] = ["C-STORE"];
+
+/** The non-storage entries, built on the first lookup (a few dozen rows, no UID registry). */
+let services: Map<string, SopClassInfo> | undefined;
+/** The entries of the Storage SOP classes looked up so far (at most one per registry row). */
+const storageEntries = new Map<string, SopClassInfo>();
+
+/**
+ * The entry of `uid`. A lookup, what every request of an SCP makes, builds only the small table
+ * of non-storage SOP classes and decides "Storage" for the one UID asked about: the whole table
+ * (the UID registry read and filtered, ~1.8 ms) is made only for {@link sopClassesOf}, not on
+ * the first C-ECHO or C-STORE a server answers.
+ */
+function lookup(uid: string): SopClassInfo | undefined {
+  services ??= buildServices();
+  const known = services.get(uid);
+  if (known !== undefined) return known;
+  let entry = storageEntries.get(uid);
+  if (entry === undefined && isStorageSopClass(uid)) {
+    entry = Object.freeze({ uid, serviceClass: "Storage", operations: STORE });
+    storageEntries.set(uid, entry);
+  }
+  return entry;
+}
+
+/** The whole registry, storage classes first (registry order), then the others. */
 let registry: Map<string, SopClassInfo> | undefined;
 
 function table(): Map<string, SopClassInfo> {
-  registry ??= build();
+  if (registry === undefined) {
+    const map = new Map<string, SopClassInfo>();
+    for (const uid of storageSopClasses()) map.set(uid, lookup(uid) as SopClassInfo);
+    // The non-storage rows win over a storage row of the same UID, as in lookup().
+    for (const [uid, info] of (services ??= buildServices())) map.set(uid, info);
+    registry = map;
+  }
   return registry;
 }
 
 /** The registry entry of a SOP class (or meta SOP class), or undefined when netdicom does not know it. */
 export function sopClassInfo(uid: string): SopClassInfo | undefined {
-  return table().get(uid);
+  return lookup(uid);
 }
 
 /**
@@ -195,7 +249,7 @@ export function sopClassInfo(uid: string): SopClassInfo | undefined {
  */
 export function uidToServiceClass(uid: string): ServiceClassName | undefined {
   if (uid === "1.2.840.10008.4.2") return "Storage";
-  return table().get(uid)?.serviceClass;
+  return lookup(uid)?.serviceClass;
 }
 
 /** Every SOP class of `serviceClass`, in registry order (storage classes: retired ones included). */
@@ -230,7 +284,7 @@ const OPS = new Map<number, DimseOperation>([
 export function sopClassFitsContext(sopClassUid: string, abstractSyntax: string | undefined): boolean {
   if (sopClassUid === abstractSyntax) return true;
   if (abstractSyntax === undefined) return false;
-  return table().get(abstractSyntax)?.members?.includes(sopClassUid) === true;
+  return lookup(abstractSyntax)?.members?.includes(sopClassUid) === true;
 }
 
 /**
@@ -240,7 +294,11 @@ export function sopClassFitsContext(sopClassUid: string, abstractSyntax: string 
  */
 export function operationRefusal(commandField: number, sopClassUid: string): number | undefined {
   const op = operationOf(commandField);
-  const info = table().get(sopClassUid);
-  if (op === undefined || info === undefined) return undefined;
+  if (op === undefined) return undefined;
+  // A Storage SOP class has C-STORE alone, and no other service class lists one (see the tests):
+  // the C-STOREs of a storage SCP need no table of the other service classes.
+  if (op === "C-STORE" && isStorageSopClass(sopClassUid)) return undefined;
+  const info = lookup(sopClassUid);
+  if (info === undefined) return undefined;
   return info.operations.includes(op) ? undefined : 0x0211;
 }

@@ -104,3 +104,16 @@ test("context lists: one context per SOP class of the service class", () => {
   assert.equal(fresh[0]?.abstractSyntax, sop.DisplaySystem);
   assert.ok((fresh[0]?.transferSyntaxes.length ?? 0) > 0);
 });
+
+test("operationRefusal: the same answers whichever lookup comes first (storage and other classes)", () => {
+  assert.equal(operationRefusal(0x0001, sop.CTImageStorage), undefined);
+  assert.equal(operationRefusal(0x0030, sop.CTImageStorage), 0x0211); // C-ECHO on a storage class
+  assert.equal(operationRefusal(0x0001, sop.Verification), 0x0211); // C-STORE on Verification
+  assert.equal(operationRefusal(0x0030, sop.Verification), undefined);
+  assert.equal(operationRefusal(0x0001, "1.2.3.4.5"), undefined); // unknown: left to the service
+  assert.equal(operationRefusal(0x8001, sop.CTImageStorage), undefined); // a response: no operation
+  // The entries of the lookups and of the whole table are the same objects.
+  assert.equal(sopClassInfo(sop.CTImageStorage)?.serviceClass, "Storage");
+  assert.ok(sopClassesOf("Storage").includes(sop.CTImageStorage));
+  assert.deepEqual(sopClassesOf("Verification"), [sop.Verification]);
+});
