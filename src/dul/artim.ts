@@ -31,6 +31,8 @@ export const systemClock: Clock = {
  */
 export class ArtimTimer {
   private handle: unknown;
+  /** The delay `handle` was created with (a refresh restarts that one). */
+  private handleMs = 0;
   private armed = false;
   /** When {@link touch} last noted activity (clock time), if it did since the timer was armed. */
   private touchedAt: number | undefined;
@@ -50,14 +52,24 @@ export class ArtimTimer {
   start(): void {
     if (this.armed) return;
     this.touchedAt = undefined;
+    // Paused (see pause): the same timer, refreshed to the full delay from now.
+    if (this.handle !== undefined && this.clock.refresh) {
+      this.armed = true;
+      this.clock.refresh(this.handle);
+      return;
+    }
     this.arm(this.timeoutMs);
   }
 
   private arm(ms: number): void {
     this.armed = true;
+    this.handleMs = ms;
     this.handle = this.clock.setTimeout(() => {
+      const armed = this.armed;
       this.armed = false;
       this.handle = undefined;
+      // Paused: nothing to do, and nothing holds this timer any more.
+      if (!armed) return;
       const touched = this.touchedAt;
       this.touchedAt = undefined;
       // Touched while running: the full delay counts from the last touch.
@@ -67,13 +79,29 @@ export class ArtimTimer {
     }, ms);
   }
 
-  /** Disarms the timer if running. */
+  /** Disarms the timer if running, and lets go of its timer. */
   stop(): void {
     this.touchedAt = undefined;
-    if (!this.armed) return;
-    this.clock.clearTimeout(this.handle);
     this.armed = false;
+    if (this.handle === undefined) return;
+    this.clock.clearTimeout(this.handle);
     this.handle = undefined;
+  }
+
+  /**
+   * Disarms the timer as {@link stop} does, but keeps its timer for the next {@link start}, which
+   * then refreshes it in place instead of making a new one (an acceptor's ARTIM is stopped when
+   * the A-ASSOCIATE-RQ arrives, AE-6, and started again after the A-RELEASE-RP, AR-4). Until then
+   * the timer still fires once, ignored; {@link stop} it for good when its owner is done (it
+   * references `onExpired`). Without the clock's `refresh`, it is {@link stop}.
+   */
+  pause(): void {
+    if (!this.clock.refresh || this.handleMs !== this.timeoutMs) {
+      this.stop();
+      return;
+    }
+    this.touchedAt = undefined;
+    this.armed = false;
   }
 
   /**
@@ -89,8 +117,9 @@ export class ArtimTimer {
 
   /** Starts the timer afresh (AA-1: "start, or restart if already started"). */
   restart(): void {
-    // Refreshing the running timer spares a clear, a new timer and a closure.
-    if (this.armed && this.clock.refresh) {
+    // Refreshing the running timer spares a clear, a new timer and a closure; one re-armed for
+    // what was left of a touched delay (arm) would refresh to that shorter delay: replaced.
+    if (this.armed && this.clock.refresh && this.handleMs === this.timeoutMs) {
       this.touchedAt = undefined;
       this.clock.refresh(this.handle);
       return;

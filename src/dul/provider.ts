@@ -551,7 +551,8 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
         this.artim.start();
         return done;
       case "AE-6":
-        this.artim.stop();
+        // Paused, not stopped: AR-4 (or the rejection below) starts it again with the same timer.
+        this.artim.pause();
         if (rqRejection) {
           this.artim.start();
           const bytes = encodePdu(rqRejection);

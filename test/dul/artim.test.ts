@@ -181,3 +181,82 @@ test("ARTIM touch without the clock's time is a restart", () => {
   clock.advance(100);
   assert.equal(fired, 1);
 });
+
+test("ARTIM pause keeps its timer: the next start refreshes it to the full delay; stop lets it go", () => {
+  const clock = new RefreshingClock();
+  let fired = 0;
+  const t = new ArtimTimer(1000, () => fired++, clock);
+  t.start();
+  clock.advance(400);
+  t.pause(); // AE-6
+  assert.equal(t.running, false);
+  clock.advance(800); // past the first deadline (1000): the paused timer's expiry is ignored
+  assert.equal(fired, 0);
+  assert.equal(clock.pending, 0, "the expired paused timer is gone");
+  t.start(); // nothing kept any more: a new timer
+  assert.equal(clock.sets, 2);
+  clock.advance(300);
+  t.pause();
+  clock.advance(100);
+  t.start(); // AR-4: the same timer, refreshed
+  assert.equal(clock.sets, 2, "no new timer");
+  assert.equal(clock.refreshes, 1);
+  clock.advance(999);
+  assert.equal(fired, 0, "the full delay counts from the start after the pause");
+  clock.advance(1);
+  assert.equal(fired, 1);
+  t.start();
+  t.pause();
+  assert.equal(clock.pending, 1, "a paused timer stays scheduled");
+  t.stop();
+  assert.equal(clock.pending, 0, "stop releases it");
+  clock.advance(5000);
+  assert.equal(fired, 1);
+});
+
+test("ARTIM pause without the clock's refresh is a stop", () => {
+  const clock = new FakeClock();
+  let fired = 0;
+  const t = new ArtimTimer(1000, () => fired++, clock);
+  t.start();
+  t.pause();
+  assert.equal(clock.pending, 0);
+  t.start();
+  clock.advance(1000);
+  assert.equal(fired, 1);
+});
+
+/** A clock that both tells the time and refreshes timers (as the system clock does). */
+class FullClock extends RefreshingClock {
+  timeMs(): number {
+    return this.now;
+  }
+}
+
+test("ARTIM restart after a touch re-armed its timer for the rest of the delay waits the full delay again", () => {
+  const clock = new FullClock();
+  let fired = 0;
+  const t = new ArtimTimer(1000, () => fired++, clock);
+  t.start();
+  clock.advance(500);
+  t.touch();
+  clock.advance(500); // the first timer fires and re-arms for the 500 ms left
+  assert.equal(clock.sets, 2);
+  t.restart(); // must wait 1000 ms, not the re-armed timer's 500
+  clock.advance(999);
+  assert.equal(fired, 0);
+  clock.advance(1);
+  assert.equal(fired, 1);
+  // Paused with such a timer: stopped instead (a refresh would give the shorter delay).
+  t.start();
+  clock.advance(500);
+  t.touch();
+  clock.advance(500);
+  t.pause();
+  assert.equal(clock.pending, 0);
+  t.start();
+  clock.advance(999);
+  assert.equal(fired, 1);
+  clock.advance(1);
+  assert.equal(fired, 2);
+});
