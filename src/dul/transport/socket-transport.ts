@@ -21,12 +21,18 @@ export class SocketTransport implements Transport {
   /** A 'data' listener was added (see {@link onData}). */
   private listeningForData = false;
 
+  /**
+   * `keepAliveSet`: the socket already has the keep-alive `options` ask for (an accepted socket
+   * inherits it from its listening socket on Linux, see `createTcpServer`), which spares the
+   * four setsockopt calls of `setKeepAlive` per connection.
+   */
   constructor(
     readonly socket: Socket,
     options: SocketOptions = {},
+    keepAliveSet = false,
   ) {
     socket.setNoDelay(options.noDelay ?? true);
-    socket.setKeepAlive(options.keepAlive ?? true, options.keepAliveInitialDelayMs ?? 60_000);
+    if (!keepAliveSet) socket.setKeepAlive(options.keepAlive ?? true, options.keepAliveInitialDelayMs ?? 60_000);
     if (options.idleTimeoutMs !== undefined && options.idleTimeoutMs > 0) {
       const ms = options.idleTimeoutMs;
       socket.setTimeout(ms, () => this.destroy(new TimeoutError("idle", ms)));

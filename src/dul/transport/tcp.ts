@@ -82,8 +82,30 @@ export interface TcpServerOptions extends SocketOptions {}
  * Call `listen` on the returned server; close it when done.
  */
 export function createTcpServer(onTransport: (t: SocketTransport) => void, options: TcpServerOptions = {}): Server {
+  let keepAliveSet = false;
   const server = createServer({ allowHalfOpen: true, noDelay: options.noDelay ?? true }, (socket) => {
-    onTransport(new SocketTransport(socket, options));
+    onTransport(new SocketTransport(socket, options, keepAliveSet));
+  });
+  // Before any connection is accepted (connections are read from the loop after 'listening').
+  server.on("listening", () => {
+    keepAliveSet = setListenerKeepAlive(server, options);
   });
   return server;
+}
+
+/**
+ * Turns keep-alive on, with the options' delay, on the listening socket itself, once: Linux
+ * copies SO_KEEPALIVE and the TCP_KEEPIDLE/KEEPINTVL/KEEPCNT values to every socket accept(2)
+ * returns, which then needs none of its own. True when done; false elsewhere (other systems,
+ * keep-alive off, a handle without the method), where each socket is set as before.
+ */
+function setListenerKeepAlive(server: Server, options: SocketOptions): boolean {
+  if (process.platform !== "linux" || !(options.keepAlive ?? true)) return false;
+  // Node's delay in whole seconds, as Socket.setKeepAlive computes it (0 is refused: see below).
+  const delaySeconds = Math.trunc((options.keepAliveInitialDelayMs ?? 60_000) / 1000);
+  if (delaySeconds < 1) return false;
+  const handle = (server as unknown as { _handle?: { setKeepAlive?: (on: boolean, delay: number) => number } | null })
+    ._handle;
+  if (typeof handle?.setKeepAlive !== "function") return false;
+  return handle.setKeepAlive(true, delaySeconds) === 0;
 }

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { TimeoutError, TransportClosedError } from "../../../src/dul/errors.js";
 import { SocketTransport } from "../../../src/dul/transport/socket-transport.js";
 import { connectTcp, createTcpServer } from "../../../src/dul/transport/tcp.js";
+import { findTool } from "../../helpers/dcmtk.js";
 
 async function listen(server: Server, host: string): Promise<number> {
   await new Promise<void>((resolve, reject) => {
@@ -337,4 +338,53 @@ test("end() after the peer's FIN closes the socket at once (no half-close round)
   client.end();
   assert.equal(client.socket.destroyed, true);
   assert.deepEqual(await received, { bytes: 300, ended: true });
+});
+
+/** The keep-alive timer `ss` shows for the accepted end of a connection from `clientPort`, e.g. "timer:(keepalive,59sec,0)". */
+async function keepAliveTimer(ss: string, serverPort: number, clientPort: number): Promise<string> {
+  const { execFile } = await import("node:child_process");
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(
+      ss,
+      ["-tnoH", "state", "established", `( sport = :${serverPort} and dport = :${clientPort} )`],
+      (err, stdout) => (err ? reject(err) : resolve(stdout)),
+    ),
+  );
+  return /timer:\(keepalive,[^)]*\)/.exec(out)?.[0] ?? `no keep-alive timer in: ${out.trim()}`;
+}
+
+test("accepted sockets have keep-alive with the configured delay (Linux: inherited from the listening socket)", async (t) => {
+  const ss = findTool("ss");
+  if (ss === undefined) return t.skip("ss (iproute2) not installed");
+  for (const [delayMs, seconds] of [
+    [undefined, 60],
+    [120_000, 120],
+  ] as const) {
+    const accepted: SocketTransport[] = [];
+    let onAccepted: () => void = () => {};
+    const server = createTcpServer(
+      (tr) => {
+        accepted.push(tr);
+        onAccepted();
+      },
+      delayMs === undefined ? {} : { keepAliveInitialDelayMs: delayMs },
+    );
+    const port = await listen(server, "127.0.0.1");
+    const got = new Promise<void>((resolve) => {
+      onAccepted = resolve;
+    });
+    const client = await connectTcp({ host: "127.0.0.1", port });
+    await got;
+    try {
+      const timer = await keepAliveTimer(ss, port, client.localPort ?? 0);
+      // ss shows the time left, so a second or so less than the delay.
+      const m = /keepalive,(?:(\d+)min)?(\d+)sec/.exec(timer);
+      const left = Number(m?.[1] ?? 0) * 60 + Number(m?.[2]);
+      assert.ok(left > seconds - 5 && left <= seconds, `${timer} (delay ${seconds} s)`);
+    } finally {
+      client.destroy();
+      for (const tr of accepted) tr.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
 });
