@@ -3,7 +3,7 @@
 // arrive byte for byte, and a file that cannot be read, before or after its read ahead, is that
 // C-STORE's failure alone.
 import assert from "node:assert/strict";
-import { fstatSync, readdirSync, readlinkSync } from "node:fs";
+import { fstatSync } from "node:fs";
 import { mkdir, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -21,6 +21,7 @@ import {
   sparesHeld,
   startFile,
 } from "../../../src/services/storage/file-start.js";
+import { holdsOpen } from "../../helpers/fds.js";
 import { datasetBytes, storeClient, storeServer, tempDir } from "./helpers.js";
 
 const CT = sop.CTImageStorage;
@@ -193,17 +194,6 @@ test("an association aborted while a call waits with its file read ahead: the ca
   assert.ok((await b) instanceof Error);
   assert.equal(holdsOpen(long), false, "its descriptor is closed");
 });
-
-/** True when a descriptor of this process is open on `path` (Linux). */
-function holdsOpen(path: string): boolean {
-  return readdirSync("/proc/self/fd").some((fd) => {
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`) === path;
-    } catch {
-      return false;
-    }
-  });
-}
 
 test("spare read buffers: at most 24 kept and never more than 32 MiB together, larger ones preferred", () => {
   for (let i = 0; i < 40; i++) keepSpare(Buffer.allocUnsafeSlow(1024 * 1024));

@@ -2,7 +2,6 @@
 // and given back once the C-STORE is answered: the second file of the same size finds them there
 // (no new ones), and both arrive byte for byte. A C-STORE that gets no answer keeps them out.
 import assert from "node:assert/strict";
-import { readdirSync, readlinkSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -11,6 +10,7 @@ import { writePart10 } from "../../../src/dataset/part10.js";
 import { sop, ts } from "../../../src/dataset/uids.js";
 import { Event } from "../../../src/events.js";
 import { SYNC_READ_BYTES, sparesHeld } from "../../../src/services/storage/file-start.js";
+import { holdsOpen } from "../../helpers/fds.js";
 import { datasetBytes, storeClient, storeServer, tempDir } from "./helpers.js";
 
 const CT = sop.CTImageStorage;
@@ -23,17 +23,6 @@ function fileOfSize(size: number, index: number): Uint8Array {
   for (let i = 0; i < pixels.byteLength; i++) pixels[i] = (i * 11 + index) & 0xff;
   ds.set("PixelData", pixels, "OW");
   return writePart10(ds, { transferSyntaxUid: EXPLICIT });
-}
-
-/** True when a descriptor of this process is open on `path` (Linux). */
-function holdsOpen(path: string): boolean {
-  return readdirSync("/proc/self/fd").some((fd) => {
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`) === path;
-    } catch {
-      return false;
-    }
-  });
 }
 
 test("a streamed file's read buffers go back to the spare ones after the answer, and serve the next", async (t) => {
