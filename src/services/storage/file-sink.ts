@@ -17,6 +17,12 @@ export const WRITE_BATCH_BYTES = 256 * 1024;
 /** Fragments at least this large are written as they are (with what is staged) instead of copied. */
 export const DIRECT_WRITE_BYTES = 32 * 1024;
 
+/**
+ * Most fragments kept as views of one read before they are written: bounds the `writev` (and the
+ * array) when a peer sends many small PDVs after a large one.
+ */
+const MAX_KEPT_VIEWS = 64;
+
 /** What a {@link FileSink} holds once its data set is complete. */
 export interface ReceivedFile {
   /** The complete Part 10 file (temporary name). */
@@ -105,8 +111,8 @@ function writeAllSync(fd: number, bufs: Uint8Array[], total: number): void {
 /**
  * Writes a received instance to a temporary file while it arrives, keeping no view of a fragment
  * past the read it came in (fragments of 32 KiB or more are written when {@link releaseViews}
- * says the read is over, one `writev` for all of them; smaller ones are copied into a staging
- * buffer of up to 256 KiB). Whoever writes views of reused memory into it must call
+ * says the read is over, one `writev` for all of them with any smaller one after them; other
+ * smaller ones are copied into a staging buffer of up to 256 KiB). Whoever writes views of reused memory into it must call
  * `releaseViews` before reusing that memory. Writes are synchronous
  * (open, writev, close): from the page cache a 1 MiB write takes a fraction of a millisecond,
  * far less than the thread-pool round trips of asynchronous calls, during which the peers sat
@@ -151,17 +157,28 @@ export class FileSink implements DatasetSink {
   }
 
   /**
-   * Takes `chunk`, which may alias a buffer that is reused: a small one is copied, a large one
-   * written at once or, once the temporary directory exists, kept until {@link releaseViews} so
-   * that the large fragments of one read go out in one `writev`.
+   * Takes `chunk`, which may alias a buffer that is reused: a small one is copied (or, after a kept
+   * view, kept with it), a large one written at once or, once the temporary directory exists, kept
+   * until {@link releaseViews} so that the fragments of one read go out in one `writev`.
    */
   write(chunk: Uint8Array): void | Promise<void> {
     const n = chunk.byteLength;
     this.#datasetBytes += n;
     if (this.#error) return;
     if (n < DIRECT_WRITE_BYTES && this.#staged + n <= WRITE_BATCH_BYTES) {
-      // Staged bytes must follow the views before them in the file.
-      if (this.#views.length > 0) this.#writeViews();
+      if (this.#views.length === 0) {
+        this.#stageCopy(chunk);
+        return;
+      }
+      // After a kept view, a small fragment (an instance's tail, mostly) is kept too, aliasing the
+      // same read: it goes out in the views' writev (from end() or releaseViews), not in a write
+      // of its own after them. Staged bytes must precede views in the file, so nothing is staged
+      // while views are kept; past a few dozen views they are written first, then it is staged.
+      if (this.#views.length < MAX_KEPT_VIEWS) {
+        this.#views.push(chunk);
+        return;
+      }
+      this.#writeViews();
       this.#stageCopy(chunk);
       return;
     }
