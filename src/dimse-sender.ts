@@ -58,6 +58,11 @@ export class DimseSender {
   readonly #settle = (): void => {
     this.#queued--;
   };
+  /** A message went out alone, uncorked, in the current run of promise reactions (see `#sendBurst`). */
+  #wroteAlone = false;
+  readonly #newRun = (): void => {
+    this.#wroteAlone = false;
+  };
 
   constructor(readonly host: SenderHost) {}
 
@@ -164,6 +169,16 @@ export class DimseSender {
     const pdus = this.#encode(contextId, command, max, inline ? data : undefined);
     const fire = this.host.firesDataSent();
     const pieces = inline ? undefined : data && fragment(data, max);
+    if (pieces === undefined && pdus.length === 1 && !this.#wroteAlone) {
+      // One write (a C-STORE-RSP, a C-ECHO-RQ…), the first of this run of promise reactions: it
+      // goes at once, not corked until the next tick. An SCP answering one request at a time
+      // answers each sooner (the peer waits on it), and spares the tick and uncork that cost
+      // ~10 µs an instance in storescp's first hundreds (perf). Messages sent after it in the
+      // same run are batched as before, so answers of an asynchronous window still share writes.
+      this.#wroteAlone = true;
+      void settled.then(this.#newRun);
+      return this.#writeCommand(ul, contextId, pdus, fire, [])[0]!;
+    }
     const writes = ul.batch(() => {
       const out = this.#writeCommand(ul, contextId, pdus, fire, []);
       if (pieces === undefined) return out;
@@ -245,3 +260,4 @@ export class DimseSender {
 }
 
 const nothing = (): void => {};
+const settled = Promise.resolve();

@@ -243,3 +243,47 @@ test("a message the socket took past its high-water mark holds the next one back
     [true, true],
   );
 });
+
+test("a one-write message goes out at once, uncorked; others sent in the same run of reactions are batched", async () => {
+  const { ul } = fakeUpperLayer();
+  // Records, for each write, whether it was made inside a batch (corked until the next tick).
+  const writes: string[] = [];
+  let inBatch = false;
+  const send = ul.sendEncodedPData.bind(ul);
+  Object.assign(ul, {
+    batch: <T>(fn: () => T): T => {
+      inBatch = true;
+      try {
+        return fn();
+      } finally {
+        inBatch = false;
+      }
+    },
+    sendEncodedPData: (pdus: readonly Uint8Array[]) => {
+      writes.push(inBatch ? "batched" : "alone");
+      return send(pdus);
+    },
+  });
+  const sender = new DimseSender(host(ul, []));
+  const rsp = (id: number) =>
+    ({
+      commandField: CommandField.C_STORE_RSP,
+      messageIdBeingRespondedTo: id,
+      affectedSopClassUid: "1.2.840.10008.5.1.4.1.1.2",
+      affectedSopInstanceUid: "1.2.3",
+      status: 0,
+      hasDataset: false,
+    }) as DimseCommand;
+  const first = sender.send(1, rsp(1));
+  assert.deepEqual(writes, ["alone"], "written before send returns");
+  const second = sender.send(1, rsp(2));
+  const third = sender.send(1, rsp(3));
+  assert.deepEqual(writes, ["alone", "batched", "batched"]);
+  await Promise.all([first, second, third]);
+  // A later run of reactions: the first message of it goes alone again.
+  await sender.send(1, rsp(4));
+  assert.deepEqual(writes, ["alone", "batched", "batched", "alone"]);
+  // A message of several writes (command and data set) is always batched.
+  await sender.send(1, store(true), new Uint8Array(100_000));
+  assert.equal(writes.at(-1), "batched");
+});

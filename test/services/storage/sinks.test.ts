@@ -95,9 +95,10 @@ test("FileSink: many small fragments after a kept view are written in order, the
   const sink = new FileSink(new Uint8Array(132), { storageDirectory: dir, maxDatasetBytes: 0 });
   await sink.write(new Uint8Array(40 * 1024).fill(1));
   const readBuffer = new Uint8Array(64 * 1024 + 200 * 10);
-  sink.write(readBuffer.subarray(0, 64 * 1024).fill(2));
+  assert.equal(sink.write(readBuffer.subarray(0, 64 * 1024).fill(2)), undefined);
   for (let i = 0; i < 200; i++) {
-    sink.write(readBuffer.subarray(64 * 1024 + i * 10, 64 * 1024 + (i + 1) * 10).fill(i & 0xff));
+    const fragment = readBuffer.subarray(64 * 1024 + i * 10, 64 * 1024 + (i + 1) * 10).fill(i & 0xff);
+    assert.equal(sink.write(fragment), undefined);
   }
   sink.releaseViews();
   readBuffer.fill(0xfe);
