@@ -138,18 +138,22 @@ export async function acceptAssociation(assoc: Association, ul: UpperLayer, p: A
     // these items, or only the window proposal).
     const required = p.requireUserIdentity ?? assoc.ae.requireUserIdentity;
     const items = assoc.requestor.extendedNegotiation;
-    const identity =
-      required || items.some((i) => i instanceof UserIdentityNegotiation)
-        ? await checkUserIdentity(assoc, required)
-        : undefined;
+    // Which kinds were proposed, in one pass (none, as a rule).
+    let hasIdentity = false;
+    let hasAsyncOps = false;
+    let hasSopExtended = false;
+    let hasSopCommon = false;
+    for (const i of items) {
+      if (i instanceof UserIdentityNegotiation) hasIdentity = true;
+      else if (i instanceof AsynchronousOperationsWindowNegotiation) hasAsyncOps = true;
+      else if (i instanceof SOPClassExtendedNegotiation) hasSopExtended = true;
+      else if (i instanceof SOPClassCommonExtendedNegotiation) hasSopCommon = true;
+    }
+    const identity = required || hasIdentity ? await checkUserIdentity(assoc, required) : undefined;
     if (identity === "rejected") return await reject(identityRejected);
-    const asyncOps = items.some((i) => i instanceof AsynchronousOperationsWindowNegotiation)
-      ? await checkAsyncOps(assoc)
-      : undefined;
-    const sopClassExtended = items.some((i) => i instanceof SOPClassExtendedNegotiation)
-      ? await checkSopExtended(assoc)
-      : [];
-    if (items.some((i) => i instanceof SOPClassCommonExtendedNegotiation)) await checkSopCommon(assoc);
+    const asyncOps = hasAsyncOps ? await checkAsyncOps(assoc) : undefined;
+    const sopClassExtended = hasSopExtended ? await checkSopExtended(assoc) : [];
+    if (hasSopCommon) await checkSopCommon(assoc);
 
     const requestedContexts = rq.presentationContexts.map(fromRqItem);
     if (p.onAssociationRequest) {

@@ -1,7 +1,7 @@
 // PS3.8 9.3.3.2 and PS3.7 D.3.3.4: presentation context negotiation as pure functions.
 import type { PresentationContextAcItem, RoleSelectionItem } from "../pdu/index.js";
 import { SCPSCURoleSelectionNegotiation } from "./negotiation-items.js";
-import type { PresentationContext } from "./presentation-context.js";
+import { answerContext, type PresentationContext } from "./presentation-context.js";
 import { type RolePair, roleOutcome } from "./roles.js";
 import { isValidUid, NegotiationValueError } from "./uid.js";
 
@@ -106,8 +106,8 @@ export function negotiateAsAcceptor(
     }
     const chosen =
       options.transferSyntaxOrder === "acceptor"
-        ? ac.transferSyntaxes.find((t) => rq.transferSyntaxes.includes(t))
-        : rq.transferSyntaxes.find((t) => ac.transferSyntaxes.includes(t));
+        ? firstCommon(ac.transferSyntaxes, rq.transferSyntaxes)
+        : firstCommon(rq.transferSyntaxes, ac.transferSyntaxes);
     if (chosen === undefined) {
       contexts.push(rejected(ContextResult.TransferSyntaxesNotSupported));
       continue;
@@ -116,15 +116,15 @@ export function negotiateAsAcceptor(
     const answerable = ac.scuRole !== undefined && ac.scpRole !== undefined;
     const outcome = roleOutcome(proposal, answerable ? ac : undefined);
     const usable = outcome.acceptorScu || outcome.acceptorScp;
+    // `chosen` is one of the supported context's transfer syntaxes: checked when that was made.
     contexts.push(
-      rq.with({
-        transferSyntaxes: [chosen],
-        result: usable ? ContextResult.Acceptance : ContextResult.UserRejection,
-        asScu: outcome.acceptorScu,
-        asScp: outcome.acceptorScp,
-        scuRole: undefined,
-        scpRole: undefined,
-      }),
+      answerContext(
+        rq,
+        chosen,
+        usable ? ContextResult.Acceptance : ContextResult.UserRejection,
+        outcome.acceptorScu,
+        outcome.acceptorScp,
+      ),
     );
     if (usable && proposal !== undefined && answerable) {
       // PS3.7 D.3.3.4: the acceptor may not answer 1 for a role proposed as 0.
@@ -137,9 +137,30 @@ export function negotiateAsAcceptor(
       );
     }
   }
-  contexts.sort((a, b) => (a.contextId ?? 0) - (b.contextId ?? 0));
+  // Proposed in increasing order as a rule: sorted only when not (the comparisons read getters).
+  if (!byIncreasingId(contexts)) contexts.sort((a, b) => (a.contextId ?? 0) - (b.contextId ?? 0));
   const sortedRoles = roles ? [...roles.values()].sort((a, b) => (a.sopClassUid < b.sopClassUid ? -1 : 1)) : [];
   return { contexts, roles: sortedRoles };
+}
+
+/** The first of `preferred` that `other` lists too. */
+function firstCommon(preferred: readonly string[], other: readonly string[]): string | undefined {
+  for (let i = 0; i < preferred.length; i++) {
+    const uid = preferred[i] as string;
+    if (other.includes(uid)) return uid;
+  }
+  return undefined;
+}
+
+/** True when the context IDs increase (as `sort` by ID, undefined counting as 0, would leave them). */
+function byIncreasingId(contexts: readonly PresentationContext[]): boolean {
+  let previous = -1;
+  for (let i = 0; i < contexts.length; i++) {
+    const id = (contexts[i] as PresentationContext).contextId ?? 0;
+    if (id < previous) return false;
+    previous = id;
+  }
+  return true;
 }
 
 /**
