@@ -9,6 +9,7 @@ import {
   evaluateAssociationRequest,
   fromRqItem,
   negotiateAsAcceptor,
+  negotiateRqItemsAsAcceptor,
   type PresentationContext,
   type Rejection,
   Rejections,
@@ -155,8 +156,9 @@ export async function acceptAssociation(assoc: Association, ul: UpperLayer, p: A
     const sopClassExtended = hasSopExtended ? await checkSopExtended(assoc) : [];
     if (hasSopCommon) await checkSopCommon(assoc);
 
-    const requestedContexts = rq.presentationContexts.map(fromRqItem);
-    if (p.onAssociationRequest) {
+    // Made for the hook only (which may look at them, or even change them before negotiation).
+    const requestedContexts = p.onAssociationRequest ? rq.presentationContexts.map(fromRqItem) : undefined;
+    if (p.onAssociationRequest && requestedContexts) {
       let decision: AssociationRequestDecision;
       try {
         decision = await p.onAssociationRequest({
@@ -177,11 +179,10 @@ export async function acceptAssociation(assoc: Association, ul: UpperLayer, p: A
       if (typeof decision === "object") return await reject(decision.reject);
     }
 
-    const { contexts, roles } = negotiateAsAcceptor(
-      requestedContexts,
-      p.supportedContexts,
-      rq.userInformation.roleSelections ?? [],
-    );
+    const roleSelections = rq.userInformation.roleSelections ?? [];
+    const { contexts, roles } = requestedContexts
+      ? negotiateAsAcceptor(requestedContexts, p.supportedContexts, roleSelections)
+      : negotiateRqItemsAsAcceptor(rq.presentationContexts, p.supportedContexts, roleSelections);
     // PS3.8 leaves "nothing acceptable" to the acceptor; like DCMTK's SCPs we reject it outright
     // (permanent, service-user, no reason given) rather than establish a useless association.
     if (!contexts.some((cx) => cx.result === 0)) return await reject(Rejections.NoReasonGiven);

@@ -371,12 +371,14 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
 
   #answerRelease(ul: UpperLayer): void {
     this.#established = false;
-    ul.releaseResponse()
-      .then(() => {
+    // One reaction for both outcomes (a promise less than then().catch()).
+    ul.releaseResponse().then(
+      () => {
         this.#released = true;
         this.fire("RELEASED", {});
-      })
-      .catch((err: unknown) => this.logger.debug?.("A-RELEASE-RP not sent", err));
+      },
+      (err: unknown) => this.logger.debug?.("A-RELEASE-RP not sent", err),
+    );
   }
 
   /**

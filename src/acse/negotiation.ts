@@ -1,7 +1,7 @@
 // PS3.8 9.3.3.2 and PS3.7 D.3.3.4: presentation context negotiation as pure functions.
-import type { PresentationContextAcItem, RoleSelectionItem } from "../pdu/index.js";
+import type { PresentationContextAcItem, PresentationContextRqItem, RoleSelectionItem } from "../pdu/index.js";
 import { SCPSCURoleSelectionNegotiation } from "./negotiation-items.js";
-import { answerContext, type PresentationContext } from "./presentation-context.js";
+import { answerContext, answerRqItem, fromRqItem, type PresentationContext } from "./presentation-context.js";
 import { type RolePair, roleOutcome } from "./roles.js";
 import { isValidUid, NegotiationValueError } from "./uid.js";
 
@@ -62,6 +62,30 @@ function supportedIndex(supported: readonly PresentationContext[]): ReadonlyMap<
   return index;
 }
 
+/** What a proposed context needs to be negotiated: a {@link PresentationContext} or an A-ASSOCIATE-RQ item. */
+interface Proposed {
+  readonly contextId?: number | undefined;
+  readonly abstractSyntax?: string | undefined;
+  readonly transferSyntaxes: readonly string[];
+}
+
+/** The answer to one proposed context, before it is made a {@link PresentationContext}. */
+interface Step {
+  /** Index of the proposed context in the requested list. */
+  readonly index: number;
+  readonly result: number;
+  /** Accepted (or user-rejected by roles): the transfer syntax chosen; undefined for results 3 and 4. */
+  readonly transferSyntax: string | undefined;
+  readonly asScu: boolean;
+  readonly asScp: boolean;
+}
+
+/** The outcome of {@link plan}: one step per answered context, by increasing context ID, and the role items. */
+interface Plan {
+  readonly steps: readonly Step[];
+  readonly roles: SCPSCURoleSelectionNegotiation[];
+}
+
 /**
  * The acceptor's answer to each context of an A-ASSOCIATE-RQ (PS3.8 9.3.3.2):
  * abstract syntax not among `supported` → 3; supported but no transfer syntax in common → 4;
@@ -80,28 +104,98 @@ export function negotiateAsAcceptor(
   roleSelections: readonly RoleSelectionItem[] = [],
   options: AcceptorNegotiationOptions = {},
 ): AcceptorNegotiation {
+  const { steps, roles } = plan(requested, supported, roleSelections, options);
+  const contexts: PresentationContext[] = [];
+  for (const step of steps) {
+    const rq = requested[step.index] as PresentationContext;
+    contexts.push(
+      step.transferSyntax === undefined
+        ? rejected(rq, step.result)
+        : // One of the supported context's transfer syntaxes: checked when that was made.
+          answerContext(rq, step.transferSyntax, step.result, step.asScu, step.asScp),
+    );
+  }
+  return { contexts, roles };
+}
+
+/** The plans made for frozen A-ASSOCIATE-RQ context lists (see {@link negotiateRqItemsAsAcceptor}). */
+const plans = new WeakMap<
+  readonly PresentationContextRqItem[],
+  { readonly supported: readonly PresentationContext[]; readonly plan: Plan }
+>();
+
+/**
+ * @internal {@link negotiateAsAcceptor} (requestor's transfer syntax order) straight from the
+ * A-ASSOCIATE-RQ's items, with no {@link PresentationContext} made for the proposal. A frozen
+ * item list (`decodePdu` gives the same one for the same request bytes) with a frozen supported
+ * list (a server's) and no role selection is negotiated once: later associations only make
+ * their answers. A storescu proposing 120-odd contexts made a storage SCP redo it all each time.
+ */
+export function negotiateRqItemsAsAcceptor(
+  items: readonly PresentationContextRqItem[],
+  supported: readonly PresentationContext[],
+  roleSelections: readonly RoleSelectionItem[] = [],
+): AcceptorNegotiation {
+  const reusable = roleSelections.length === 0 && Object.isFrozen(items) && Object.isFrozen(supported);
+  const known = reusable ? plans.get(items) : undefined;
+  let made: Plan;
+  if (known !== undefined && known.supported === supported) made = known.plan;
+  else {
+    made = plan(items, supported, roleSelections, {});
+    // Without role selection there are no role items, the only objects a plan holds.
+    if (reusable) plans.set(items, { supported, plan: made });
+  }
+  const contexts: PresentationContext[] = [];
+  for (const step of made.steps) {
+    const item = items[step.index] as PresentationContextRqItem;
+    contexts.push(
+      step.transferSyntax === undefined
+        ? rejected(fromRqItem(item), step.result)
+        : answerRqItem(item, step.transferSyntax, step.result, step.asScu, step.asScp),
+    );
+  }
+  return { contexts, roles: made.roles };
+}
+
+/** The answer to a context rejected with `result` (3 or 4): its first transfer syntax, no roles. */
+function rejected(rq: PresentationContext, result: number): PresentationContext {
+  return rq.with({
+    transferSyntaxes: firstTransferSyntax(rq),
+    result,
+    asScu: false,
+    asScp: false,
+    scuRole: undefined,
+    scpRole: undefined,
+  });
+}
+
+/** The negotiation itself (see {@link negotiateAsAcceptor}), as steps. */
+function plan(
+  requested: readonly Proposed[],
+  supported: readonly PresentationContext[],
+  roleSelections: readonly RoleSelectionItem[],
+  options: AcceptorNegotiationOptions,
+): Plan {
   const byAbstractSyntax = supportedIndex(supported);
   const proposedRoles = rolesBySopClass(roleSelections);
   const seenIds = new Set<number | undefined>();
-  const contexts: PresentationContext[] = [];
+  const steps: Step[] = [];
   let roles: Map<string, SCPSCURoleSelectionNegotiation> | undefined;
 
-  for (const rq of requested) {
+  for (let index = 0; index < requested.length; index++) {
+    const rq = requested[index] as Proposed;
     if (seenIds.has(rq.contextId)) continue;
     seenIds.add(rq.contextId);
     const abstractSyntax = rq.abstractSyntax ?? "";
     const ac = byAbstractSyntax.get(abstractSyntax);
-    const rejected = (result: number): PresentationContext =>
-      rq.with({
-        transferSyntaxes: firstTransferSyntax(rq),
-        result,
+    if (ac === undefined) {
+      steps.push({
+        index,
+        result: ContextResult.AbstractSyntaxNotSupported,
+        transferSyntax: undefined,
         asScu: false,
         asScp: false,
-        scuRole: undefined,
-        scpRole: undefined,
       });
-    if (ac === undefined) {
-      contexts.push(rejected(ContextResult.AbstractSyntaxNotSupported));
       continue;
     }
     const chosen =
@@ -109,23 +203,26 @@ export function negotiateAsAcceptor(
         ? firstCommon(ac.transferSyntaxes, rq.transferSyntaxes)
         : firstCommon(rq.transferSyntaxes, ac.transferSyntaxes);
     if (chosen === undefined) {
-      contexts.push(rejected(ContextResult.TransferSyntaxesNotSupported));
+      steps.push({
+        index,
+        result: ContextResult.TransferSyntaxesNotSupported,
+        transferSyntax: undefined,
+        asScu: false,
+        asScp: false,
+      });
       continue;
     }
     const proposal = proposedRoles.get(abstractSyntax);
     const answerable = ac.scuRole !== undefined && ac.scpRole !== undefined;
     const outcome = roleOutcome(proposal, answerable ? ac : undefined);
     const usable = outcome.acceptorScu || outcome.acceptorScp;
-    // `chosen` is one of the supported context's transfer syntaxes: checked when that was made.
-    contexts.push(
-      answerContext(
-        rq,
-        chosen,
-        usable ? ContextResult.Acceptance : ContextResult.UserRejection,
-        outcome.acceptorScu,
-        outcome.acceptorScp,
-      ),
-    );
+    steps.push({
+      index,
+      result: usable ? ContextResult.Acceptance : ContextResult.UserRejection,
+      transferSyntax: chosen,
+      asScu: outcome.acceptorScu,
+      asScp: outcome.acceptorScp,
+    });
     if (usable && proposal !== undefined && answerable) {
       // PS3.7 D.3.3.4: the acceptor may not answer 1 for a role proposed as 0.
       (roles ??= new Map()).set(
@@ -137,10 +234,12 @@ export function negotiateAsAcceptor(
       );
     }
   }
-  // Proposed in increasing order as a rule: sorted only when not (the comparisons read getters).
-  if (!byIncreasingId(contexts)) contexts.sort((a, b) => (a.contextId ?? 0) - (b.contextId ?? 0));
+  // Proposed in increasing order as a rule: sorted only when not. Stable, as the sort of the
+  // answers by ID it stands for (an undefined ID counts as 0).
+  const idOf = (step: Step) => (requested[step.index] as Proposed).contextId ?? 0;
+  if (!byIncreasingId(steps, idOf)) steps.sort((a, b) => idOf(a) - idOf(b));
   const sortedRoles = roles ? [...roles.values()].sort((a, b) => (a.sopClassUid < b.sopClassUid ? -1 : 1)) : [];
-  return { contexts, roles: sortedRoles };
+  return { steps, roles: sortedRoles };
 }
 
 /** The first of `preferred` that `other` lists too. */
@@ -152,11 +251,11 @@ function firstCommon(preferred: readonly string[], other: readonly string[]): st
   return undefined;
 }
 
-/** True when the context IDs increase (as `sort` by ID, undefined counting as 0, would leave them). */
-function byIncreasingId(contexts: readonly PresentationContext[]): boolean {
+/** True when the IDs never decrease (a stable sort by ID would leave the list as it is). */
+function byIncreasingId<T>(list: readonly T[], idOf: (x: T) => number): boolean {
   let previous = -1;
-  for (let i = 0; i < contexts.length; i++) {
-    const id = (contexts[i] as PresentationContext).contextId ?? 0;
+  for (let i = 0; i < list.length; i++) {
+    const id = idOf(list[i] as T);
     if (id < previous) return false;
     previous = id;
   }

@@ -54,7 +54,8 @@ export function checkContextId(id: number): number {
 
 /** Set by {@link PresentationContext}'s static block: see {@link answerContext}. */
 let answerOf: (
-  rq: PresentationContext,
+  contextId: number | undefined,
+  abstractSyntax: string | undefined,
   transferSyntax: string,
   result: number,
   asScu: boolean,
@@ -84,7 +85,9 @@ export class PresentationContext {
   readonly asScp: boolean | undefined;
 
   /** Creates a context; every value given is validated as its setter would. */
-  constructor(init: PresentationContextInit = {}) {
+  constructor(init?: PresentationContextInit) {
+    // Nothing given (the negotiation's answers, a peer's proposals): the fields' undefined and [] stand.
+    if (init === undefined) return;
     if (init.contextId !== undefined) this.contextId = init.contextId;
     if (init.abstractSyntax !== undefined) this.abstractSyntax = init.abstractSyntax;
     if (init.transferSyntaxes !== undefined) this.transferSyntaxes = init.transferSyntaxes;
@@ -177,10 +180,10 @@ export class PresentationContext {
   }
 
   static {
-    answerOf = (rq, transferSyntax, result, asScu, asScp) => {
+    answerOf = (contextId, abstractSyntax, transferSyntax, result, asScu, asScp) => {
       const cx = new PresentationContext();
-      cx.#contextId = rq.#contextId;
-      cx.#abstractSyntax = rq.#abstractSyntax;
+      cx.#contextId = contextId;
+      cx.#abstractSyntax = abstractSyntax;
       cx.#transferSyntaxes = [transferSyntax];
       const negotiated = cx as { result: number | undefined; asScu: boolean | undefined; asScp: boolean | undefined };
       negotiated.result = result;
@@ -237,7 +240,18 @@ export function answerContext(
   asScu: boolean,
   asScp: boolean,
 ): PresentationContext {
-  return answerOf(rq, transferSyntax, result, asScu, asScp);
+  return answerOf(rq.contextId, rq.abstractSyntax, transferSyntax, result, asScu, asScp);
+}
+
+/** @internal {@link answerContext} for the proposed context `item` of an A-ASSOCIATE-RQ, as `fromRqItem(item)` would give it. */
+export function answerRqItem(
+  item: PresentationContextRqItem,
+  transferSyntax: string,
+  result: number,
+  asScu: boolean,
+  asScp: boolean,
+): PresentationContext {
+  return answerOf(item.contextId, item.abstractSyntax, transferSyntax, result, asScu, asScp);
 }
 
 function checkRole(value: unknown, what: string): boolean | undefined {
