@@ -261,7 +261,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
 
   /** @internal True when a handler or listener is bound to `name` (its payload is then worth building). */
   isObserved(name: NotificationEventName): boolean {
-    return this.#handlers.has(name) || this.listenerCount(notificationAlias[name]) > 0;
+    return this.#handlers.hasNotification(name) || this.listenerCount(notificationAlias[name]) > 0;
   }
 
   // ---- lifecycle, driven by the negotiation code ----

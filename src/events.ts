@@ -466,6 +466,11 @@ export class HandlerTable {
     return isIntervention(event) ? this.#intervene.has(event) : (this.#notify.get(event)?.size ?? 0) > 0;
   }
 
+  /** {@link has} for a notification: asked before every notification an association may fire. */
+  hasNotification(event: NotificationEventName): boolean {
+    return this.#notify.size > 0 && (this.#notify.get(event)?.size ?? 0) > 0;
+  }
+
   /**
    * Calls every handler of a notification. A handler that throws or rejects is logged and
    * ignored: a user's bug never breaks the association.

@@ -168,6 +168,9 @@ export class ServiceUser {
   // The primitive's Maximum Length, kept once read: the sender asks for it with every message and
   // decoding the primitive's user information items each time showed in profiles.
   #maximumLengthOf: AssociatePrimitive | undefined;
+  /** The extended negotiation items of the primitive's items `#extendedOf` (see extendedNegotiation). */
+  #extendedOf: readonly UserInformationItem[] | undefined;
+  #extendedOfPrimitive: ExtendedNegotiationItem[] = [];
   #maximumLengthRead: number | undefined;
   #aeTitle = "";
   #address = "";
@@ -215,7 +218,8 @@ export class ServiceUser {
   }
 
   #mustWrite(what: string): void {
-    if (!this.writeable) {
+    // `writeable`, inline: every value an association sets on its service users comes through here.
+    if (this.#primitive !== undefined || this.owner.negotiationStarted) {
       throw new ServiceUserError("ERR_NOT_WRITEABLE", `can't ${what} after association negotiation has started`);
     }
   }
@@ -448,7 +452,12 @@ export class ServiceUser {
   get extendedNegotiation(): ExtendedNegotiationItem[] {
     const items = this.writeable ? undefined : this.#primitiveItems();
     if (items === undefined) return [...this.#extended];
-    return items.filter(isExtendedNegotiationItem);
+    // Picked once per primitive (asked several times during negotiation); a copy each time.
+    if (this.#extendedOf !== items) {
+      this.#extendedOfPrimitive = items.filter(isExtendedNegotiationItem);
+      this.#extendedOf = items;
+    }
+    return [...this.#extendedOfPrimitive];
   }
 
   /** Every User Information item: maximum length, implementation UID and version name, then the extended ones. */

@@ -115,6 +115,11 @@ interface EventInput {
   readonly error?: Error;
 }
 
+// The tracers are named once, by NETDICOM_TRACE when the logger module loads (see util/logger):
+// asked here once rather than at every step and PDU of every association.
+const tracingFsm = isTracing("fsm");
+const tracingPdu = isTracing("pdu");
+
 const pduEvents: Readonly<Record<number, Evt>> = {
   [PduType.AAssociateRq]: "Evt6",
   [PduType.AAssociateAc]: "Evt3",
@@ -317,7 +322,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
       bytes !== undefined &&
       this.currentState === "Sta6" &&
       !this.observesSteps() &&
-      !isTracing("pdu") &&
+      !tracingPdu &&
       this.listenerCount("pduSent") === 0
     ) {
       return this.transport.write(bytes);
@@ -472,7 +477,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
       this.dispatch("Evt19", { abort: abortOf(err), error: asError(err) });
       return;
     }
-    if (isTracing("pdu")) for (const line of describePdu(pdu)) trace("pdu", `< ${line}`);
+    if (tracingPdu) for (const line of describePdu(pdu)) trace("pdu", `< ${line}`);
     this.emit("pduReceived", pdu);
     // PS3.8 Table 9-10: Evt10 in Sta6 is DT-2 (P-DATA indication), staying in Sta6. The PDU that
     // comes by the thousand takes that cell directly when nobody observes the transition.
@@ -485,7 +490,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
 
   /** True when each step of the machine must be reported (FSM trace or a `transition` listener). */
   private observesSteps(): boolean {
-    return isTracing("fsm") || this.listenerCount("transition") > 0;
+    return tracingFsm || this.listenerCount("transition") > 0;
   }
 
   private onIdle(ms: number): void {
@@ -517,7 +522,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     const r = step(from, event, { rqAcceptable: rqRejection === undefined, isRequestor });
     const action = r.actions[0];
     this.currentState = r.next;
-    if (isTracing("fsm")) {
+    if (tracingFsm) {
       trace("fsm", `${isRequestor ? "R" : "A"}: ${from} + ${event} -> ${action ?? "(empty cell)"} -> ${r.next}`);
     }
     if (this.listenerCount("transition") > 0) this.emit("transition", { from, event, action, to: r.next });
@@ -650,7 +655,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   private sendOut(input: EventInput, quiet = false): Promise<void> {
     const out = input.out;
     if (!out) return done;
-    if (isTracing("pdu")) for (const line of describePdu(out.pdu())) trace("pdu", `> ${line}`);
+    if (tracingPdu) for (const line of describePdu(out.pdu())) trace("pdu", `> ${line}`);
     if (this.listenerCount("pduSent") > 0) this.emit("pduSent", out.pdu());
     if (out.bytes === writtenWithNext) return done;
     const p = this.transport.write(out.bytes);
