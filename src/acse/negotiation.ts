@@ -154,7 +154,8 @@ export function negotiateRqItemsAsAcceptor(
         : answerRqItem(item, step.transferSyntax, step.result, step.asScu, step.asScp),
     );
   }
-  return { contexts, roles: made.roles };
+  // A copy: a reused plan's list (empty) is shared, the caller's answer is its own.
+  return { contexts, roles: [...made.roles] };
 }
 
 /** The answer to a context rejected with `result` (3 or 4): its first transfer syntax, no roles. */
