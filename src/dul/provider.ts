@@ -171,6 +171,9 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   private readonly releaseConfirm = new Pending<void>();
   private releaseRequested = false;
   private readonly closedSignal = new Pending<Error | undefined>();
+  /** Someone listens to 'transition' / 'pduSent' (kept by {@link on} and {@link off}: asked at every step and PDU). */
+  private transitionListened = false;
+  private pduSentListened = false;
 
   constructor(
     readonly transport: Transport,
@@ -225,6 +228,23 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   ): Promise<UpperLayer> {
     const transport = connect.tls ? connectTls(connect) : connectTcp(connect);
     return transport.then((t) => new UpperLayer(t, { ...options, role: "requestor" }));
+  }
+
+  override on<K extends keyof UpperLayerEvents>(event: K, listener: (...args: UpperLayerEvents[K]) => void): this {
+    super.on(event, listener);
+    if (event === "transition" || event === "pduSent") this.noteListeners();
+    return this;
+  }
+
+  override off<K extends keyof UpperLayerEvents>(event: K, listener: (...args: UpperLayerEvents[K]) => void): this {
+    super.off(event, listener);
+    if (event === "transition" || event === "pduSent") this.noteListeners();
+    return this;
+  }
+
+  private noteListeners(): void {
+    this.transitionListened = this.listenerCount("transition") > 0;
+    this.pduSentListened = this.listenerCount("pduSent") > 0;
   }
 
   /** The current state, Sta1..Sta13. */
@@ -323,7 +343,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
       this.currentState === "Sta6" &&
       !this.observesSteps() &&
       !tracingPdu &&
-      this.listenerCount("pduSent") === 0
+      !this.pduSentListened
     ) {
       return this.transport.write(bytes);
     }
@@ -490,7 +510,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
 
   /** True when each step of the machine must be reported (FSM trace or a `transition` listener). */
   private observesSteps(): boolean {
-    return tracingFsm || this.listenerCount("transition") > 0;
+    return tracingFsm || this.transitionListened;
   }
 
   private onIdle(ms: number): void {
@@ -525,7 +545,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     if (tracingFsm) {
       trace("fsm", `${isRequestor ? "R" : "A"}: ${from} + ${event} -> ${action ?? "(empty cell)"} -> ${r.next}`);
     }
-    if (this.listenerCount("transition") > 0) this.emit("transition", { from, event, action, to: r.next });
+    if (this.transitionListened) this.emit("transition", { from, event, action, to: r.next });
     const p = action === undefined ? done : this.perform(action, input, rqRejection);
     // A close in Sta1 (before any association) is an empty cell but still ends this provider.
     if (this.currentState === "Sta1" && (action !== undefined || event === "Evt17")) this.finish(input.error);
@@ -656,7 +676,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     const out = input.out;
     if (!out) return done;
     if (tracingPdu) for (const line of describePdu(out.pdu())) trace("pdu", `> ${line}`);
-    if (this.listenerCount("pduSent") > 0) this.emit("pduSent", out.pdu());
+    if (this.pduSentListened) this.emit("pduSent", out.pdu());
     if (out.bytes === writtenWithNext) return done;
     const p = this.transport.write(out.bytes);
     if (quiet) return p.catch(() => {});
