@@ -1,7 +1,13 @@
 // PS3.8 9.3.3.2 and PS3.7 D.3.3.4: presentation context negotiation as pure functions.
 import type { PresentationContextAcItem, PresentationContextRqItem, RoleSelectionItem } from "../pdu/index.js";
 import { SCPSCURoleSelectionNegotiation } from "./negotiation-items.js";
-import { answerContext, answerRqItem, fromRqItem, type PresentationContext } from "./presentation-context.js";
+import {
+  answerContext,
+  answerRqItem,
+  fromRqItem,
+  type PresentationContext,
+  requestorAnswer,
+} from "./presentation-context.js";
 import { type RolePair, roleOutcome } from "./roles.js";
 import { isValidUid, NegotiationValueError } from "./uid.js";
 
@@ -300,13 +306,14 @@ export function negotiateAsRequestor(
       continue;
     }
     // PS3.8 9.3.3.2: the transfer syntax of a rejected context is not significant, so a
-    // missing or malformed one is dropped rather than thrown on.
-    const transferSyntaxes = isValidUid(answer.transferSyntax) ? [answer.transferSyntax] : [];
+    // missing or malformed one is dropped rather than thrown on. Checked here, so the answers
+    // below are made without the setters' checks (requestorAnswer).
+    const transferSyntax = isValidUid(answer.transferSyntax) ? answer.transferSyntax : undefined;
     if (answer.result !== ContextResult.Acceptance) {
-      out.push(rq.with({ transferSyntaxes, result: answer.result, asScu: false, asScp: false }));
+      out.push(requestorAnswer(rq, transferSyntax, answer.result, false, false));
       continue;
     }
-    if (transferSyntaxes.length === 0) {
+    if (transferSyntax === undefined) {
       throw new NegotiationValueError(
         `the acceptor accepted presentation context ${answer.contextId} with transfer syntax "${answer.transferSyntax}"`,
       );
@@ -314,14 +321,7 @@ export function negotiateAsRequestor(
     const abstractSyntax = rq.abstractSyntax ?? "";
     const proposal = proposals ? proposals.get(abstractSyntax) : rq;
     const outcome = roleOutcome(proposal, answeredRoles.get(abstractSyntax));
-    out.push(
-      rq.with({
-        transferSyntaxes,
-        result: ContextResult.Acceptance,
-        asScu: outcome.requestorScu,
-        asScp: outcome.requestorScp,
-      }),
-    );
+    out.push(requestorAnswer(rq, transferSyntax, ContextResult.Acceptance, outcome.requestorScu, outcome.requestorScp));
   }
   return out.sort((a, b) => (a.contextId ?? 0) - (b.contextId ?? 0));
 }

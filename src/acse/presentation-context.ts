@@ -56,10 +56,12 @@ export function checkContextId(id: number): number {
 let answerOf: (
   contextId: number | undefined,
   abstractSyntax: string | undefined,
-  transferSyntax: string,
+  transferSyntax: string | undefined,
   result: number,
   asScu: boolean,
   asScp: boolean,
+  scuRole?: boolean,
+  scpRole?: boolean,
 ) => PresentationContext;
 
 /**
@@ -180,11 +182,13 @@ export class PresentationContext {
   }
 
   static {
-    answerOf = (contextId, abstractSyntax, transferSyntax, result, asScu, asScp) => {
+    answerOf = (contextId, abstractSyntax, transferSyntax, result, asScu, asScp, scuRole, scpRole) => {
       const cx = new PresentationContext();
       cx.#contextId = contextId;
       cx.#abstractSyntax = abstractSyntax;
-      cx.#transferSyntaxes = [transferSyntax];
+      if (transferSyntax !== undefined) cx.#transferSyntaxes = [transferSyntax];
+      cx.#scuRole = scuRole;
+      cx.#scpRole = scpRole;
       const negotiated = cx as { result: number | undefined; asScu: boolean | undefined; asScp: boolean | undefined };
       negotiated.result = result;
       negotiated.asScu = asScu;
@@ -241,6 +245,22 @@ export function answerContext(
   asScp: boolean,
 ): PresentationContext {
   return answerOf(rq.contextId, rq.abstractSyntax, transferSyntax, result, asScu, asScp);
+}
+
+/**
+ * @internal The requestor's view of the answer to its proposed context `rq` (see
+ * `negotiateAsRequestor`): as `rq.with({ transferSyntaxes, result, asScu, asScp })` would make
+ * it (the proposed roles kept), without the checks: `transferSyntax` was checked by the caller
+ * (undefined: none, for a rejected context whose answer had no valid one).
+ */
+export function requestorAnswer(
+  rq: PresentationContext,
+  transferSyntax: string | undefined,
+  result: number,
+  asScu: boolean,
+  asScp: boolean,
+): PresentationContext {
+  return answerOf(rq.contextId, rq.abstractSyntax, transferSyntax, result, asScu, asScp, rq.scuRole, rq.scpRole);
 }
 
 /** @internal {@link answerContext} for the proposed context `item` of an A-ASSOCIATE-RQ, as `fromRqItem(item)` would give it. */

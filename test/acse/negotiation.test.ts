@@ -267,6 +267,39 @@ describe("negotiateAsRequestor", () => {
     assert.deepEqual([out[0]?.asScu, out[0]?.asScp], [false, true]);
   });
 
+  test("every answer keeps the roles its context proposed, and is a new context", () => {
+    const proposing = [
+      new PresentationContext({
+        contextId: 1,
+        abstractSyntax: ct,
+        transferSyntaxes: [jpeg],
+        scuRole: true,
+        scpRole: true,
+      }),
+      new PresentationContext({
+        contextId: 3,
+        abstractSyntax: mr,
+        transferSyntaxes: [jpeg],
+        scuRole: false,
+        scpRole: true,
+      }),
+    ];
+    const out = negotiateAsRequestor(proposing, [
+      { contextId: 1, result: 0, transferSyntax: jpeg },
+      { contextId: 3, result: 3, transferSyntax: "not a uid" },
+    ]);
+    assert.deepEqual(
+      out.map((c) => [c.contextId, c.result, [...c.transferSyntaxes], c.scuRole, c.scpRole]),
+      [
+        [1, 0, [jpeg], true, true],
+        [3, 3, [], false, true],
+      ],
+    );
+    assert.notEqual(out[0], proposing[0]);
+    out[0]?.addTransferSyntax(ts.ImplicitVRLittleEndian);
+    assert.deepEqual(proposing[0]?.transferSyntaxes, [jpeg]);
+  });
+
   test("a role answer without a proposal leaves the default roles", () => {
     const out = negotiateAsRequestor(
       [rq(1, ct, [ts.ImplicitVRLittleEndian])],
