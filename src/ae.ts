@@ -319,8 +319,11 @@ export class AE {
     return () => this.#observers.delete(observer);
   }
 
-  /** @internal Counts an association as active until its connection closes. */
-  track(assoc: Association): void {
+  /**
+   * @internal Counts an association as active until its connection closes, then calls
+   * `onClosed` (the server's own bookkeeping, in the same reaction: one promise less each).
+   */
+  track(assoc: Association, onClosed?: () => void): void {
     for (const observe of this.#observers) {
       try {
         observe(assoc);
@@ -330,7 +333,10 @@ export class AE {
     }
     this.#active.add(assoc);
     // `closed` never rejects: no catch (a promise less per association).
-    void assoc.closed.then(() => this.#active.delete(assoc));
+    void assoc.closed.then(() => {
+      this.#active.delete(assoc);
+      onClosed?.();
+    });
   }
 
   /**

@@ -9,6 +9,7 @@ import {
   evaluateAssociationRequest,
   fromRqItem,
   negotiateAsAcceptor,
+  negotiateRqItemsAsAcceptor,
   type PresentationContext,
   type Rejection,
   Rejections,
@@ -138,21 +139,26 @@ export async function acceptAssociation(assoc: Association, ul: UpperLayer, p: A
     // these items, or only the window proposal).
     const required = p.requireUserIdentity ?? assoc.ae.requireUserIdentity;
     const items = assoc.requestor.extendedNegotiation;
-    const identity =
-      required || items.some((i) => i instanceof UserIdentityNegotiation)
-        ? await checkUserIdentity(assoc, required)
-        : undefined;
+    // Which kinds were proposed, in one pass (none, as a rule).
+    let hasIdentity = false;
+    let hasAsyncOps = false;
+    let hasSopExtended = false;
+    let hasSopCommon = false;
+    for (const i of items) {
+      if (i instanceof UserIdentityNegotiation) hasIdentity = true;
+      else if (i instanceof AsynchronousOperationsWindowNegotiation) hasAsyncOps = true;
+      else if (i instanceof SOPClassExtendedNegotiation) hasSopExtended = true;
+      else if (i instanceof SOPClassCommonExtendedNegotiation) hasSopCommon = true;
+    }
+    const identity = required || hasIdentity ? await checkUserIdentity(assoc, required) : undefined;
     if (identity === "rejected") return await reject(identityRejected);
-    const asyncOps = items.some((i) => i instanceof AsynchronousOperationsWindowNegotiation)
-      ? await checkAsyncOps(assoc)
-      : undefined;
-    const sopClassExtended = items.some((i) => i instanceof SOPClassExtendedNegotiation)
-      ? await checkSopExtended(assoc)
-      : [];
-    if (items.some((i) => i instanceof SOPClassCommonExtendedNegotiation)) await checkSopCommon(assoc);
+    const asyncOps = hasAsyncOps ? await checkAsyncOps(assoc) : undefined;
+    const sopClassExtended = hasSopExtended ? await checkSopExtended(assoc) : [];
+    if (hasSopCommon) await checkSopCommon(assoc);
 
-    const requestedContexts = rq.presentationContexts.map(fromRqItem);
-    if (p.onAssociationRequest) {
+    // Made for the hook only (which may look at them, or even change them before negotiation).
+    const requestedContexts = p.onAssociationRequest ? rq.presentationContexts.map(fromRqItem) : undefined;
+    if (p.onAssociationRequest && requestedContexts) {
       let decision: AssociationRequestDecision;
       try {
         decision = await p.onAssociationRequest({
@@ -173,11 +179,10 @@ export async function acceptAssociation(assoc: Association, ul: UpperLayer, p: A
       if (typeof decision === "object") return await reject(decision.reject);
     }
 
-    const { contexts, roles } = negotiateAsAcceptor(
-      requestedContexts,
-      p.supportedContexts,
-      rq.userInformation.roleSelections ?? [],
-    );
+    const roleSelections = rq.userInformation.roleSelections ?? [];
+    const { contexts, roles } = requestedContexts
+      ? negotiateAsAcceptor(requestedContexts, p.supportedContexts, roleSelections)
+      : negotiateRqItemsAsAcceptor(rq.presentationContexts, p.supportedContexts, roleSelections);
     // PS3.8 leaves "nothing acceptable" to the acceptor; like DCMTK's SCPs we reject it outright
     // (permanent, service-user, no reason given) rather than establish a useless association.
     if (!contexts.some((cx) => cx.result === 0)) return await reject(Rejections.NoReasonGiven);

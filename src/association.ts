@@ -261,7 +261,7 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
 
   /** @internal True when a handler or listener is bound to `name` (its payload is then worth building). */
   isObserved(name: NotificationEventName): boolean {
-    return this.#handlers.has(name) || this.listenerCount(notificationAlias[name]) > 0;
+    return this.#handlers.hasNotification(name) || this.listenerCount(notificationAlias[name]) > 0;
   }
 
   // ---- lifecycle, driven by the negotiation code ----
@@ -371,12 +371,14 @@ export class Association extends TypedEmitter<AssociationEvents> implements Serv
 
   #answerRelease(ul: UpperLayer): void {
     this.#established = false;
-    ul.releaseResponse()
-      .then(() => {
+    // One reaction for both outcomes (a promise less than then().catch()).
+    ul.releaseResponse().then(
+      () => {
         this.#released = true;
         this.fire("RELEASED", {});
-      })
-      .catch((err: unknown) => this.logger.debug?.("A-RELEASE-RP not sent", err));
+      },
+      (err: unknown) => this.logger.debug?.("A-RELEASE-RP not sent", err),
+    );
   }
 
   /**

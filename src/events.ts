@@ -385,14 +385,25 @@ type AnyHandler = (event: never) => unknown;
  * notification may have many handlers; an intervention has one, and binding another replaces it.
  */
 export class HandlerTable {
-  readonly #notify = new Map<NotificationEventName, Set<AnyHandler>>();
-  readonly #intervene = new Map<InterventionEventName, AnyHandler>();
+  #notify: Map<NotificationEventName, Set<AnyHandler>>;
+  #intervene: Map<InterventionEventName, AnyHandler>;
+  /**
+   * The maps (and their sets) may be another table's too: a server's table and the table of each
+   * association it accepted share them until one of them binds or unbinds, which copies first.
+   * Copying them for every association cost two maps and a set per bound notification each time.
+   */
+  #shared = false;
 
   /** A table holding `handlers`, plus the handlers of `base` (bound earlier, e.g. per server). */
   constructor(handlers: Handlers = {}, base?: HandlerTable) {
     if (base) {
-      for (const [k, set] of base.#notify) this.#notify.set(k, new Set(set));
-      for (const [k, h] of base.#intervene) this.#intervene.set(k, h);
+      this.#notify = base.#notify;
+      this.#intervene = base.#intervene;
+      this.#shared = true;
+      base.#shared = true;
+    } else {
+      this.#notify = new Map();
+      this.#intervene = new Map();
     }
     for (const name of Object.keys(handlers) as EventName[]) {
       const h = handlers[name];
@@ -400,10 +411,21 @@ export class HandlerTable {
     }
   }
 
+  /** Makes the maps this table's own before a change (see #shared). */
+  #own(): void {
+    if (!this.#shared) return;
+    const notify = new Map<NotificationEventName, Set<AnyHandler>>();
+    for (const [k, set] of this.#notify) notify.set(k, new Set(set));
+    this.#notify = notify;
+    this.#intervene = new Map(this.#intervene);
+    this.#shared = false;
+  }
+
   /** Binds `handler` to `event`; for an intervention it replaces the one bound before. */
   bind<K extends EventName>(event: K, handler: Handler<K>): void {
     if (typeof handler !== "function") throw new TypeError(`the handler for ${event} is not a function`);
     if (!(event in Event)) throw new TypeError(`unknown event "${event}"`);
+    this.#own();
     if (isIntervention(event)) this.#intervene.set(event, handler as AnyHandler);
     else {
       const n = event as NotificationEventName;
@@ -415,6 +437,7 @@ export class HandlerTable {
 
   /** Unbinds `handler` from `event` (every handler of `event` when none is given). */
   unbind<K extends EventName>(event: K, handler?: Handler<K>): void {
+    this.#own();
     if (isIntervention(event)) {
       if (handler === undefined || this.#intervene.get(event) === handler) this.#intervene.delete(event);
       return;
@@ -441,6 +464,11 @@ export class HandlerTable {
   /** True when a notification has at least one handler (so payloads can be skipped when not). */
   has(event: EventName): boolean {
     return isIntervention(event) ? this.#intervene.has(event) : (this.#notify.get(event)?.size ?? 0) > 0;
+  }
+
+  /** {@link has} for a notification: asked before every notification an association may fire. */
+  hasNotification(event: NotificationEventName): boolean {
+    return this.#notify.size > 0 && (this.#notify.get(event)?.size ?? 0) > 0;
   }
 
   /**

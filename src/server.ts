@@ -278,15 +278,13 @@ export class AssociationServer {
       new HandlerTable({}, this.#handlers),
     );
     this.#all.add(assoc);
-    ae.track(assoc);
-    assoc.attach(ul);
-    // The peer's address costs a system call: read only for someone listening.
-    if (assoc.isObserved("CONN_OPEN")) assoc.fire("CONN_OPEN", { address: t.remoteAddress ?? "", port: t.remotePort });
-    // `closed` never rejects: no catch (a promise less per association).
-    void assoc.closed.then(() => {
+    ae.track(assoc, () => {
       this.#all.delete(assoc);
       this.#admitted.delete(assoc);
     });
+    assoc.attach(ul);
+    // The peer's address costs a system call: read only for someone listening.
+    if (assoc.isObserved("CONN_OPEN")) assoc.fire("CONN_OPEN", { address: t.remoteAddress ?? "", port: t.remotePort });
     acceptAssociation(assoc, ul, {
       aeTitle: ae.aeTitle,
       requireCalledAet: ae.requireCalledAet,

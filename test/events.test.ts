@@ -68,3 +68,31 @@ test("a notification handler that throws or rejects is logged; the others still 
   assert.deepEqual(ran, ["third"]);
   assert.equal(logged.length, 2);
 });
+
+test("HandlerTable: a table made from a base shares nothing that either side changes later (copy on write)", () => {
+  const echo = () => 0;
+  const seen = () => {};
+  const base = new HandlerTable({ [Event.C_ECHO]: echo, [Event.ESTABLISHED]: seen });
+  const child = new HandlerTable({}, base);
+  const sibling = new HandlerTable({}, base);
+  // The base (a server's handlers) changes after the children (its associations) were made.
+  const later = () => {};
+  base.bind(Event.RELEASED, later);
+  base.bind(Event.ESTABLISHED, later);
+  base.unbind(Event.C_ECHO);
+  assert.equal(child.get(Event.RELEASED).length, 0);
+  assert.deepEqual(child.get(Event.ESTABLISHED), [seen]);
+  assert.deepEqual(child.get(Event.C_ECHO), [echo]);
+  // A child changes: neither the base nor a sibling sees it.
+  const mine = () => {};
+  child.bind(Event.ESTABLISHED, mine);
+  child.bind(Event.C_ECHO, () => 1);
+  assert.deepEqual(child.get(Event.ESTABLISHED), [seen, mine]);
+  assert.deepEqual(sibling.get(Event.ESTABLISHED), [seen]);
+  assert.deepEqual(sibling.get(Event.C_ECHO), [echo]);
+  assert.deepEqual(base.get(Event.ESTABLISHED), [seen, later]);
+  assert.equal(base.get(Event.C_ECHO).length, 0);
+  sibling.unbind(Event.ESTABLISHED, seen);
+  assert.deepEqual(child.get(Event.ESTABLISHED), [seen, mine]);
+  assert.deepEqual(base.get(Event.ESTABLISHED), [seen, later]);
+});

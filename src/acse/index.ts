@@ -26,6 +26,7 @@ export {
   ContextResult,
   negotiateAsAcceptor,
   negotiateAsRequestor,
+  negotiateRqItemsAsAcceptor,
 } from "./negotiation.js";
 export {
   AsynchronousOperationsWindowNegotiation,

@@ -1,7 +1,13 @@
 // PS3.8 9.3.3.2 and PS3.7 D.3.3.4: presentation context negotiation as pure functions.
-import type { PresentationContextAcItem, RoleSelectionItem } from "../pdu/index.js";
+import type { PresentationContextAcItem, PresentationContextRqItem, RoleSelectionItem } from "../pdu/index.js";
 import { SCPSCURoleSelectionNegotiation } from "./negotiation-items.js";
-import type { PresentationContext } from "./presentation-context.js";
+import {
+  answerContext,
+  answerRqItem,
+  fromRqItem,
+  type PresentationContext,
+  requestorAnswer,
+} from "./presentation-context.js";
 import { type RolePair, roleOutcome } from "./roles.js";
 import { isValidUid, NegotiationValueError } from "./uid.js";
 
@@ -62,6 +68,30 @@ function supportedIndex(supported: readonly PresentationContext[]): ReadonlyMap<
   return index;
 }
 
+/** What a proposed context needs to be negotiated: a {@link PresentationContext} or an A-ASSOCIATE-RQ item. */
+interface Proposed {
+  readonly contextId?: number | undefined;
+  readonly abstractSyntax?: string | undefined;
+  readonly transferSyntaxes: readonly string[];
+}
+
+/** The answer to one proposed context, before it is made a {@link PresentationContext}. */
+interface Step {
+  /** Index of the proposed context in the requested list. */
+  readonly index: number;
+  readonly result: number;
+  /** Accepted (or user-rejected by roles): the transfer syntax chosen; undefined for results 3 and 4. */
+  readonly transferSyntax: string | undefined;
+  readonly asScu: boolean;
+  readonly asScp: boolean;
+}
+
+/** The outcome of {@link plan}: one step per answered context, by increasing context ID, and the role items. */
+interface Plan {
+  readonly steps: readonly Step[];
+  readonly roles: SCPSCURoleSelectionNegotiation[];
+}
+
 /**
  * The acceptor's answer to each context of an A-ASSOCIATE-RQ (PS3.8 9.3.3.2):
  * abstract syntax not among `supported` → 3; supported but no transfer syntax in common → 4;
@@ -80,52 +110,126 @@ export function negotiateAsAcceptor(
   roleSelections: readonly RoleSelectionItem[] = [],
   options: AcceptorNegotiationOptions = {},
 ): AcceptorNegotiation {
+  const { steps, roles } = plan(requested, supported, roleSelections, options);
+  const contexts: PresentationContext[] = [];
+  for (const step of steps) {
+    const rq = requested[step.index] as PresentationContext;
+    contexts.push(
+      step.transferSyntax === undefined
+        ? rejected(rq, step.result)
+        : // One of the supported context's transfer syntaxes: checked when that was made.
+          answerContext(rq, step.transferSyntax, step.result, step.asScu, step.asScp),
+    );
+  }
+  return { contexts, roles };
+}
+
+/** The plans made for frozen A-ASSOCIATE-RQ context lists (see {@link negotiateRqItemsAsAcceptor}). */
+const plans = new WeakMap<
+  readonly PresentationContextRqItem[],
+  { readonly supported: readonly PresentationContext[]; readonly plan: Plan }
+>();
+
+/**
+ * @internal {@link negotiateAsAcceptor} (requestor's transfer syntax order) straight from the
+ * A-ASSOCIATE-RQ's items, with no {@link PresentationContext} made for the proposal. A frozen
+ * item list (`decodePdu` gives the same one for the same request bytes) with a frozen supported
+ * list (a server's) and no role selection is negotiated once: later associations only make
+ * their answers. A storescu proposing 120-odd contexts made a storage SCP redo it all each time.
+ */
+export function negotiateRqItemsAsAcceptor(
+  items: readonly PresentationContextRqItem[],
+  supported: readonly PresentationContext[],
+  roleSelections: readonly RoleSelectionItem[] = [],
+): AcceptorNegotiation {
+  const reusable = roleSelections.length === 0 && Object.isFrozen(items) && Object.isFrozen(supported);
+  const known = reusable ? plans.get(items) : undefined;
+  let made: Plan;
+  if (known !== undefined && known.supported === supported) made = known.plan;
+  else {
+    made = plan(items, supported, roleSelections, {});
+    // Without role selection there are no role items, the only objects a plan holds.
+    if (reusable) plans.set(items, { supported, plan: made });
+  }
+  const contexts: PresentationContext[] = [];
+  for (const step of made.steps) {
+    const item = items[step.index] as PresentationContextRqItem;
+    contexts.push(
+      step.transferSyntax === undefined
+        ? rejected(fromRqItem(item), step.result)
+        : answerRqItem(item, step.transferSyntax, step.result, step.asScu, step.asScp),
+    );
+  }
+  // A copy: a reused plan's list (empty) is shared, the caller's answer is its own.
+  return { contexts, roles: [...made.roles] };
+}
+
+/** The answer to a context rejected with `result` (3 or 4): its first transfer syntax, no roles. */
+function rejected(rq: PresentationContext, result: number): PresentationContext {
+  return rq.with({
+    transferSyntaxes: firstTransferSyntax(rq),
+    result,
+    asScu: false,
+    asScp: false,
+    scuRole: undefined,
+    scpRole: undefined,
+  });
+}
+
+/** The negotiation itself (see {@link negotiateAsAcceptor}), as steps. */
+function plan(
+  requested: readonly Proposed[],
+  supported: readonly PresentationContext[],
+  roleSelections: readonly RoleSelectionItem[],
+  options: AcceptorNegotiationOptions,
+): Plan {
   const byAbstractSyntax = supportedIndex(supported);
   const proposedRoles = rolesBySopClass(roleSelections);
   const seenIds = new Set<number | undefined>();
-  const contexts: PresentationContext[] = [];
+  const steps: Step[] = [];
   let roles: Map<string, SCPSCURoleSelectionNegotiation> | undefined;
 
-  for (const rq of requested) {
+  for (let index = 0; index < requested.length; index++) {
+    const rq = requested[index] as Proposed;
     if (seenIds.has(rq.contextId)) continue;
     seenIds.add(rq.contextId);
     const abstractSyntax = rq.abstractSyntax ?? "";
     const ac = byAbstractSyntax.get(abstractSyntax);
-    const rejected = (result: number): PresentationContext =>
-      rq.with({
-        transferSyntaxes: firstTransferSyntax(rq),
-        result,
+    if (ac === undefined) {
+      steps.push({
+        index,
+        result: ContextResult.AbstractSyntaxNotSupported,
+        transferSyntax: undefined,
         asScu: false,
         asScp: false,
-        scuRole: undefined,
-        scpRole: undefined,
       });
-    if (ac === undefined) {
-      contexts.push(rejected(ContextResult.AbstractSyntaxNotSupported));
       continue;
     }
     const chosen =
       options.transferSyntaxOrder === "acceptor"
-        ? ac.transferSyntaxes.find((t) => rq.transferSyntaxes.includes(t))
-        : rq.transferSyntaxes.find((t) => ac.transferSyntaxes.includes(t));
+        ? firstCommon(ac.transferSyntaxes, rq.transferSyntaxes)
+        : firstCommon(rq.transferSyntaxes, ac.transferSyntaxes);
     if (chosen === undefined) {
-      contexts.push(rejected(ContextResult.TransferSyntaxesNotSupported));
+      steps.push({
+        index,
+        result: ContextResult.TransferSyntaxesNotSupported,
+        transferSyntax: undefined,
+        asScu: false,
+        asScp: false,
+      });
       continue;
     }
     const proposal = proposedRoles.get(abstractSyntax);
     const answerable = ac.scuRole !== undefined && ac.scpRole !== undefined;
     const outcome = roleOutcome(proposal, answerable ? ac : undefined);
     const usable = outcome.acceptorScu || outcome.acceptorScp;
-    contexts.push(
-      rq.with({
-        transferSyntaxes: [chosen],
-        result: usable ? ContextResult.Acceptance : ContextResult.UserRejection,
-        asScu: outcome.acceptorScu,
-        asScp: outcome.acceptorScp,
-        scuRole: undefined,
-        scpRole: undefined,
-      }),
-    );
+    steps.push({
+      index,
+      result: usable ? ContextResult.Acceptance : ContextResult.UserRejection,
+      transferSyntax: chosen,
+      asScu: outcome.acceptorScu,
+      asScp: outcome.acceptorScp,
+    });
     if (usable && proposal !== undefined && answerable) {
       // PS3.7 D.3.3.4: the acceptor may not answer 1 for a role proposed as 0.
       (roles ??= new Map()).set(
@@ -137,9 +241,32 @@ export function negotiateAsAcceptor(
       );
     }
   }
-  contexts.sort((a, b) => (a.contextId ?? 0) - (b.contextId ?? 0));
+  // Proposed in increasing order as a rule: sorted only when not. Stable, as the sort of the
+  // answers by ID it stands for (an undefined ID counts as 0).
+  const idOf = (step: Step) => (requested[step.index] as Proposed).contextId ?? 0;
+  if (!byIncreasingId(steps, idOf)) steps.sort((a, b) => idOf(a) - idOf(b));
   const sortedRoles = roles ? [...roles.values()].sort((a, b) => (a.sopClassUid < b.sopClassUid ? -1 : 1)) : [];
-  return { contexts, roles: sortedRoles };
+  return { steps, roles: sortedRoles };
+}
+
+/** The first of `preferred` that `other` lists too. */
+function firstCommon(preferred: readonly string[], other: readonly string[]): string | undefined {
+  for (let i = 0; i < preferred.length; i++) {
+    const uid = preferred[i] as string;
+    if (other.includes(uid)) return uid;
+  }
+  return undefined;
+}
+
+/** True when the IDs never decrease (a stable sort by ID would leave the list as it is). */
+function byIncreasingId<T>(list: readonly T[], idOf: (x: T) => number): boolean {
+  let previous = -1;
+  for (let i = 0; i < list.length; i++) {
+    const id = idOf(list[i] as T);
+    if (id < previous) return false;
+    previous = id;
+  }
+  return true;
 }
 
 /**
@@ -179,13 +306,14 @@ export function negotiateAsRequestor(
       continue;
     }
     // PS3.8 9.3.3.2: the transfer syntax of a rejected context is not significant, so a
-    // missing or malformed one is dropped rather than thrown on.
-    const transferSyntaxes = isValidUid(answer.transferSyntax) ? [answer.transferSyntax] : [];
+    // missing or malformed one is dropped rather than thrown on. Checked here, so the answers
+    // below are made without the setters' checks (requestorAnswer).
+    const transferSyntax = isValidUid(answer.transferSyntax) ? answer.transferSyntax : undefined;
     if (answer.result !== ContextResult.Acceptance) {
-      out.push(rq.with({ transferSyntaxes, result: answer.result, asScu: false, asScp: false }));
+      out.push(requestorAnswer(rq, transferSyntax, answer.result, false, false));
       continue;
     }
-    if (transferSyntaxes.length === 0) {
+    if (transferSyntax === undefined) {
       throw new NegotiationValueError(
         `the acceptor accepted presentation context ${answer.contextId} with transfer syntax "${answer.transferSyntax}"`,
       );
@@ -193,14 +321,7 @@ export function negotiateAsRequestor(
     const abstractSyntax = rq.abstractSyntax ?? "";
     const proposal = proposals ? proposals.get(abstractSyntax) : rq;
     const outcome = roleOutcome(proposal, answeredRoles.get(abstractSyntax));
-    out.push(
-      rq.with({
-        transferSyntaxes,
-        result: ContextResult.Acceptance,
-        asScu: outcome.requestorScu,
-        asScp: outcome.requestorScp,
-      }),
-    );
+    out.push(requestorAnswer(rq, transferSyntax, ContextResult.Acceptance, outcome.requestorScu, outcome.requestorScp));
   }
   return out.sort((a, b) => (a.contextId ?? 0) - (b.contextId ?? 0));
 }

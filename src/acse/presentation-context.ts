@@ -52,6 +52,18 @@ export function checkContextId(id: number): number {
   return id;
 }
 
+/** Set by {@link PresentationContext}'s static block: see {@link answerContext}. */
+let answerOf: (
+  contextId: number | undefined,
+  abstractSyntax: string | undefined,
+  transferSyntax: string | undefined,
+  result: number,
+  asScu: boolean,
+  asScp: boolean,
+  scuRole?: boolean,
+  scpRole?: boolean,
+) => PresentationContext;
+
 /**
  * One presentation context: an abstract syntax, the transfer syntaxes for it and, once
  * negotiated, the result and the roles each side may take.
@@ -75,12 +87,15 @@ export class PresentationContext {
   readonly asScp: boolean | undefined;
 
   /** Creates a context; every value given is validated as its setter would. */
-  constructor(init: PresentationContextInit = {}) {
+  constructor(init?: PresentationContextInit) {
+    // Nothing given (the negotiation's answers, a peer's proposals): the fields' undefined and [] stand.
+    if (init === undefined) return;
     if (init.contextId !== undefined) this.contextId = init.contextId;
     if (init.abstractSyntax !== undefined) this.abstractSyntax = init.abstractSyntax;
     if (init.transferSyntaxes !== undefined) this.transferSyntaxes = init.transferSyntaxes;
-    this.scuRole = init.scuRole;
-    this.scpRole = init.scpRole;
+    // Undefined is what the fields hold already, and always valid.
+    if (init.scuRole !== undefined) this.scuRole = init.scuRole;
+    if (init.scpRole !== undefined) this.scpRole = init.scpRole;
     this.result = init.result;
     this.asScu = init.asScu;
     this.asScp = init.asScp;
@@ -166,6 +181,22 @@ export class PresentationContext {
     return cx;
   }
 
+  static {
+    answerOf = (contextId, abstractSyntax, transferSyntax, result, asScu, asScp, scuRole, scpRole) => {
+      const cx = new PresentationContext();
+      cx.#contextId = contextId;
+      cx.#abstractSyntax = abstractSyntax;
+      if (transferSyntax !== undefined) cx.#transferSyntaxes = [transferSyntax];
+      cx.#scuRole = scuRole;
+      cx.#scpRole = scpRole;
+      const negotiated = cx as { result: number | undefined; asScu: boolean | undefined; asScp: boolean | undefined };
+      negotiated.result = result;
+      negotiated.asScu = asScu;
+      negotiated.asScp = asScp;
+      return cx;
+    };
+  }
+
   /** A copy, with `changes` applied (and validated); values kept from this one are copied as they are. */
   with(changes: PresentationContextInit): PresentationContext {
     const cx = new PresentationContext({
@@ -196,6 +227,51 @@ export class PresentationContext {
     if (this.asScu !== undefined && this.asScp !== undefined) lines.push(`Role: ${roleText(this.asScu, this.asScp)}`);
     return lines.join("\n");
   }
+}
+
+/**
+ * @internal The acceptor's answer to the proposed context `rq` (see `negotiateAsAcceptor`): its
+ * ID and abstract syntax as proposed, `transferSyntax`, the result and the acceptor's roles, no
+ * role selection. As `rq.with(…)` would make it, without the setters' checks: the transfer
+ * syntax is one of the acceptor's own supported contexts', already checked, and the rest are
+ * constants. With 100-odd contexts proposed, the checks cost about as much as the rest of the
+ * negotiation.
+ */
+export function answerContext(
+  rq: PresentationContext,
+  transferSyntax: string,
+  result: number,
+  asScu: boolean,
+  asScp: boolean,
+): PresentationContext {
+  return answerOf(rq.contextId, rq.abstractSyntax, transferSyntax, result, asScu, asScp);
+}
+
+/**
+ * @internal The requestor's view of the answer to its proposed context `rq` (see
+ * `negotiateAsRequestor`): as `rq.with({ transferSyntaxes, result, asScu, asScp })` would make
+ * it (the proposed roles kept), without the checks: `transferSyntax` was checked by the caller
+ * (undefined: none, for a rejected context whose answer had no valid one).
+ */
+export function requestorAnswer(
+  rq: PresentationContext,
+  transferSyntax: string | undefined,
+  result: number,
+  asScu: boolean,
+  asScp: boolean,
+): PresentationContext {
+  return answerOf(rq.contextId, rq.abstractSyntax, transferSyntax, result, asScu, asScp, rq.scuRole, rq.scpRole);
+}
+
+/** @internal {@link answerContext} for the proposed context `item` of an A-ASSOCIATE-RQ, as `fromRqItem(item)` would give it. */
+export function answerRqItem(
+  item: PresentationContextRqItem,
+  transferSyntax: string,
+  result: number,
+  asScu: boolean,
+  asScp: boolean,
+): PresentationContext {
+  return answerOf(item.contextId, item.abstractSyntax, transferSyntax, result, asScu, asScp);
 }
 
 function checkRole(value: unknown, what: string): boolean | undefined {

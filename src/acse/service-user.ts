@@ -1,7 +1,7 @@
 // One side of an association (pynetdicom's ServiceUser): what it proposes or supports before
 // negotiation, and what it sent or received (its A-ASSOCIATE primitive) after.
 import { IMPLEMENTATION_CLASS_UID } from "../dataset/part10.js";
-import type { AAssociateAc, AAssociateRj, AAssociateRq } from "../pdu/index.js";
+import type { AAssociateAc, AAssociateRj, AAssociateRq, UserInformation } from "../pdu/index.js";
 import { PduType } from "../pdu/index.js";
 import { NetdicomError } from "../util/errors.js";
 import {
@@ -82,14 +82,73 @@ export class ServiceUserError extends NetdicomError {
   override readonly name = "ServiceUserError";
 }
 
+/** The last AE title {@link checkAeTitle} passed, and its trimmed form (a server sets its own for every association). */
+let lastAeTitle: { readonly title: string; readonly trimmed: string } | undefined;
+
 // PS3.5 Table 6.2-1 (AE): up to 16 characters, no backslash or control characters, not all spaces.
 function checkAeTitle(title: unknown): string {
+  const last = lastAeTitle;
+  if (last !== undefined && title === last.title) return last.trimmed;
   if (typeof title !== "string") throw new ServiceUserError("ERR_AE_TITLE", "AE title must be a string");
   const trimmed = title.trim();
   if (trimmed.length === 0 || trimmed.length > 16 || !/^[\x20-\x5b\x5d-\x7e]+$/.test(trimmed)) {
     throw new ServiceUserError("ERR_AE_TITLE", `AE title "${title}" is not 1-16 printable characters without "\\"`);
   }
+  lastAeTitle = { title, trimmed };
   return trimmed;
+}
+
+// The User Information notifications a service user starts with, and the last ones made for a
+// value: immutable (frozen), so every service user may hold the same object. Two of them were
+// made, and their UIDs and names checked again, for each side of every association.
+const defaultMaximumLengthItem = Object.freeze(new MaximumLengthNotification(defaultMaximumLength));
+const defaultImplementationClassUidItem = Object.freeze(
+  new ImplementationClassUIDNotification(IMPLEMENTATION_CLASS_UID),
+);
+let lastMaximumLengthItem: MaximumLengthNotification = defaultMaximumLengthItem;
+let lastImplementationClassUidItem: ImplementationClassUIDNotification = defaultImplementationClassUidItem;
+let lastImplementationVersionNameItem: ImplementationVersionNameNotification | undefined;
+
+function maximumLengthItem(value: number): MaximumLengthNotification {
+  if (value !== lastMaximumLengthItem.maximumLengthReceived) {
+    lastMaximumLengthItem = Object.freeze(new MaximumLengthNotification(value));
+  }
+  return lastMaximumLengthItem;
+}
+
+function implementationClassUidItem(uid: string): ImplementationClassUIDNotification {
+  if (uid !== lastImplementationClassUidItem.implementationClassUid) {
+    lastImplementationClassUidItem = Object.freeze(new ImplementationClassUIDNotification(uid));
+  }
+  return lastImplementationClassUidItem;
+}
+
+function implementationVersionNameItem(name: string): ImplementationVersionNameNotification {
+  if (name !== lastImplementationVersionNameItem?.implementationVersionName) {
+    lastImplementationVersionNameItem = Object.freeze(new ImplementationVersionNameNotification(name));
+  }
+  return lastImplementationVersionNameItem;
+}
+
+const noItems: readonly UserInformationItem[] = Object.freeze([]);
+
+/** The items of each frozen User Information read so far (see {@link itemsOf}). */
+const sharedItems = new WeakMap<UserInformation, readonly UserInformationItem[]>();
+
+/**
+ * The items of `ui`. A frozen one is a decoded A-ASSOCIATE-RQ's or -AC's that `decodePdu`
+ * gives again for the same bytes (one peer asking again and again), or an answer kept by the
+ * acceptor: its items are made once, frozen, and shared by every service user that reads it,
+ * instead of made (and their UIDs checked) again for each association.
+ */
+function itemsOf(ui: UserInformation): readonly UserInformationItem[] {
+  if (!Object.isFrozen(ui)) return fromUserInformation(ui);
+  let items = sharedItems.get(ui);
+  if (items === undefined) {
+    items = Object.freeze(fromUserInformation(ui).map((item) => Object.freeze(item)));
+    sharedItems.set(ui, items);
+  }
+  return items;
 }
 
 /**
@@ -105,17 +164,21 @@ export class ServiceUser {
   readonly #mode: ServiceUserMode;
   #primitive: AssociatePrimitive | undefined;
   /** The primitive's User Information items, once read. */
-  #items: UserInformationItem[] | undefined;
+  #items: readonly UserInformationItem[] | undefined;
   // The primitive's Maximum Length, kept once read: the sender asks for it with every message and
   // decoding the primitive's user information items each time showed in profiles.
   #maximumLengthOf: AssociatePrimitive | undefined;
+  /** The extended negotiation items of the primitive's items `#extendedOf` (see extendedNegotiation). */
+  #extendedOf: readonly UserInformationItem[] | undefined;
+  #extendedOfPrimitive: ExtendedNegotiationItem[] = [];
   #maximumLengthRead: number | undefined;
   #aeTitle = "";
   #address = "";
   #port: number | undefined;
   /** Where the address and port come from when first read (see {@link setEndpointSource}). */
   #endpoint: (() => { readonly address: string; readonly port: number | undefined }) | undefined;
-  #contexts: PresentationContext[] = [];
+  /** Never changed in place: a frozen list (a server's supported contexts) is kept as it is, not copied. */
+  #contexts: readonly PresentationContext[] = [];
   #maximumLength: MaximumLengthNotification | undefined;
   #implementationClassUid: ImplementationClassUIDNotification | undefined;
   #implementationVersionName: ImplementationVersionNameNotification | undefined;
@@ -130,8 +193,8 @@ export class ServiceUser {
     }
     this.owner = owner;
     this.#mode = mode;
-    this.#maximumLength = new MaximumLengthNotification(options.maximumLength ?? defaultMaximumLength);
-    this.#implementationClassUid = new ImplementationClassUIDNotification(
+    this.#maximumLength = maximumLengthItem(options.maximumLength ?? defaultMaximumLength);
+    this.#implementationClassUid = implementationClassUidItem(
       options.implementationClassUid ?? IMPLEMENTATION_CLASS_UID,
     );
   }
@@ -155,7 +218,8 @@ export class ServiceUser {
   }
 
   #mustWrite(what: string): void {
-    if (!this.writeable) {
+    // `writeable`, inline: every value an association sets on its service users comes through here.
+    if (this.#primitive !== undefined || this.owner.negotiationStarted) {
       throw new ServiceUserError("ERR_NOT_WRITEABLE", `can't ${what} after association negotiation has started`);
     }
   }
@@ -244,12 +308,12 @@ export class ServiceUser {
   }
 
   /** The items of the received or sent primitive, or undefined before there is one. */
-  #primitiveItems(): UserInformationItem[] | undefined {
+  #primitiveItems(): readonly UserInformationItem[] | undefined {
     const p = this.#primitive;
     if (p === undefined) return undefined;
     // Read once per primitive (which never changes): the maximum length is asked for each
     // message sent, the extended items several times during negotiation.
-    this.#items ??= p.type === PduType.AAssociateRj ? [] : fromUserInformation(p.userInformation);
+    this.#items ??= p.type === PduType.AAssociateRj ? noItems : itemsOf(p.userInformation);
     return this.#items;
   }
 
@@ -280,7 +344,7 @@ export class ServiceUser {
   /** Sets the Maximum Length (0: no limit); only while `writeable`. */
   set maximumLength(value: number | undefined) {
     this.#mustWrite("set the maximum length");
-    this.#maximumLength = value === undefined ? undefined : new MaximumLengthNotification(value);
+    this.#maximumLength = value === undefined ? undefined : maximumLengthItem(value);
   }
 
   /** The Implementation Class UID; undefined when none (e.g. after a rejection). */
@@ -290,7 +354,7 @@ export class ServiceUser {
   /** Sets the Implementation Class UID; only while `writeable`. */
   set implementationClassUid(value: string | undefined) {
     this.#mustWrite("set the implementation class UID");
-    this.#implementationClassUid = value === undefined ? undefined : new ImplementationClassUIDNotification(value);
+    this.#implementationClassUid = value === undefined ? undefined : implementationClassUidItem(value);
   }
 
   /** The Implementation Version Name, if any. */
@@ -300,8 +364,7 @@ export class ServiceUser {
   /** Sets the Implementation Version Name (at most 16 characters); only while `writeable`. */
   set implementationVersionName(value: string | undefined) {
     this.#mustWrite("set the implementation version name");
-    this.#implementationVersionName =
-      value === undefined ? undefined : new ImplementationVersionNameNotification(value);
+    this.#implementationVersionName = value === undefined ? undefined : implementationVersionNameItem(value);
   }
 
   /** The requestor's proposed contexts (`getContexts("requested")`). */
@@ -327,7 +390,8 @@ export class ServiceUser {
     if (!this.isAcceptor) {
       throw new ServiceUserError("ERR_SERVICE_USER_MODE", "supportedContexts can only be set for the acceptor");
     }
-    this.#contexts = [...contexts];
+    // A server sets its 100-odd supported contexts on every association: the frozen list is shared.
+    this.#contexts = Object.isFrozen(contexts) ? contexts : [...contexts];
   }
 
   /**
@@ -388,7 +452,12 @@ export class ServiceUser {
   get extendedNegotiation(): ExtendedNegotiationItem[] {
     const items = this.writeable ? undefined : this.#primitiveItems();
     if (items === undefined) return [...this.#extended];
-    return items.filter(isExtendedNegotiationItem);
+    // Picked once per primitive (asked several times during negotiation); a copy each time.
+    if (this.#extendedOf !== items) {
+      this.#extendedOfPrimitive = items.filter(isExtendedNegotiationItem);
+      this.#extendedOf = items;
+    }
+    return [...this.#extendedOfPrimitive];
   }
 
   /** Every User Information item: maximum length, implementation UID and version name, then the extended ones. */

@@ -8,13 +8,16 @@ export class TypedEmitter<E extends { [K in keyof E]: unknown[] }> {
   // Each event's listeners as an array replaced (never changed) on `on`/`off`: `emit` walks the
   // array it found, so a listener added or removed during an emit takes effect from the next
   // one, without a copy per emit (an association emits a few dozen events).
-  private readonly listeners = new Map<keyof E, readonly unknown[]>();
+  // Made with the first listener: an upper layer and its association are made per connection,
+  // and most of their events are never listened to.
+  private listeners: Map<keyof E, readonly unknown[]> | undefined;
 
   /** Adds a listener (once: adding the same one again changes nothing). */
   on<K extends keyof E>(event: K, listener: (...args: E[K]) => void): this {
-    const list = this.listeners.get(event);
-    if (!list) this.listeners.set(event, [listener]);
-    else if (!list.includes(listener)) this.listeners.set(event, [...list, listener]);
+    const listeners = (this.listeners ??= new Map());
+    const list = listeners.get(event);
+    if (!list) listeners.set(event, [listener]);
+    else if (!list.includes(listener)) listeners.set(event, [...list, listener]);
     return this;
   }
 
@@ -29,9 +32,9 @@ export class TypedEmitter<E extends { [K in keyof E]: unknown[] }> {
 
   /** Removes a listener. */
   off<K extends keyof E>(event: K, listener: (...args: E[K]) => void): this {
-    const list = this.listeners.get(event);
+    const list = this.listeners?.get(event);
     if (list?.includes(listener)) {
-      this.listeners.set(
+      this.listeners?.set(
         event,
         list.filter((l) => l !== listener),
       );
@@ -41,12 +44,12 @@ export class TypedEmitter<E extends { [K in keyof E]: unknown[] }> {
 
   /** How many listeners `event` has. */
   listenerCount(event: keyof E): number {
-    return this.listeners.get(event)?.length ?? 0;
+    return this.listeners?.get(event)?.length ?? 0;
   }
 
   /** Calls every listener of `event`; returns false when there was none. */
   protected emit<K extends keyof E>(event: K, ...args: E[K]): boolean {
-    const list = this.listeners.get(event);
+    const list = this.listeners?.get(event);
     if (!list || list.length === 0) return false;
     for (const l of list) {
       try {

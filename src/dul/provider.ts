@@ -115,6 +115,11 @@ interface EventInput {
   readonly error?: Error;
 }
 
+// The tracers are named once, by NETDICOM_TRACE when the logger module loads (see util/logger):
+// asked here once rather than at every step and PDU of every association.
+const tracingFsm = isTracing("fsm");
+const tracingPdu = isTracing("pdu");
+
 const pduEvents: Readonly<Record<number, Evt>> = {
   [PduType.AAssociateRq]: "Evt6",
   [PduType.AAssociateAc]: "Evt3",
@@ -166,6 +171,9 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   private readonly releaseConfirm = new Pending<void>();
   private releaseRequested = false;
   private readonly closedSignal = new Pending<Error | undefined>();
+  /** Someone listens to 'transition' / 'pduSent' (kept by {@link on} and {@link off}: asked at every step and PDU). */
+  private transitionListened = false;
+  private pduSentListened = false;
 
   constructor(
     readonly transport: Transport,
@@ -220,6 +228,23 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   ): Promise<UpperLayer> {
     const transport = connect.tls ? connectTls(connect) : connectTcp(connect);
     return transport.then((t) => new UpperLayer(t, { ...options, role: "requestor" }));
+  }
+
+  override on<K extends keyof UpperLayerEvents>(event: K, listener: (...args: UpperLayerEvents[K]) => void): this {
+    super.on(event, listener);
+    if (event === "transition" || event === "pduSent") this.noteListeners();
+    return this;
+  }
+
+  override off<K extends keyof UpperLayerEvents>(event: K, listener: (...args: UpperLayerEvents[K]) => void): this {
+    super.off(event, listener);
+    if (event === "transition" || event === "pduSent") this.noteListeners();
+    return this;
+  }
+
+  private noteListeners(): void {
+    this.transitionListened = this.listenerCount("transition") > 0;
+    this.pduSentListened = this.listenerCount("pduSent") > 0;
   }
 
   /** The current state, Sta1..Sta13. */
@@ -317,8 +342,8 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
       bytes !== undefined &&
       this.currentState === "Sta6" &&
       !this.observesSteps() &&
-      !isTracing("pdu") &&
-      this.listenerCount("pduSent") === 0
+      !tracingPdu &&
+      !this.pduSentListened
     ) {
       return this.transport.write(bytes);
     }
@@ -472,7 +497,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
       this.dispatch("Evt19", { abort: abortOf(err), error: asError(err) });
       return;
     }
-    if (isTracing("pdu")) for (const line of describePdu(pdu)) trace("pdu", `< ${line}`);
+    if (tracingPdu) for (const line of describePdu(pdu)) trace("pdu", `< ${line}`);
     this.emit("pduReceived", pdu);
     // PS3.8 Table 9-10: Evt10 in Sta6 is DT-2 (P-DATA indication), staying in Sta6. The PDU that
     // comes by the thousand takes that cell directly when nobody observes the transition.
@@ -485,7 +510,7 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
 
   /** True when each step of the machine must be reported (FSM trace or a `transition` listener). */
   private observesSteps(): boolean {
-    return isTracing("fsm") || this.listenerCount("transition") > 0;
+    return tracingFsm || this.transitionListened;
   }
 
   private onIdle(ms: number): void {
@@ -517,10 +542,10 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
     const r = step(from, event, { rqAcceptable: rqRejection === undefined, isRequestor });
     const action = r.actions[0];
     this.currentState = r.next;
-    if (isTracing("fsm")) {
+    if (tracingFsm) {
       trace("fsm", `${isRequestor ? "R" : "A"}: ${from} + ${event} -> ${action ?? "(empty cell)"} -> ${r.next}`);
     }
-    if (this.listenerCount("transition") > 0) this.emit("transition", { from, event, action, to: r.next });
+    if (this.transitionListened) this.emit("transition", { from, event, action, to: r.next });
     const p = action === undefined ? done : this.perform(action, input, rqRejection);
     // A close in Sta1 (before any association) is an empty cell but still ends this provider.
     if (this.currentState === "Sta1" && (action !== undefined || event === "Evt17")) this.finish(input.error);
@@ -650,8 +675,8 @@ export class UpperLayer extends TypedEmitter<UpperLayerEvents> {
   private sendOut(input: EventInput, quiet = false): Promise<void> {
     const out = input.out;
     if (!out) return done;
-    if (isTracing("pdu")) for (const line of describePdu(out.pdu())) trace("pdu", `> ${line}`);
-    if (this.listenerCount("pduSent") > 0) this.emit("pduSent", out.pdu());
+    if (tracingPdu) for (const line of describePdu(out.pdu())) trace("pdu", `> ${line}`);
+    if (this.pduSentListened) this.emit("pduSent", out.pdu());
     if (out.bytes === writtenWithNext) return done;
     const p = this.transport.write(out.bytes);
     if (quiet) return p.catch(() => {});

@@ -3,9 +3,11 @@ import { describe, test } from "node:test";
 import {
   buildContext,
   ContextResult,
+  fromRqItem,
   NegotiationValueError,
   negotiateAsAcceptor,
   negotiateAsRequestor,
+  negotiateRqItemsAsAcceptor,
   PresentationContext,
   roleOutcome,
 } from "../../src/acse/index.js";
@@ -265,6 +267,39 @@ describe("negotiateAsRequestor", () => {
     assert.deepEqual([out[0]?.asScu, out[0]?.asScp], [false, true]);
   });
 
+  test("every answer keeps the roles its context proposed, and is a new context", () => {
+    const proposing = [
+      new PresentationContext({
+        contextId: 1,
+        abstractSyntax: ct,
+        transferSyntaxes: [jpeg],
+        scuRole: true,
+        scpRole: true,
+      }),
+      new PresentationContext({
+        contextId: 3,
+        abstractSyntax: mr,
+        transferSyntaxes: [jpeg],
+        scuRole: false,
+        scpRole: true,
+      }),
+    ];
+    const out = negotiateAsRequestor(proposing, [
+      { contextId: 1, result: 0, transferSyntax: jpeg },
+      { contextId: 3, result: 3, transferSyntax: "not a uid" },
+    ]);
+    assert.deepEqual(
+      out.map((c) => [c.contextId, c.result, [...c.transferSyntaxes], c.scuRole, c.scpRole]),
+      [
+        [1, 0, [jpeg], true, true],
+        [3, 3, [], false, true],
+      ],
+    );
+    assert.notEqual(out[0], proposing[0]);
+    out[0]?.addTransferSyntax(ts.ImplicitVRLittleEndian);
+    assert.deepEqual(proposing[0]?.transferSyntaxes, [jpeg]);
+  });
+
   test("a role answer without a proposal leaves the default roles", () => {
     const out = negotiateAsRequestor(
       [rq(1, ct, [ts.ImplicitVRLittleEndian])],
@@ -297,4 +332,71 @@ test("negotiateAsAcceptor: a frozen supported list (indexed once) answers as an 
   const frozen = Object.freeze([...supported]);
   assert.deepEqual(answer(frozen), expected);
   assert.deepEqual(answer(frozen), expected);
+});
+
+describe("negotiateRqItemsAsAcceptor: the acceptor's negotiation from A-ASSOCIATE-RQ items", () => {
+  const item = (contextId: number, abstractSyntax: string, transferSyntaxes: string[]) =>
+    Object.freeze({ contextId, abstractSyntax, transferSyntaxes: Object.freeze(transferSyntaxes) });
+  // Out of order, a repeated ID, unsupported abstract and transfer syntaxes, and acceptances.
+  const items = Object.freeze([
+    item(5, ct, [jpeg, ts.ExplicitVRLittleEndian]),
+    item(1, mr, [ts.ImplicitVRLittleEndian]),
+    item(3, sop.Verification, [jpeg]),
+    item(5, mr, [ts.ImplicitVRLittleEndian]),
+    item(7, sop.SecondaryCaptureImageStorage, [ts.ExplicitVRBigEndian, ts.ImplicitVRLittleEndian]),
+  ]);
+  const supported = Object.freeze([
+    buildContext(ct, [ts.ImplicitVRLittleEndian, ts.ExplicitVRLittleEndian]),
+    buildContext(sop.Verification),
+    buildContext(sop.SecondaryCaptureImageStorage, [ts.ImplicitVRLittleEndian, ts.ExplicitVRBigEndian]),
+  ]);
+  const expected = negotiateAsAcceptor(items.map(fromRqItem), supported).contexts.map(String);
+
+  test("answers as negotiateAsAcceptor over the same items as contexts", () => {
+    const { contexts, roles } = negotiateRqItemsAsAcceptor(items, supported);
+    assert.deepEqual(contexts.map(String), expected);
+    assert.deepEqual(
+      contexts.map((c) => [c.contextId, c.result, c.transferSyntax, c.asScu, c.asScp]),
+      [
+        [1, 3, ts.ImplicitVRLittleEndian, false, false],
+        [3, 4, jpeg, false, false],
+        [5, 0, ts.ExplicitVRLittleEndian, false, true],
+        [7, 0, ts.ExplicitVRBigEndian, false, true],
+      ],
+    );
+    assert.deepEqual(roles, []);
+  });
+
+  test("the same frozen request again (its plan reused) gives equal answers, as new objects of its own", () => {
+    const first = negotiateRqItemsAsAcceptor(items, supported).contexts;
+    const second = negotiateRqItemsAsAcceptor(items, supported).contexts;
+    assert.deepEqual(second.map(String), expected);
+    for (let i = 0; i < first.length; i++) assert.notEqual(first[i], second[i]);
+    // One association changing its answer changes nothing for the next one.
+    first[2]?.addTransferSyntax(ts.ImplicitVRLittleEndian);
+    assert.deepEqual(negotiateRqItemsAsAcceptor(items, supported).contexts.map(String), expected);
+  });
+
+  test("another supported list for the same request is negotiated afresh", () => {
+    negotiateRqItemsAsAcceptor(items, supported);
+    const onlyCt = Object.freeze([buildContext(ct, [ts.ExplicitVRLittleEndian])]);
+    const { contexts } = negotiateRqItemsAsAcceptor(items, onlyCt);
+    assert.deepEqual(
+      contexts.map((c) => c.result),
+      [3, 3, 0, 3],
+    );
+  });
+
+  test("role selection is answered as negotiateAsAcceptor answers it", () => {
+    const scp = buildContext(sop.SecondaryCaptureImageStorage, [ts.ImplicitVRLittleEndian]);
+    scp.scuRole = true;
+    scp.scpRole = true;
+    const roleItems = [{ sopClassUid: sop.SecondaryCaptureImageStorage, scuRole: true, scpRole: true }];
+    const withRoles = Object.freeze([scp]);
+    const a = negotiateRqItemsAsAcceptor(items, withRoles, roleItems);
+    const b = negotiateAsAcceptor(items.map(fromRqItem), withRoles, roleItems);
+    assert.deepEqual(a.contexts.map(String), b.contexts.map(String));
+    assert.deepEqual(a.roles, b.roles);
+    assert.equal(a.roles.length, 1);
+  });
 });

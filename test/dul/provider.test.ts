@@ -340,3 +340,37 @@ test("the idle timer aborts an association whose peer goes silent", async (t) =>
   const err = await acceptor.closed;
   assert.equal((err as { code?: string } | undefined)?.code, "ERR_TIMEOUT");
 });
+
+test("transition and pduSent listeners: once() hears one, off() stops them, others keep theirs", async (t) => {
+  const { server, port, next } = await acceptorServer();
+  t.after(() => server.close());
+  const requestor = await UpperLayer.connect({ host: "127.0.0.1", port });
+  t.after(() => requestor.transport.destroy());
+  const firstOnly: string[] = [];
+  requestor.once("transition", (x) => firstOnly.push(`${x.from}+${x.event}`));
+  const stopped: number[] = [];
+  const stop = (p: { type: number }) => stopped.push(p.type);
+  requestor.on("pduSent", stop);
+  const kept: number[] = [];
+  requestor.on("pduSent", (p) => kept.push(p.type));
+
+  const confirm = requestor.requestAssociation(rq);
+  const acceptor = await next();
+  t.after(() => acceptor.transport.destroy());
+  await acceptor.associateRequest();
+  await acceptor.accept(ac);
+  await confirm;
+  requestor.off("pduSent", stop);
+  await requestor.sendPData([{ contextId: 1, isCommand: true, isLast: true, data: new Uint8Array([1, 2]) }]);
+  assert.deepEqual(firstOnly, ["Sta1+Evt1"]);
+  assert.deepEqual(stopped, [PduType.AAssociateRq]);
+  assert.deepEqual(kept, [PduType.AAssociateRq, PduType.PDataTf]);
+  // The last listener gone: nothing is reported, the steps still happen.
+  const late: string[] = [];
+  const onStep = (x: Transition) => late.push(x.event);
+  requestor.on("transition", onStep);
+  requestor.off("transition", onStep);
+  await requestor.release();
+  assert.deepEqual(late, []);
+  assert.equal(requestor.state, "Sta1");
+});

@@ -20,6 +20,10 @@ export class SocketTransport implements Transport {
   private readingInto = false;
   /** A 'data' listener was added (see {@link onData}). */
   private listeningForData = false;
+  /** A 'drain' listener was added: when a write first found the socket full (most connections never do). */
+  private listeningForDrain = false;
+  /** Called once the socket is closed, when reading into given memory (see {@link readInto}). */
+  private released: (() => void) | undefined;
 
   /**
    * `keepAliveSet`: the socket already has the keep-alive `options` ask for (an accepted socket
@@ -37,7 +41,6 @@ export class SocketTransport implements Transport {
       const ms = options.idleTimeoutMs;
       socket.setTimeout(ms, () => this.destroy(new TimeoutError("idle", ms)));
     }
-    socket.on("drain", () => this.wake());
     // The peer half-closed: it will send nothing more, which the upper layer reads as closed.
     socket.on("end", () => this.signalClose());
     socket.on("error", (err: Error) => {
@@ -54,6 +57,10 @@ export class SocketTransport implements Transport {
       this.dataHandler = ignoreData;
       this.closeHandler = ignoreClose;
       if (this.readingInto) clearReadSlots(socket);
+      // 'close' follows the handle's close: the kernel writes into the read memory no more.
+      const released = this.released;
+      this.released = undefined;
+      released?.();
     });
   }
 
@@ -104,8 +111,8 @@ export class SocketTransport implements Transport {
     };
     handle.useUserBuffer(first);
     this.readingInto = true;
-    // 'close' follows the handle's close: the kernel writes into that memory no more.
-    if (released) socket.once("close", released);
+    // Called by the 'close' listener above rather than by a listener of its own.
+    this.released = released;
     return true;
   }
 
@@ -146,6 +153,10 @@ export class SocketTransport implements Transport {
     }
     // Not full: nothing to wait for, and no promise to make (a write per PDU).
     if (ok) return written;
+    if (!this.listeningForDrain) {
+      this.listeningForDrain = true;
+      this.socket.on("drain", () => this.wake());
+    }
     return new Promise<void>((resolve, reject) => {
       const w = (err?: Error) => {
         this.waiters.delete(w);
