@@ -1,3 +1,5 @@
+import { monotonicMs } from "../util/clock.js";
+
 /** A timer source, injectable so tests can drive time by hand. */
 export interface Clock {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -21,7 +23,7 @@ export const systemClock: Clock = {
   refresh(handle) {
     (handle as ReturnType<typeof setTimeout>).refresh();
   },
-  timeMs: () => performance.now(),
+  timeMs: monotonicMs,
 };
 
 /**

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ArtimTimer, type Clock } from "../../src/dul/artim.js";
+import { ArtimTimer, type Clock, systemClock } from "../../src/dul/artim.js";
 
 /** A clock driven by hand: `advance(ms)` fires what is due, in deadline order. */
 class FakeClock implements Clock {
@@ -259,4 +259,11 @@ test("ARTIM restart after a touch re-armed its timer for the rest of the delay w
   assert.equal(fired, 1);
   clock.advance(1);
   assert.equal(fired, 2);
+});
+
+test("the system clock's time is monotonic milliseconds (the clock ARTIM measures activity with)", async () => {
+  const a = systemClock.timeMs?.() ?? Number.NaN;
+  await new Promise((r) => setTimeout(r, 25));
+  const b = systemClock.timeMs?.() ?? Number.NaN;
+  assert.ok(b - a >= 20 && b - a < 5000, `25 ms apart, the clock moved ${b - a} ms`);
 });

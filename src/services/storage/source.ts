@@ -13,6 +13,7 @@ import type { TransferSyntaxInfo } from "../../dataset/uids.js";
 import { writeDataset } from "../../dataset/writer.js";
 import { zlib } from "../../util/builtins.js";
 import { ByteWriter } from "../../util/byte-writer.js";
+import { monotonicMs } from "../../util/clock.js";
 import type { DatasetSource, OutgoingDataset } from "../channel.js";
 import { borrowBuffer } from "./file-start.js";
 
@@ -143,9 +144,9 @@ export function fileRangeSource(
           ring[slot] = buf;
         }
         if (sync) {
-          const began = performance.now();
+          const began = monotonicMs();
           const chunk = readIntoSync(fd, ring[slot], pos, n);
-          sync = performance.now() - began < slowReadMs;
+          sync = monotonicMs() - began < slowReadMs;
           yield chunk;
         } else yield await readIntoAsync(fd, ring[slot], pos, n);
         pos += n;
