@@ -37,8 +37,8 @@ const options: AppOptions = {
   "max-associations": {
     type: "string",
     arg: "N",
-    default: "10",
-    help: "accept at most N associations at once; more are rejected (default: 10)",
+    default: "100",
+    help: "accept at most N associations at once; more are rejected (default: 100, as storescp)",
   },
   "prefer-uncompr": { type: "boolean", help: "prefer explicit VR local byte order (alias -x=)" },
   "prefer-little": { type: "boolean", aliases: ["xe"], help: "prefer explicit VR little endian TS" },
@@ -95,7 +95,7 @@ interface Plan {
 async function plan(values: Record<string, unknown>, positionals: string[], log: AppLogger): Promise<Plan> {
   if (positionals.length !== 1) throw new UsageError(`expected PORT, got ${positionals.length} argument(s)`);
   const port = parsePort(positionals[0], true);
-  const maximumAssociations = numberOption(values, "max-associations", { min: 1, integer: true }) ?? 10;
+  const maximumAssociations = numberOption(values, "max-associations", { min: 1, integer: true }) ?? 100;
   let ae: AE;
   try {
     ae = new AE({

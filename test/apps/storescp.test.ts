@@ -267,3 +267,19 @@ test("netdicom storescu → netdicom storescp: a folder with -r, every file rece
   scp.child.kill("SIGTERM");
   assert.equal((await scp.exited).code, 0);
 });
+
+test("default settings: 40 associations at once are all accepted (pynetdicom's limit of 10 turned modalities away)", async (t) => {
+  const scp = await startStorescp(t, "-od", join(tempDir(t), "out"));
+  const ae = new AE({ aeTitle: "MANY_SCU" });
+  ae.addRequestedContext(sop.Verification);
+  const assocs = await Promise.all(
+    Array.from({ length: 40 }, () => ae.associate("127.0.0.1", scp.port, { aeTitle: "ANY-SCP" })),
+  );
+  t.after(() => {
+    for (const a of assocs) a.abort();
+  });
+  const refused = assocs.filter((a) => !a.isEstablished).map((a) => a.reason);
+  assert.deepEqual(refused, [], "every association established while all 40 are open");
+  for (const a of assocs) assert.equal((await a.sendCEcho()).status, 0x0000);
+  await Promise.all(assocs.map((a) => a.release()));
+});
