@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Server } from "node:net";
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import { ArtimTimeoutError, AssociationAbortedError, InvalidStateError } from "../../src/dul/errors.js";
 import { type Transition, UpperLayer, type UpperLayerOptions } from "../../src/dul/provider.js";
 import { createTcpServer } from "../../src/dul/transport/tcp.js";
@@ -47,6 +47,17 @@ async function acceptorServer(options: Omit<UpperLayerOptions, "role"> = {}) {
     return u ? Promise.resolve(u) : new Promise<UpperLayer>((resolve) => takers.push(resolve));
   };
   return { server, port, next };
+}
+
+/** Requests the association from `requestor` and has the next acceptor accept it; resolves with that acceptor once confirmed. */
+async function establish(t: TestContext, requestor: UpperLayer, next: () => Promise<UpperLayer>): Promise<UpperLayer> {
+  const confirm = requestor.requestAssociation(rq);
+  const acceptor = await next();
+  t.after(() => acceptor.transport.destroy());
+  await acceptor.associateRequest();
+  await acceptor.accept(ac);
+  await confirm;
+  return acceptor;
 }
 
 function recordTransitions(u: UpperLayer): string[] {
@@ -161,12 +172,7 @@ test("release collision: both sides release at once and both end in Sta1 with a 
   t.after(() => server.close());
   const requestor = await UpperLayer.connect({ host: "127.0.0.1", port });
   t.after(() => requestor.transport.destroy());
-  const confirm = requestor.requestAssociation(rq);
-  const acceptor = await next();
-  t.after(() => acceptor.transport.destroy());
-  await acceptor.associateRequest();
-  await acceptor.accept(ac);
-  await confirm;
+  const acceptor = await establish(t, requestor, next);
   const rLog = recordTransitions(requestor);
   const aLog = recordTransitions(acceptor);
   const collisions: string[] = [];
@@ -199,12 +205,7 @@ test("a peer A-ABORT rejects the pending release with its source and reason", as
   t.after(() => server.close());
   const requestor = await UpperLayer.connect({ host: "127.0.0.1", port });
   t.after(() => requestor.transport.destroy());
-  const confirm = requestor.requestAssociation(rq);
-  const acceptor = await next();
-  t.after(() => acceptor.transport.destroy());
-  await acceptor.associateRequest();
-  await acceptor.accept(ac);
-  await confirm;
+  const acceptor = await establish(t, requestor, next);
   const aborted: Error[] = [];
   requestor.on("aborted", (e) => aborted.push(e));
   acceptor.on("releaseRequest", () => {
@@ -354,12 +355,7 @@ test("transition and pduSent listeners: once() hears one, off() stops them, othe
   const kept: number[] = [];
   requestor.on("pduSent", (p) => kept.push(p.type));
 
-  const confirm = requestor.requestAssociation(rq);
-  const acceptor = await next();
-  t.after(() => acceptor.transport.destroy());
-  await acceptor.associateRequest();
-  await acceptor.accept(ac);
-  await confirm;
+  await establish(t, requestor, next);
   requestor.off("pduSent", stop);
   await requestor.sendPData([{ contextId: 1, isCommand: true, isLast: true, data: new Uint8Array([1, 2]) }]);
   assert.deepEqual(firstOnly, ["Sta1+Evt1"]);
